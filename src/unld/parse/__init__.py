@@ -1,0 +1,315 @@
+"""Parse a resolution text into the record (README, "The record").
+
+The record is plain JSON-ready data; its shape is the public, versioned contract printed by
+``unld parse`` and read by the mapping stage.  Stages, each a module:
+
+1. a reader removes what is not text (:mod:`.pdftext` page furniture, :mod:`.markdown`
+   markup, :mod:`.html` tags) and sets footnotes aside;
+2. :mod:`.structure` reads the masthead and cuts the body into paragraphs;
+3. :mod:`.footnotes` finds the footnote marks in the paragraphs;
+4. :mod:`.leads`, :mod:`.citations` and :mod:`.bodies` read what each paragraph says.
+"""
+
+from __future__ import annotations
+
+import re
+
+from unld import RECORD_VERSION, symbols
+from unld.errors import InputError
+from unld.parse import structure
+from unld.parse.bodies import find_future_agenda, find_working_groups
+from unld.parse.citations import Citation, find_citations, find_documents
+from unld.parse.dates import iso_date
+from unld.parse.footnotes import Footnote, place_marks, split_footnotes
+from unld.parse.html import split_html
+from unld.parse.leads import lead_phrase
+from unld.parse.lines import Line, join_lines, split_lines
+from unld.parse.markdown import split_markdown
+from unld.parse.pdftext import Layout, split_layout
+from unld.sources import Source
+
+_MARK = re.compile(r"\s*\[\^(\d+)\]")
+
+
+def _clean(text: str) -> tuple[str, list[str]]:
+    """Paragraph text without footnote references, and the marks it referred to."""
+    marks = _MARK.findall(text)
+    return _MARK.sub("", text).strip(), marks
+
+
+def _layout(source: Source, lines: list[Line]) -> tuple[Layout, dict[int, str]]:
+    if source.format == "markdown":
+        return split_markdown(lines)
+    if source.format == "html":
+        return split_html(source.text), {}
+    return split_layout(lines), {}
+
+
+def parse_source(source: Source) -> dict:
+    """Parse one source into its record, or raise :class:`InputError` if it is no resolution."""
+    lines = split_lines(source.text)
+    layout, hints = _layout(source, lines)
+    body = layout.body
+    opening = structure.find_opening(body)
+    if opening is None:
+        raise InputError(source.path, "not a General Assembly resolution: no line "
+                         "'The General Assembly,' opening the text was found")
+    mh = structure.parse_masthead(body[:opening])
+    warnings = list(mh.warnings)
+    rest = body[opening + 1:]
+    meeting_idx = structure.find_meeting(rest)
+    meeting = None
+    tail: list[Line] = []
+    if meeting_idx is not None:
+        mline = rest[meeting_idx]
+        m = structure.MEETING_LINE.match(mline.text)
+        date_line = next((ln for ln in rest[meeting_idx + 1:meeting_idx + 4] if not ln.blank), None)
+        date = iso_date(date_line.text) if date_line else None
+        if date is None:
+            structure._warn(warnings, mline.no + 1, "meeting date cannot be read: expected a date "
+                                                   "such as '6 December 2021' under the meeting line")
+        meeting = {"kind": "plenary", "number": int(m.group("num")), "date": date,
+                   "resumed": bool(m.group("resumed"))}
+        skip = rest.index(date_line) + 1 if date is not None and date_line else meeting_idx + 1
+        tail = rest[skip:]
+        rest = rest[:meeting_idx]
+    else:
+        structure._warn(warnings, body[-1].no if body else None,
+                        "no closing 'Nth plenary meeting' line: expected one after the last "
+                        "operative paragraph")
+    blocks, adopted = structure.segment(rest, hints)
+    annexes = _annexes(adopted, tail)
+    if not any(b.kind == "op" for b in blocks):
+        raise InputError(source.path, "no operative part: expected numbered operative paragraphs "
+                         "or a paragraph opening with a verb such as 'Decides' after the preamble",
+                         line=(rest[-1].no if rest else body[opening].no))
+    return _record(source, mh, blocks, annexes, meeting, layout, hints, warnings)
+
+
+def _annexes(adopted: list[Line], tail: list[Line]) -> list[dict]:
+    out: list[dict] = []
+    if adopted:
+        out.append(_annex(adopted, "adopted-text"))
+    if any(not ln.blank for ln in tail):
+        chunks: list[list[Line]] = []
+        for ln in tail:
+            if structure.ANNEX_HEADING.match(ln.text) or not chunks:
+                chunks.append([])
+            chunks[-1].append(ln)
+        for chunk in chunks:
+            text = join_lines([ln.text for ln in chunk])
+            if structure.ANNEX_HEADING.match(chunk[0].text) or len(text) > 200:
+                out.append(_annex(chunk, "annex"))
+    return out
+
+
+def _annex(lines: list[Line], kind: str) -> dict:
+    nonblank = [ln for ln in lines if not ln.blank]
+    heading = None
+    if nonblank and structure.ANNEX_HEADING.match(nonblank[0].text):
+        heading = nonblank[0].text.strip()
+        nonblank = nonblank[1:]
+    title_lines: list[str] = []
+    started = False
+    for ln in lines:
+        if heading and ln.text.strip() == heading and not started:
+            continue
+        if ln.blank:
+            if started:
+                break
+            continue
+        started = True
+        title_lines.append(ln.text)
+    return {"kind": kind, "heading": heading, "title": join_lines(title_lines) or None,
+            "line": nonblank[0].no if nonblank else None,
+            "text": join_lines([ln.text for ln in nonblank])}
+
+
+def _record(source: Source, mh: structure.Masthead, blocks: list[structure.Block],
+            annexes: list[dict], meeting: dict | None, layout: Layout, hints: dict[int, str],
+            warnings: list[dict]) -> dict:
+    session = mh.session
+    number = mh.number
+    if number is None:
+        structure._warn(warnings, None, "no title line such as '76/19. Title' was found")
+    if session is None and number:
+        head = number.split("/")[0]
+        session = int(head) if head.isdigit() else head
+    symbol = symbols.ga_resolution(*number.split("/"), mh.part) if number else layout.symbol
+    if layout.symbol and symbol and symbols.normalise(layout.symbol) != symbol:
+        structure._warn(warnings, 2, f"masthead symbol {layout.symbol} differs from the "
+                                     f"title number {number}; the title number is used")
+    if symbol is None:
+        raise InputError(source.path, "no symbol: expected a title line such as '76/19. Title' "
+                         "or a masthead symbol such as 'A/RES/76/19'")
+    sectioned = any(b.kind == "section" for b in blocks)
+
+    def pid(prefix: str, n: str | int, section: str | None) -> str:
+        return f"{section}-{prefix}{n}" if sectioned and section else f"{prefix}{n}"
+
+    # footnotes: find their marks in document order (paragraphs, then annexes)
+    notes = split_footnotes(layout.footnotes)
+    texts = [b.raw() for b in blocks] + [a["text"] for a in annexes]
+    marks = [n.mark for n in notes if n.mark.isdigit()]
+    explicit = {mk: i for i, t in reversed(list(enumerate(texts))) for mk in _MARK.findall(t)}
+    if explicit or not layout.footnotes:
+        # markdown and HTML print their marks explicitly: nothing to search for
+        placed, where = texts, explicit
+    else:
+        placed, where = place_marks(texts, marks)
+    n_blocks = len(blocks)
+    for i, b in enumerate(blocks):
+        b.first_text = placed[i]
+    for j, a in enumerate(annexes):
+        a["text"] = _MARK.sub("", placed[n_blocks + j])
+
+    pps: list[dict] = []
+    ops: list[dict] = []
+    sections: list[dict] = []
+    ids: dict[int, str] = {}
+    pp_count: dict[str | None, int] = {}
+    unnumbered = 0
+    last_op: dict | None = None
+    last_sub: dict | None = None
+    for i, b in enumerate(blocks):
+        text, fmarks = _clean(join_lines(b.first_text.split("\n")))
+        if b.kind == "section":
+            sections.append({"label": b.label, "title": text or None, "line": b.line})
+            continue
+        if b.kind == "pp":
+            pp_count[b.section] = pp_count.get(b.section, 0) + 1
+            ident = pid("pp", pp_count[b.section], b.section)
+            pps.append({"id": ident, "index": len(pps) + 1, "section": b.section,
+                        "lead": _lead(text, hints.get(b.line)), "text": text,
+                        "footnotes": fmarks, "line": b.line})
+            ids[i] = ident
+            last_op, last_sub = None, None
+        elif b.kind == "op":
+            if b.number is None:
+                unnumbered += 1
+                ident = pid("op", f"u{unnumbered}" if unnumbered > 1 or _has_numbered(blocks) else "", b.section)
+                ident = ident if not ident.endswith("op") else ident + "1"
+            else:
+                ident = pid("op", b.number, b.section)
+            last_op = {"id": ident, "number": b.number, "section": b.section,
+                       "lead": _lead(text, hints.get(b.line)), "text": text,
+                       "footnotes": fmarks, "subparagraphs": [], "line": b.line}
+            ops.append(last_op)
+            ids[i] = ident
+            last_sub = None
+        elif b.kind == "sub":
+            owner = last_op if last_op is not None else (pps[-1] if pps else None)
+            if owner is None:
+                continue
+            owner.setdefault("subparagraphs", [])
+            if b.level == 2 and last_sub is not None:
+                ident = f"{last_sub['id']}-{b.label}"
+                sub = {"id": ident, "label": b.label, "text": text, "footnotes": fmarks,
+                       "subparagraphs": [], "line": b.line}
+                last_sub["subparagraphs"].append(sub)
+            else:
+                ident = f"{owner['id']}{b.label}"
+                sub = {"id": ident, "label": b.label, "text": text, "footnotes": fmarks,
+                       "subparagraphs": [], "line": b.line}
+                owner["subparagraphs"].append(sub)
+                last_sub = sub
+            ids[i] = ident
+    for p in pps:
+        p.setdefault("subparagraphs", [])
+
+    own_marks = {mk for mk, t in where.items() if t < n_blocks}
+    footnotes: list[dict] = []
+    annex_footnotes: list[dict] = []
+    for note in notes:
+        text = note.text
+        entry = {"id": f"fn{note.mark}", "mark": note.mark, "text": text,
+                 "documents": _footnote_documents(text), "in": ids.get(where.get(note.mark, -1)),
+                 "line": note.line}
+        in_annex = note.mark in where and note.mark not in own_marks
+        if note.mark not in where:
+            if annexes and own_marks and int(note.mark) > max(int(x) for x in own_marks):
+                in_annex = True
+            else:
+                structure._warn(warnings, note.line, f"footnote {note.mark}: its mark was not found "
+                                                     "in the text")
+        (annex_footnotes if in_annex else footnotes).append(entry)
+    if annex_footnotes and annexes:
+        annexes[-1]["footnotes"] = annex_footnotes
+
+    citations: list[dict] = []
+    cur_session = session if isinstance(session, int) else None
+    for para in _all_paragraphs(pps, ops):
+        for c in find_citations(para["text"], para["id"], cur_session) + \
+                find_documents(para["text"], para["id"]):
+            citations.append(c.as_dict())
+    for fn in footnotes:
+        found = find_citations(fn["text"], fn["id"], cur_session)
+        found += [c for c in find_documents(fn["text"], fn["id"])]
+        citations.extend(c.as_dict() for c in found)
+    citations = _dedupe(citations)
+
+    record = {
+        "record_version": RECORD_VERSION,
+        "symbol": symbol,
+        "organ": mh.organ or "General Assembly",
+        "session": session,
+        "number": f"{number} {mh.part}" if number and mh.part else number,
+        "title": mh.title,
+        "adopted_on": mh.adopted_on,
+        "agenda_items": [dict(a, session=session) for a in mh.agenda],
+        "basis": mh.basis,
+        "meeting": meeting,
+        "sections": sections,
+        "preambular_paragraphs": pps,
+        "operative_paragraphs": ops,
+        "footnotes": footnotes,
+        "citations": citations,
+        "working_groups": find_working_groups(_all_paragraphs(pps, ops), citations),
+        "future_agenda": find_future_agenda(ops),
+        "annexes": annexes,
+        "warnings": warnings,
+        "source": {"path": source.path, "sha256": source.sha256, "format": source.format},
+    }
+    return record
+
+
+def _has_numbered(blocks: list[structure.Block]) -> bool:
+    return any(b.kind == "op" and b.number for b in blocks)
+
+
+def _lead(text: str, hint: str | None) -> str | None:
+    if hint:
+        return hint.rstrip(" ,")
+    return lead_phrase(text)
+
+
+def _all_paragraphs(pps: list[dict], ops: list[dict]) -> list[dict]:
+    out: list[dict] = []
+
+    def walk(p: dict) -> None:
+        out.append(p)
+        for s in p.get("subparagraphs", []):
+            walk(s)
+
+    for p in pps + ops:
+        walk(p)
+    return out
+
+
+def _footnote_documents(text: str) -> list[str]:
+    return [c.target for c in find_documents(text, "fn") if c.kind == "document"]
+
+
+def _dedupe(citations: list[dict]) -> list[dict]:
+    seen: set[tuple] = set()
+    out = []
+    for c in citations:
+        key = (c["target"], c["kind"], c["body"], c["in"], c["text"] if c["target"] is None else "")
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(c)
+    return out
+
+
+__all__ = ["parse_source", "Citation", "Footnote"]

@@ -1,0 +1,259 @@
+"""Citations: resolutions, decisions and documents named in a paragraph or footnote.
+
+A resolution number alone (``78/25``) says little: it is a General Assembly resolution only
+when the words before it say *resolution* and no other body is named for it
+(``Human Rights Council resolution 58/13``, ``resolution 5/12 of the United Nations
+Environment Assembly``).  So the text is read as a sequence of *triggers* (``resolution``,
+``decisions``, ``Security Council resolutions``) and *numbers*; each number takes the kind
+and the body of the nearest trigger before it in the same sentence, the way a reader
+carries ``resolutions`` through ``78/25 and 79/45``.  Numbers that are not citations
+(``50/50 gender balance``, ``Law No. 10/2018``, page numbers, dates) fail the plausibility
+tests: a trigger is required, the number must fit the session, and the words after it must
+continue a citation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from unld import symbols
+from unld.parse.dates import DATE, iso_date
+
+#: Names of bodies other than the General Assembly whose resolutions are numbered like the
+#: Assembly's.  Order matters: longer names first.
+OTHER_BODIES = [
+    ("Human Rights Council", "Human Rights Council"),
+    ("Economic and Social Council", "Economic and Social Council"),
+    ("Security Council", "Security Council"),
+    ("Commission on Human Rights", "Commission on Human Rights"),
+    ("Commission on the Status of Women", "Commission on the Status of Women"),
+    ("Commission on Crime Prevention and Criminal Justice",
+     "Commission on Crime Prevention and Criminal Justice"),
+    ("Commission on Narcotic Drugs", "Commission on Narcotic Drugs"),
+    ("Commission on Population and Development", "Commission on Population and Development"),
+    ("Commission for Social Development", "Commission for Social Development"),
+    ("Commission on Sustainable Development", "Commission on Sustainable Development"),
+    ("Statistical Commission", "Statistical Commission"),
+    ("Environment Assembly", "United Nations Environment Assembly"),
+    ("World Health Assembly", "World Health Assembly"),
+    ("Health Assembly", "World Health Assembly"),
+    ("League of Arab States", "League of Arab States"),
+    ("Conference of the Parties", "Conference of the Parties"),
+    ("Executive Board", "Executive Board"),
+    ("Governing Council", "Governing Council"),
+    ("General Conference", "General Conference"),
+    ("Board of Governors", "Board of Governors"),
+    ("Trade and Development Board", "Trade and Development Board"),
+    ("Industrial Development Board", "Industrial Development Board"),
+    ("UN-Habitat Assembly", "UN-Habitat Assembly"),
+    ("Habitat Assembly", "UN-Habitat Assembly"),
+    ("UNESCO", "UNESCO"),
+    ("Human Rights Committee", "Human Rights Committee"),
+    ("African Union", "African Union"),
+    ("Organization of American States", "Organization of American States"),
+    ("Organization of Islamic Cooperation", "Organization of Islamic Cooperation"),
+    ("Council of Europe", "Council of Europe"),
+    ("International Labour Conference", "International Labour Conference"),
+    ("Assembly of States Parties", "Assembly of States Parties"),
+    ("Meeting of the Parties", "Meeting of the Parties"),
+    ("Commission", "a commission"),
+    ("Conference", "a conference"),
+]
+_BODY_RE = re.compile(
+    r"\b(?P<ga>General Assembly|the Assembly)\b|"
+    + "|".join(rf"(?P<b{i}>{re.escape(name)})" for i, (name, _) in enumerate(OTHER_BODIES))
+)
+_ECOSOC_TRIGGER = re.compile(r"Economic and Social Council\s+(?:resolutions?|decisions?)\s*$")
+
+_TOKEN = re.compile(
+    r"(?P<trigger>\b[Rr]esolutions?\b|\b[Dd]ecisions?\b)"
+    r"|(?P<sc>(?<![\w/.\-])(?P<scnum>\d{1,4})\s\((?P<year>(?:19|20)\d\d)\))"
+    r"|(?P<old>(?<![\w/.\-])(?P<onum>\d{1,4})(?:\s(?P<opart>[A-Z]))?\s\((?P<roman>[IVXL]{1,6})\))"
+    r"|(?P<eco>(?<![\w/.\-])(?P<eyear>(?:19|20)\d\d)/(?P<enum>\d{1,3})(?![\d/]))"
+    r"|(?P<ga>(?<![\w/.\-])(?P<sess>(?:ES-|S-)?\d{1,2})/(?P<num>\d{1,4})(?![\d/]))"
+    r"|(?P<stop>;|\.\s+[A-Z]|\bdocuments?\b|\bparagraphs?\b|\bparas?\.|\bArticles?\b|\bannex\b)"
+)
+_PARTS_HEAD = re.compile(r"\s([A-Z])(?=[\s,;.)\]”]|$)")
+_PARTS_MORE = re.compile(r"(,\s|\sand\s|\sto\s)([A-Z])(?=[\s,;.)\]”]|$)")
+_AFTER_OK = re.compile(
+    r"^(?:\s*(?:\[\^\d+\])?\s*(?:$|[,;.:)\]”’]|and\b|of\b|on\b|in\b|entitled\b|as\b|to\b|"
+    r"which\b|by\b|adopted\b|concerning\b|regarding\b|relating\b|that\b|the\b|at\b|"
+    r"section\b|sect\.|part\b|paragraph|para\.|annex|where|with\b|were\b|was\b|"
+    r"establishing|endorsing|containing|respectively|\())"
+)
+
+
+@dataclass
+class Citation:
+    """One cited document, as the record contract writes it."""
+
+    target: str | None
+    kind: str
+    body: str
+    date: str | None
+    where: str
+    text: str
+
+    def as_dict(self) -> dict:
+        return {"target": self.target, "kind": self.kind, "body": self.body,
+                "date": self.date, "in": self.where, "text": self.text}
+
+
+def _body_before(text: str, upto: int) -> str | None:
+    """The body named nearest before a trigger within its sentence, if any."""
+    start = max(text.rfind("; ", 0, upto), text.rfind(". ", 0, upto), 0)
+    window = text[start:upto]
+    best: tuple[int, str] | None = None
+    for m in _BODY_RE.finditer(window):
+        if m.group("ga"):
+            name = "General Assembly"
+        else:
+            idx = next(i for i in range(len(OTHER_BODIES)) if m.group(f"b{i}"))
+            name = OTHER_BODIES[idx][1]
+        best = (m.start(), name)
+    # "its resolution" in a General Assembly resolution is the Assembly's own
+    tail = window[-20:]
+    if re.search(r"\b(?:its|these|those|the said|present|this)\s+(?:resolutions?|decisions?)\s*$",
+                 tail):
+        return "General Assembly"
+    return best[1] if best else None
+
+
+def _body_after(text: str, pos: int) -> str | None:
+    """A body named right after a number: ``5/12 of the United Nations Environment Assembly``."""
+    m = re.match(r"\s*(?:\([^)]*\)\s*)?(?:of\s+(?:\d{1,2}\s+\w+\s+\d{4}\s+)?)?(?:of|by|adopted by)\s+"
+                 r"the\s+([^,;]{3,90})", text[pos:])
+    if not m:
+        return None
+    phrase = m.group(1)
+    if re.match(r"(?:United Nations\s+)?General Assembly\b", phrase):
+        return None
+    for name, canon in OTHER_BODIES:
+        if re.match(rf"(?:[\w\-]+\s+){{0,4}}{re.escape(name)}\b", phrase):
+            return canon
+    return None
+
+
+def _parts(text: str, pos: int) -> tuple[list[str], int]:
+    """Letters of lettered resolutions after a number: ``A and B``, ``A to C``, ``M``."""
+    m = _PARTS_HEAD.match(text, pos)
+    if not m:
+        return [], pos
+    parts = [m.group(1)]
+    end = m.end()
+    while True:
+        more = _PARTS_MORE.match(text, end)
+        if not more:
+            break
+        if more.group(1).strip() == "to":
+            first, last = ord(parts[-1]), ord(more.group(2))
+            parts.extend(chr(c) for c in range(first + 1, last + 1))
+        else:
+            parts.append(more.group(2))
+        end = more.end()
+    return parts, end
+
+
+def _date_after(text: str, pos: int) -> tuple[str | None, int]:
+    m = re.match(r"\s*(?:\[\^\d+\])?,?\s*of\s+", text[pos:])
+    if not m:
+        return None, pos
+    d = DATE.match(text, pos + m.end())
+    if not d:
+        return None, pos
+    return iso_date(d.group(0)), d.end()
+
+
+def find_citations(text: str, where: str, session: int | None) -> list[Citation]:
+    """Every resolution and decision cited in ``text`` (clean text of one paragraph)."""
+    out: list[Citation] = []
+    trigger: tuple[str, str | None] | None = None  # (kind, body)
+    pending: list[Citation] = []  # citations waiting for a shared date ("74/28 and 74/29 of ...")
+    max_session = (session or 99) + 1
+    for m in _TOKEN.finditer(text):
+        if m.group("stop"):
+            trigger = None
+            pending = []
+            continue
+        if m.group("trigger"):
+            word = m.group("trigger").lower()
+            kind = "decision" if word.startswith("decision") else "resolution"
+            trigger = (kind, _body_before(text, m.start()))
+            pending = []
+            continue
+        if trigger is None:
+            continue
+        kind, body = trigger
+        end = m.end()
+        if m.group("sc"):
+            number, year = m.group("scnum"), m.group("year")
+            if body in (None, "Security Council", "General Assembly") and kind == "resolution":
+                cit = Citation(symbols.sc_resolution(number, year), "resolution",
+                               "Security Council", None, where, m.group(0))
+            else:
+                continue
+        elif m.group("old"):
+            if body not in (None, "General Assembly"):
+                continue
+            cit = Citation(symbols.ga_resolution(m.group("roman"), m.group("onum"), m.group("opart")),
+                           kind, "General Assembly", None, where, m.group(0))
+        elif m.group("eco"):
+            body_here = body or "Economic and Social Council"
+            target = (symbols.ecosoc_resolution(m.group("eyear"), m.group("enum"))
+                      if body_here == "Economic and Social Council" and kind == "resolution" else None)
+            cit = Citation(target, kind, body_here, None, where, m.group(0))
+        else:
+            sess, num = m.group("sess"), m.group("num")
+            parts, end = _parts(text, end)
+            if not _AFTER_OK.match(text[end:]) or re.search(r"No\.\s*$", text[: m.start()]):
+                continue
+            if sess.isdigit() and not (1 <= int(sess) <= max_session):
+                continue
+            if int(num) > 999 or int(num) == 0:
+                continue
+            after_body = _body_after(text, end)
+            body_here = after_body or body or "General Assembly"
+            date, _ = _date_after(text, end)
+            if body_here == "General Assembly":
+                for part in parts or [None]:
+                    maker = symbols.ga_decision if kind == "decision" else symbols.ga_resolution
+                    c = Citation(maker(sess, num, part), kind, body_here, date, where, m.group(0))
+                    out.append(c)
+                    pending.append(c)
+                if date:
+                    for c in pending:
+                        c.date = c.date or date
+                    pending = []
+                continue
+            target = (symbols.hrc_resolution(sess, num)
+                      if body_here == "Human Rights Council" and kind == "resolution" else None)
+            cit = Citation(target, kind, body_here, date, where, m.group(0))
+        date, _ = _date_after(text, end)
+        cit.date = cit.date or date
+        out.append(cit)
+        pending.append(cit)
+        if date:
+            for c in pending:
+                c.date = c.date or date
+            pending = []
+    return out
+
+
+def find_documents(text: str, where: str) -> list[Citation]:
+    """Document symbols printed in ``text``; resolution symbols become resolution citations."""
+    out: list[Citation] = []
+    for sym in symbols.find_documents(text):
+        m = re.fullmatch(r"A/RES/((?:ES-|S-)?\d+)/(\d+)(?: ([A-Z]))?", sym)
+        if m:
+            out.append(Citation(symbols.ga_resolution(*m.groups()), "resolution",
+                                "General Assembly", None, where, sym))
+            continue
+        m = re.fullmatch(r"S/RES/(\d+)\s?\((\d{4})\)", sym)
+        if m:
+            out.append(Citation(symbols.sc_resolution(*m.groups()), "resolution",
+                                "Security Council", None, where, sym))
+            continue
+        out.append(Citation(sym, "document", symbols.organ_of(sym) or "United Nations",
+                            None, where, sym))
+    return out

@@ -1,0 +1,224 @@
+"""Lead phrases: the opening words that say what a paragraph does.
+
+UN resolutions open every preambular paragraph with a participle or adjective
+(*Recalling*, *Deeply concerned*, *Bearing in mind*) and every operative paragraph with a
+finite verb (*Decides*, *Also requests*, *Takes note with appreciation*).  The phrase is
+italic in print but plain in extracted text, so it is read here from the words themselves:
+
+* leading adverbs are kept (*Also requests*, *Strongly encourages*, *Once again urges*);
+* ``also``/``further``/``once again`` right after the verb are kept (*Recalling also*);
+* fixed complements are kept (*Takes note*, *Bearing in mind*, *Calls upon*, *Calls for*,
+  *Looks forward*, *Taking into account*, *Expresses its appreciation*,
+  *Notes with concern*, *Having considered*);
+* prepositions after *Guided*, *Encouraged*, *Expresses ... appreciation* are dropped;
+* two verbs joined by ``and`` form one lead (*Deplores and condemns*).
+"""
+
+from __future__ import annotations
+
+import re
+
+PRE_ADVERBS = {
+    "also", "further", "strongly", "highly", "urgently", "deeply", "gravely", "seriously",
+    "firmly", "fully", "again", "once", "most", "profoundly", "particularly", "solemnly",
+    "sincerely", "warmly", "duly", "resolutely", "earnestly", "reiterating", "increasingly",
+    "extremely", "greatly", "keenly", "equally", "similarly", "likewise", "therefore",
+    "additionally", "finally", "lastly", "moreover", "hereby", "unequivocally", "categorically",
+    "emphatically", "vigorously", "expressly", "fundamentally", "recently",
+}
+# "Reiterating" as a pre-adverb is wrong; it is a head.  Remove it from the adverbs.
+PRE_ADVERBS.discard("reiterating")
+
+#: Adjectives and past participles that open preambular paragraphs.
+PREAMBLE_ADJECTIVES = {
+    "alarmed", "aware", "mindful", "convinced", "concerned", "determined", "guided",
+    "encouraged", "cognizant", "conscious", "desirous", "appreciative", "resolved",
+    "disturbed", "dismayed", "shocked", "saddened", "troubled", "outraged", "committed",
+    "inspired", "grateful", "pleased", "satisfied", "gratified", "heartened", "confident",
+    "persuaded", "emphasizing", "anxious", "seized", "fully", "bearing", "having", "recognizing",
+    "deploring", "welcoming", "affirming", "acknowledging", "recalling", "reaffirming",
+    "regretting", "believing", "underlining", "noting", "considering", "observing", "stressing",
+    "taking", "expressing", "reiterating", "highlighting", "underscoring", "emphasising",
+    "appalled", "horrified", "distressed", "regretful", "hopeful", "acknowledged", "moved",
+}
+
+#: Nouns that complete "Expresses/Expressing (its) (deep) ..." leads.
+EXPRESS_NOUNS = {
+    "concern", "appreciation", "gratitude", "commitment", "satisfaction", "support",
+    "abhorrence", "condolences", "regret", "hope", "sympathy", "solidarity", "thanks",
+    "alarm", "outrage", "dismay", "disappointment", "confidence", "determination",
+    "readiness", "willingness", "recognition", "interest", "profound", "deep", "serious",
+    "grave", "great", "full", "strong", "sincere", "continued", "utmost", "firm",
+    "particular", "heartfelt", "warm", "strongest", "deepest", "unwavering", "shock",
+    "sorrow", "indignation", "preoccupation", "wish", "desire", "intention", "belief",
+    "conviction", "frustration", "unequivocal",
+}
+_EXPRESS_ADJ = {
+    "profound", "deep", "serious", "grave", "great", "full", "strong", "sincere", "continued",
+    "utmost", "firm", "particular", "heartfelt", "warm", "strongest", "deepest", "unwavering",
+    "unequivocal", "sincerest", "renewed", "high", "highest", "greatest",
+}
+_WITH_ADJ = {
+    "great", "deep", "grave", "serious", "particular", "profound", "appreciation", "utmost",
+    "special", "growing", "increasing", "considerable", "strong", "alarm",
+}
+_WITH_NOUNS = {
+    "appreciation", "concern", "satisfaction", "interest", "regret", "alarm", "gratitude",
+    "approval", "deep", "grave", "great", "serious", "particular", "profound", "dismay",
+    "disappointment", "encouragement", "sorrow", "distress", "thanks", "recognition",
+    "welcome", "hope", "optimism", "pleasure", "grave", "sadness", "indignation", "shock",
+    "outrage", "deepest", "growing", "increasing",
+}
+_TRAILING = ("also", "further", "again", "once again", "once more", "anew", "moreover")
+
+#: Heads that, when followed by "and" and another finite verb, form a compound lead.
+_OPERATIVE_WORD = re.compile(r"^[A-Z][a-z-]+(?:s|es)$")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+
+
+def _words(text: str, limit: int = 12) -> list[str]:
+    return _WORD.findall(text[:200])[:limit]
+
+
+def is_preambular_head(text: str) -> bool:
+    """Whether ``text`` opens like a preambular paragraph (participle or adjective)."""
+    words = _words(text, 4)
+    i = 0
+    while i < len(words) - 1 and words[i].lower() in PRE_ADVERBS:
+        i += 1
+    if not words or not words[0][:1].isupper():
+        return False
+    head = words[i].lower()
+    return head.endswith("ing") or head in PREAMBLE_ADJECTIVES
+
+
+def is_operative_head(text: str) -> bool:
+    """Whether ``text`` opens like an operative paragraph (finite verb, third person)."""
+    words = _words(text, 4)
+    if not words or not words[0][:1].isupper():
+        return False
+    i = 0
+    while i < len(words) - 1 and words[i].lower() in PRE_ADVERBS:
+        i += 1
+    head = words[i]
+    if head.lower() in {"continues", "continue"}:
+        return True
+    return head.lower() in OPERATIVE_VERBS or (
+        bool(_OPERATIVE_WORD.match(head)) and head.lower() not in NOT_VERBS and i == 0
+        and head.lower().endswith(("es", "s")) and not head.lower().endswith(("ss", "us", "is"))
+    )
+
+
+#: Finite verbs that open operative paragraphs (lower case).
+OPERATIVE_VERBS = {
+    "acknowledges", "adopts", "affirms", "appeals", "appreciates", "appropriates", "approves",
+    "authorizes", "calls", "commends", "commits", "condemns", "confirms", "considers",
+    "decides", "declares", "demands", "denounces", "deplores", "designates", "determines",
+    "directs", "draws", "emphasizes", "encourages", "endorses", "expresses", "invites",
+    "looks", "notes", "proclaims", "reaffirms", "realizes", "recalls", "recognizes",
+    "recommends", "recommits", "regrets", "reiterates", "rejects", "reminds", "renews",
+    "requests", "resolves", "respects", "stresses", "supports", "takes", "underlines",
+    "underscores", "understands", "urges", "welcomes", "re-emphasizes", "highlights",
+    "agrees", "accepts", "elects", "appoints", "establishes", "extends", "condones",
+    "insists", "pledges", "undertakes", "wishes", "observes", "approve", "reaffirm",
+    "encourage", "decide", "request", "call", "urge", "recognize", "commit", "acknowledge",
+    "welcome", "note", "take", "express", "emphasize", "stress", "underline", "invite",
+    "further", "also", "strongly", "reiterate", "recall", "affirm", "resolve", "pledge",
+    "support", "adopt", "endorse", "deplore", "condemn", "declare", "promote", "ensure",
+    "strengthen", "continue", "continues", "requests", "reaffirms", "calls", "notes",
+}
+NOT_VERBS = {
+    "states", "nations", "members", "parties", "territories", "countries", "governments",
+    "his", "its", "this", "thus", "as", "is", "has", "was", "does", "was", "unless",
+    "sciences", "affairs", "arrangements", "regulations", "rules", "resources",
+}
+
+
+def lead_phrase(text: str) -> str | None:
+    """The lead phrase of a paragraph's text, following the conventions above."""
+    words = _words(text)
+    if not words or not words[0][:1].isupper():
+        return None
+    low = [w.lower() for w in words]
+    n = len(words)
+    i = 0
+    # leading adverbs: "Also", "Once again", "Strongly", "Further"
+    while i < n - 1 and low[i] in PRE_ADVERBS:
+        if low[i] == "once" and i + 1 < n and low[i + 1] not in {"again", "more"}:
+            break
+        i += 1
+        if low[i - 1] == "once" and low[i] in {"again", "more"}:
+            i += 1
+    if i >= n:
+        return None
+    head = low[i]
+    i += 1
+    take = i
+
+    def at(k: int) -> str:
+        return low[k] if k < n else ""
+
+    if head in {"continues", "continue", "continuing"} and at(i) == "to" and i + 1 < n:
+        take = i + 2
+    elif head == "having" and i < n:
+        take = i + 1
+    elif head in {"takes", "taking", "take", "took"}:
+        if at(i) == "note":
+            take = i + 1
+        elif at(i) == "into" and at(i + 1) in {"account", "consideration"}:
+            take = i + 2
+        elif at(i) == "fully" and at(i + 1) == "into":
+            take = i + 3
+    elif head in {"bearing", "bears", "bear"} and at(i) == "in" and at(i + 1) == "mind":
+        take = i + 2
+    elif head in {"calls", "calling", "call"}:
+        k = i
+        if at(k) == "once" and at(k + 1) == "again":
+            k += 2
+        elif at(k) in {"again", "also", "further"}:
+            k += 1
+        if at(k) in {"upon", "for", "on"}:
+            take = k + 1
+    elif head in {"looks", "looking", "look"} and at(i) == "forward":
+        take = i + 1
+    elif head in {"expresses", "expressing", "express"}:
+        k = i
+        if at(k) in {"its", "their", "his", "her", "the"}:
+            k += 1
+        while at(k) in _EXPRESS_ADJ:
+            k += 1
+        if at(k) in EXPRESS_NOUNS and at(k) not in _EXPRESS_ADJ:
+            take = k + 1
+    elif head in {"draws", "drawing", "draw"} and at(i) == "attention":
+        take = i
+    # trailing "also", "further", "once again"
+    take = _trailing(low, take)
+    # "with appreciation", "with deep concern"
+    if at(take) == "with":
+        k = take + 1
+        while at(k) in _WITH_ADJ and at(k + 1) in _WITH_NOUNS:
+            k += 1
+        if at(k) in _WITH_NOUNS:
+            take = _trailing(low, k + 1)
+    # compound: "Deplores and condemns", "Welcomes and recognizes"
+    if at(take) == "and":
+        k = take + 1
+        if at(k) in {"strongly", "also", "further", "firmly", "fully"}:
+            k += 1
+        if at(k) in OPERATIVE_VERBS and at(k).endswith("s") and k < n:
+            take = _trailing(low, k + 1)
+    return " ".join(words[:take])
+
+
+def _trailing(low: list[str], take: int) -> int:
+    n = len(low)
+    if take < n and low[take] in {"also", "further", "again", "anew"}:
+        # "further" before a noun is an adjective ("Encourages further efforts")
+        if low[take] == "further" and take + 1 < n and low[take + 1] not in {
+            "that", "its", "the", "to", "with", "in", "on", "all", "his", "her", "their",
+        }:
+            return take
+        return take + 1
+    if take + 1 < n and low[take] == "once" and low[take + 1] in {"again", "more"}:
+        return take + 2
+    return take

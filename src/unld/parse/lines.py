@@ -1,0 +1,62 @@
+"""Numbered lines: the unit every reader works on, so that errors can name a line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the source (1-based ``no``), trailing whitespace removed."""
+
+    no: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def indent(self) -> int:
+        return len(self.text) - len(self.text.lstrip(" \t"))
+
+
+def split_lines(text: str) -> list[Line]:
+    """Number the lines of a normalised text."""
+    return [Line(i, t.rstrip()) for i, t in enumerate(text.split("\n"), start=1)]
+
+
+_SPACE = re.compile(r"[ \t]+")
+
+
+def squash(text: str) -> str:
+    """Collapse runs of spaces and strip: the form in which lines are compared."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def join_lines(parts: list[str]) -> str:
+    """Join hard-broken lines into running text.
+
+    A line that ends with a hyphen is joined without a space (UN typesetting breaks lines
+    at the hyphens of compounds such as ``Secretary-General``, not inside words); every
+    other break becomes one space.  PDF extraction's ``drug -resistant`` becomes
+    ``drug-resistant``.
+    """
+    out = ""
+    for raw in parts:
+        part = squash(raw)
+        if not part:
+            continue
+        if not out:
+            out = part
+        elif re.search(r"\w-$", out) or re.search(r"\w -$", out):
+            out = out.rstrip(" -") + "-" + part
+        else:
+            out = f"{out} {part}"
+    out = re.sub(r"(?<=[A-Za-z]) -(?=[a-z])", "-", out)
+    return out

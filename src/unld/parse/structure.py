@@ -1,0 +1,330 @@
+"""From clean lines to the record: masthead, paragraphs, sections, annexes, meeting.
+
+The readers (:mod:`~unld.parse.pdftext`, :mod:`~unld.parse.markdown`,
+:mod:`~unld.parse.html`) hand over body lines without page furniture.  Paragraph boundaries
+are then read from content, not from blank lines alone (page breaks leave blank lines in the
+middle of paragraphs, and older layouts print none between paragraphs): a paragraph starts
+where the previous one has ended (``,`` ``;`` ``:`` ``.``) and the new line opens with an
+operative number, a sub-paragraph label, or a lead phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from unld.parse.dates import iso_date, ordinal
+from unld.parse.leads import is_operative_head, is_preambular_head
+from unld.parse.lines import Line, join_lines, squash
+
+GA_OPENING = re.compile(r"^\s*The General Assembly\s*,?\s*$")
+TITLE_LINE = re.compile(
+    r"^\s*(?P<num>(?:ES-|S-)?\d{1,3}/\d{1,4})(?:\s+(?P<part>[A-Z]))?\.\s+(?P<title>\S.*)$"
+)
+SESSION_LINE = re.compile(
+    r"^\s*(?P<ord>[A-Za-z]+(?:[-\u2013 ][a-z]+)?)\s+(?P<kind>emergency special |special )?session\s*$",
+    re.I,
+)
+AGENDA_LINE = re.compile(r"^\s*Agenda items?\s+(?P<items>\S.*?)\s*$")
+MEETING_LINE = re.compile(
+    r"^\s*(?P<num>\d{1,4})(?:st|nd|rd|th)\s+plenary\s+meeting(?P<resumed>\s*\(resumed\))?\s*$", re.I
+)
+NUMBERED = re.compile(r"^\s*(?P<num>\d{1,3})\.(?:\s+(?P<rest>\S.*))?\s*$")
+SUBPARA = re.compile(r"^\s*\((?P<label>[a-z]{1,2}|[ivxl]{1,6})\)(?:\s+(?P<rest>\S.*))?\s*$")
+SECTION = re.compile(r"^\s*(?P<label>[IVXL]{1,6}|[A-H])\.?\s*$")
+ANNEX_HEADING = re.compile(r"^\s*(?P<word>Annex(?:es)?|Appendix)(?:\s+(?P<label>[IVXL\d]+))?\s*$")
+ENDS = re.compile(r"[,;:.][”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$|\b(?:and|or)\s*$")
+ADOPTS_FOLLOWING = re.compile(
+    r"^(?:\[\^\d+\])?\s*(?:Adopts|Approves|Proclaims|Endorses|Decides to adopt)\b.*\bfollowing\b.*:\s*(?:\[\^\d+\])?\s*$",
+    re.S,
+)
+ROMAN_SUB = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii",
+             "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx"}
+
+
+@dataclass
+class Block:
+    """A paragraph being assembled from lines."""
+
+    kind: str  # "pp", "op", "sub", "section"
+    lines: list[Line] = field(default_factory=list)
+    number: str | None = None
+    label: str | None = None
+    level: int = 1
+    section: str | None = None
+    first_text: str = ""
+
+    @property
+    def line(self) -> int:
+        return self.lines[0].no if self.lines else 0
+
+    def raw(self) -> str:
+        return "\n".join(ln.text for ln in self.lines)
+
+    def ended(self) -> bool:
+        last = next((ln.text for ln in reversed(self.lines) if not ln.blank), "")
+        return bool(ENDS.search(last))
+
+
+@dataclass
+class Masthead:
+    symbol: str | None = None
+    number: str | None = None
+    part: str | None = None
+    title: str | None = None
+    title_line: int | None = None
+    session: int | str | None = None
+    agenda: list[dict] = field(default_factory=list)
+    adopted_on: str | None = None
+    organ: str | None = None
+    basis: dict | None = None
+    warnings: list[dict] = field(default_factory=list)
+
+
+def _warn(into: list[dict], line: int | None, message: str) -> None:
+    into.append({"line": line, "message": message})
+
+
+def find_opening(lines: list[Line]) -> int | None:
+    """Index of the ``The General Assembly,`` line that opens the resolution's text."""
+    return next((i for i, ln in enumerate(lines) if GA_OPENING.match(ln.text)), None)
+
+
+def parse_masthead(lines: list[Line]) -> Masthead:
+    """Read session, agenda items, adoption date, basis and title from the lines above
+    ``The General Assembly``."""
+    mh = Masthead()
+    text_lines = [ln for ln in lines if not ln.blank]
+    i = 0
+    while i < len(text_lines):
+        ln = text_lines[i]
+        s = squash(ln.text)
+        m = SESSION_LINE.match(s)
+        if m and mh.session is None and i + 1 < len(text_lines):
+            n = ordinal(m.group("ord"))
+            if n is None:
+                _warn(mh.warnings, ln.no, f"session line '{s}': expected an ordinal such as 'Seventy-sixth'")
+            else:
+                kind = (m.group("kind") or "").strip().lower()
+                mh.session = f"ES-{n}" if kind.startswith("emergency") else f"S-{n}" if kind else n
+            i += 1
+            continue
+        m = AGENDA_LINE.match(s)
+        if m and not mh.agenda:
+            items = re.findall(r"(\d{1,3})(?:\s*\(([a-z]{1,2})\))?", m.group("items"))
+            if not items:
+                _warn(mh.warnings, ln.no, f"agenda line '{s}': expected item numbers such as '95' or '99 (k)'")
+            # title lines follow until a blank line in the source
+            title_lines: list[str] = []
+            j = lines.index(ln) + 1
+            while j < len(lines) and lines[j].blank:
+                j += 1
+            while j < len(lines) and not lines[j].blank and not re.match(
+                r"^\s*(Resolution adopted|\[)", lines[j].text
+            ) and not TITLE_LINE.match(lines[j].text):
+                title_lines.append(lines[j].text)
+                j += 1
+            title = join_lines(title_lines) or None
+            for number, sub in items:
+                mh.agenda.append({"number": number, "sub_item": sub or None,
+                                  "title": title if len(items) == 1 else None})
+            i += 1
+            continue
+        i += 1
+    joined = " ".join(squash(ln.text) for ln in text_lines)
+    m = re.search(r"Resolution adopted by the (General Assembly|Security Council|"
+                  r"Human Rights Council|Economic and Social Council)\s*(?:on\s+(.{0,40}))?", joined)
+    if m:
+        mh.organ = m.group(1)
+        date_text = m.group(2) or ""
+        mh.adopted_on = iso_date(date_text)
+        if mh.adopted_on is None:
+            line = next((ln.no for ln in text_lines if "Resolution adopted" in ln.text), None)
+            _warn(mh.warnings, line, f"adoption date '{date_text.strip()}' cannot be read: expected "
+                                     "a date such as '6 December 2021'")
+    mh.basis = _basis(lines, mh.warnings)
+    for k, ln in enumerate(lines):
+        m = TITLE_LINE.match(ln.text)
+        if m:
+            parts = [m.group("title")]
+            for nxt in lines[k + 1:]:
+                if nxt.blank or GA_OPENING.match(nxt.text):
+                    break
+                parts.append(nxt.text)
+            mh.number, mh.part = m.group("num"), m.group("part")
+            mh.title = join_lines(parts).rstrip(" .") or None
+            mh.title_line = ln.no
+    return mh
+
+
+def _basis(lines: list[Line], warnings: list[dict]) -> dict | None:
+    from unld.parse.citations import find_documents
+
+    start = next((k for k, ln in enumerate(lines) if ln.text.lstrip().startswith("[")), None)
+    if start is None:
+        return None
+    parts = []
+    for ln in lines[start:start + 6]:
+        parts.append(ln.text)
+        if "]" in ln.text:
+            break
+    content = squash(" ".join(parts)).strip()
+    m = re.match(r"^\[(?P<body>.*)\]", content)
+    if not m:
+        _warn(warnings, lines[start].no, "basis line has no closing ']': expected "
+                                         "'[on the report of the ... Committee (A/..., para. ...)]'")
+        return None
+    body = m.group("body").strip()
+    docs = [c.target for c in find_documents(body, "basis")]
+    para = re.search(r"\bparas?\.\s*(\d+[a-z]?)", body)
+    if body.lower().startswith("without reference to a main committee"):
+        return {"kind": "without-reference", "committee": None, "documents": docs,
+                "paragraph": para.group(1) if para else None}
+    rm = re.match(r"on the reports? of the (?P<c>.+?)\s*\((?P<d>[^()]*(?:\([^()]*\)[^()]*)*)\)\s*$", body)
+    if not rm:
+        _warn(warnings, lines[start].no, f"basis line '{content}' cannot be read: expected "
+                                         "'[on the report of the ... Committee (...)]'")
+        return None
+    committee = normalise_committee(rm.group("c"))
+    return {"kind": "committee-report", "committee": committee, "documents": docs,
+            "paragraph": para.group(1) if para else None}
+
+
+_COMMITTEES = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth"]
+
+
+def normalise_committee(name: str) -> str:
+    """``Special Political and Decolonization Committee (Fourth Committee)`` -> ``Fourth Committee``."""
+    name = squash(name)
+    m = re.search(r"\((First|Second|Third|Fourth|Fifth|Sixth) Committee\)", name)
+    if m:
+        return f"{m.group(1)} Committee"
+    if re.match(r"Special Political and Decolonization Committee", name, re.I):
+        return "Fourth Committee"
+    m = re.match(r"(First|Second|Third|Fourth|Fifth|Sixth) Committee$", name)
+    return m.group(0) if m else name
+
+
+def find_meeting(lines: list[Line]) -> int | None:
+    """Index of the last ``45th plenary meeting`` line."""
+    idx = None
+    for k, ln in enumerate(lines):
+        if MEETING_LINE.match(ln.text):
+            idx = k
+    return idx
+
+
+def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block], list[Line]]:
+    """Cut the resolution's own lines into blocks; return them and any adopted-text lines.
+
+    The adopted text (``Adopts the following declaration:`` and what follows) is returned
+    separately so that its own numbered paragraphs never count as the resolution's.
+    """
+    blocks: list[Block] = []
+    cur: Block | None = None
+    section: str | None = None
+    last_num = 0
+    in_operative = False
+    saw_blank = False
+    adopted: list[Line] = []
+    k = 0
+    while k < len(lines):
+        ln = lines[k]
+        k += 1
+        if ln.blank:
+            saw_blank = True
+            continue
+        text = ln.text
+        ended = cur.ended() if cur else True
+        if cur is not None and cur.kind in ("op", "pp") and ended and ADOPTS_FOLLOWING.match(
+            join_lines([x.text for x in cur.lines])
+        ):
+            adopted = [x for x in lines[k - 1:]]
+            break
+        m = NUMBERED.match(text)
+        if m and (ended or saw_blank):
+            n = int(m.group("num"))
+            if n == last_num + 1 or n == 1 or (saw_blank and ended and 0 < n - last_num <= 3):
+                cur = Block("op", [Line(ln.no, m.group("rest") or "")], number=str(n), section=section)
+                blocks.append(cur)
+                last_num = n
+                in_operative = True
+                saw_blank = False
+                continue
+        m = SUBPARA.match(text)
+        if m and ended and blocks:
+            label = m.group("label")
+            parent = next((b for b in reversed(blocks) if b.kind in ("op", "pp")), None)
+            prev_sub = blocks[-1] if blocks[-1].kind == "sub" else None
+            level = 1
+            if prev_sub is not None and label in ROMAN_SUB:
+                prev_label = prev_sub.label or ""
+                continues_letters = prev_sub.level == 1 and label == _next_letter(prev_label)
+                if not continues_letters and (prev_sub.level == 2 or label == "i"):
+                    level = 2
+            cur = Block("sub", [Line(ln.no, m.group("rest") or "")], label=label, level=level,
+                        section=section, number=parent.number if parent else None)
+            blocks.append(cur)
+            saw_blank = False
+            continue
+        m = SECTION.match(text)
+        if m and ended and (saw_blank or not cur) and _section_follows(lines, k):
+            section = m.group("label")
+            title_lines = []
+            while k < len(lines) and lines[k].blank:
+                k += 1
+            while k < len(lines) and not lines[k].blank:
+                title_lines.append(lines[k])
+                k += 1
+            cur = Block("section", title_lines, label=section, section=section)
+            blocks.append(cur)
+            last_num = 0
+            in_operative = False
+            saw_blank = True
+            continue
+        hint = lead_hints.get(ln.no)
+        starts_pp = is_preambular_head(text)
+        starts_op = is_operative_head(text) or (hint is not None and hint.split()[-1].endswith("s"))
+        if ended and starts_op and (not starts_pp) and (cur is None or cur.kind != "section"
+                                                        or True):
+            if cur is None or cur.kind != "pp" or _looks_operative_after_preamble(cur, text):
+                cur = Block("op", [ln], number=None, section=section)
+                blocks.append(cur)
+                in_operative = True
+                saw_blank = False
+                continue
+        if ended and starts_pp and not in_operative:
+            cur = Block("pp", [ln], section=section)
+            blocks.append(cur)
+            saw_blank = False
+            continue
+        if cur is None or cur.kind == "section":
+            cur = Block("pp" if not in_operative else "op", [ln], section=section)
+            blocks.append(cur)
+        else:
+            cur.lines.append(ln)
+        saw_blank = False
+    return blocks, adopted
+
+
+def _looks_operative_after_preamble(prev: Block, text: str) -> bool:
+    """An unnumbered operative paragraph follows a preambular paragraph that ended with ','."""
+    return prev.ended()
+
+
+def _next_letter(label: str) -> str:
+    if len(label) == 1 and label.isalpha():
+        return chr(ord(label) + 1)
+    return ""
+
+
+def _section_follows(lines: list[Line], k: int) -> bool:
+    """A section heading (``I``, ``A``) is followed by a title or a paragraph, not by text
+    that continues a sentence."""
+    j = k
+    while j < len(lines) and lines[j].blank:
+        j += 1
+    if j >= len(lines):
+        return False
+    nxt = lines[j].text.strip()
+    return bool(nxt) and (nxt[0].isupper() or nxt[0].isdigit())
