@@ -51,7 +51,7 @@ def project(record: dict) -> dict:
         "cited_decisions": targets("decision", "General Assembly"),
         "footnote_documents": docs,
         "n_footnotes": len(record.get("footnotes", [])),
-        "has_annex": bool(record.get("annexes")),
+        "has_annex": any(a["kind"] == "annex" for a in record.get("annexes", [])),
     }
 
 

@@ -63,7 +63,7 @@ def ga_resolution(session: str, number: str, part: str | None = None) -> str:
     (``XV``), or a special session (``S-10``, ``ES-11``).  ``part`` is the letter of a
     lettered resolution (``43/78 H``).
     """
-    if re.fullmatch(ROMAN, session) and session:
+    if session and re.fullmatch(rf"(?:E?S-)?{ROMAN}", session) and not session.endswith("-"):
         base = f"A/RES/{number}"
         if part:
             base += f" {part}"

@@ -69,7 +69,7 @@ def parse_source(source: Source) -> dict:
             structure._warn(warnings, mline.no + 1, "meeting date cannot be read: expected a date "
                                                    "such as '6 December 2021' under the meeting line")
         meeting = {"kind": "plenary", "number": int(m.group("num")), "date": date,
-                   "resumed": bool(m.group("resumed"))}
+                   "resumed": bool(m.group("resumed") or m.group("resumed1"))}
         skip = rest.index(date_line) + 1 if date is not None and date_line else meeting_idx + 1
         tail = rest[skip:]
         rest = rest[:meeting_idx]
@@ -89,7 +89,13 @@ def parse_source(source: Source) -> dict:
 def _annexes(adopted: list[Line], tail: list[Line]) -> list[dict]:
     out: list[dict] = []
     if adopted:
-        out.append(_annex(adopted, "adopted-text"))
+        # an adopted text may carry annexes of its own ("the Pact for the Future and its annexes")
+        cut = [k for k, ln in enumerate(adopted) if structure.ANNEX_HEADING.match(ln.text)]
+        bounds = [0, *cut, len(adopted)]
+        for n, (a, b) in enumerate(zip(bounds, bounds[1:])):
+            if a < b:
+                out.append(_annex(adopted[a:b], "adopted-text" if n == 0 and a == 0 and cut[:1] != [0]
+                                  else "annex"))
     if any(not ln.blank for ln in tail):
         chunks: list[list[Line]] = []
         for ln in tail:

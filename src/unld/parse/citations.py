@@ -69,7 +69,7 @@ _ECOSOC_TRIGGER = re.compile(r"Economic and Social Council\s+(?:resolutions?|dec
 _TOKEN = re.compile(
     r"(?P<trigger>\b[Rr]esolutions?\b|\b[Dd]ecisions?\b)"
     r"|(?P<sc>(?<![\w/.\-])(?P<scnum>\d{1,4})\s\((?P<year>(?:19|20)\d\d)\))"
-    r"|(?P<old>(?<![\w/.\-])(?P<onum>\d{1,4})(?:\s(?P<opart>[A-Z]))?\s\((?P<roman>[IVXL]{1,6})\))"
+    r"|(?P<old>(?<![\w/.\-])(?P<onum>\d{1,4})(?:\s(?P<opart>[A-Z]))?\s\((?P<roman>(?:E?S-)?[IVXL]{1,6})\))"
     r"|(?P<eco>(?<![\w/.\-])(?P<eyear>(?:19|20)\d\d)/(?P<enum>\d{1,3})(?![\d/]))"
     r"|(?P<ga>(?<![\w/.\-])(?P<sess>(?:ES-|S-)?\d{1,2})/(?P<num>\d{1,4})(?![\d/]))"
     r"|(?P<stop>;|\.\s+[A-Z]|\bdocuments?\b|\bparagraphs?\b|\bparas?\.|\bArticles?\b|\bannex\b)"
@@ -100,24 +100,50 @@ class Citation:
                 "date": self.date, "in": self.where, "text": self.text}
 
 
+_BODY_ALT = "|".join(re.escape(name) for name, _ in OTHER_BODIES)
+_ADJACENT = re.compile(
+    rf"(?:(?P<ga>General Assembly|Assembly|\bits|\bthese|\bthose|\bthe said|\bpresent)|(?P<other>{_BODY_ALT}))"
+    r"(?:['’]s)?\s+$"
+)
+_SUBJECT_ITS = re.compile(rf"(?P<other>{_BODY_ALT}),?\s+(?:in|by|through|under)\s+its\s+$")
+_DOCUMENT_PART = re.compile(
+    r"(?:\bannex(?:es)?(?:\s+[IVXL\d]+)?|\bchap\.\s*[IVXL\d]+|\bsect\.\s*[A-Z\d]+|\bappendix"
+    r"(?:\s+[IVXL\d]+)?|\bpart\s+(?:one|two|three|[IVXL\d]+))\s*,\s*$",
+    re.I,
+)
+
+
 def _body_before(text: str, upto: int) -> str | None:
-    """The body named nearest before a trigger within its sentence, if any."""
-    start = max(text.rfind("; ", 0, upto), text.rfind(". ", 0, upto), 0)
-    window = text[start:upto]
-    best: tuple[int, str] | None = None
-    for m in _BODY_RE.finditer(window):
+    """Whose resolution a trigger names, from the words right before it.
+
+    ``Human Rights Council resolution`` names the Council; ``its resolution`` and a bare
+    ``resolution`` are the Assembly's own.  A resolution cited as a part of another
+    document (``A/56/1026, annex II, resolution 14/221``, ``E/2025/27, chap. I, sect. C,
+    resolution 69/1``) belongs to some other body: ``None`` is returned for it.
+    """
+    before = text[max(0, upto - 120):upto]
+    m = _SUBJECT_ITS.search(before)
+    if m:  # "the Human Rights Council in its resolution": "its" is the Council's
+        return next(canon for n, canon in OTHER_BODIES if n == m.group("other"))
+    if re.search(r"\b(?:Council|Commission|Conference|Board|Committee)(?:['’]s)?\s+$", before):
+        # "Council resolution 52/27": a short name; the full one was given earlier
+        named = [canon for n, canon in OTHER_BODIES
+                 for _ in re.finditer(re.escape(n), text[:upto])]
+        full = [mm for mm in _BODY_RE.finditer(text[:upto]) if not mm.group("ga")]
+        if full:
+            last = full[-1]
+            idx = next(i for i in range(len(OTHER_BODIES)) if last.group(f"b{i}"))
+            return OTHER_BODIES[idx][1]
+        return named[-1] if named else None
+    m = _ADJACENT.search(before)
+    if m:
         if m.group("ga"):
-            name = "General Assembly"
-        else:
-            idx = next(i for i in range(len(OTHER_BODIES)) if m.group(f"b{i}"))
-            name = OTHER_BODIES[idx][1]
-        best = (m.start(), name)
-    # "its resolution" in a General Assembly resolution is the Assembly's own
-    tail = window[-20:]
-    if re.search(r"\b(?:its|these|those|the said|present|this)\s+(?:resolutions?|decisions?)\s*$",
-                 tail):
-        return "General Assembly"
-    return best[1] if best else None
+            return "General Assembly"
+        name = m.group("other")
+        return next(canon for n, canon in OTHER_BODIES if n == name)
+    if _DOCUMENT_PART.search(before):
+        return None
+    return "General Assembly"
 
 
 def _body_after(text: str, pos: int) -> str | None:
@@ -179,7 +205,7 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
         if m.group("trigger"):
             word = m.group("trigger").lower()
             kind = "decision" if word.startswith("decision") else "resolution"
-            trigger = (kind, _body_before(text, m.start()))
+            trigger = (kind, _body_before(text, m.start()) or "another body")
             pending = []
             continue
         if trigger is None:
@@ -188,13 +214,13 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
         end = m.end()
         if m.group("sc"):
             number, year = m.group("scnum"), m.group("year")
-            if body in (None, "Security Council", "General Assembly") and kind == "resolution":
+            if body in ("Security Council", "General Assembly") and kind == "resolution":
                 cit = Citation(symbols.sc_resolution(number, year), "resolution",
                                "Security Council", None, where, m.group(0))
             else:
                 continue
         elif m.group("old"):
-            if body not in (None, "General Assembly"):
+            if body != "General Assembly":
                 continue
             cit = Citation(symbols.ga_resolution(m.group("roman"), m.group("onum"), m.group("opart")),
                            kind, "General Assembly", None, where, m.group(0))
@@ -213,7 +239,7 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
             if int(num) > 999 or int(num) == 0:
                 continue
             after_body = _body_after(text, end)
-            body_here = after_body or body or "General Assembly"
+            body_here = after_body or ("General Assembly" if body == "Security Council" else body)
             date, _ = _date_after(text, end)
             if body_here == "General Assembly":
                 for part in parts or [None]:

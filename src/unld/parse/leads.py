@@ -71,8 +71,6 @@ _WITH_NOUNS = {
 }
 _TRAILING = ("also", "further", "again", "once again", "once more", "anew", "moreover")
 
-#: Heads that, when followed by "and" and another finite verb, form a compound lead.
-_OPERATIVE_WORD = re.compile(r"^[A-Z][a-z-]+(?:s|es)$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 
@@ -100,13 +98,7 @@ def is_operative_head(text: str) -> bool:
     i = 0
     while i < len(words) - 1 and words[i].lower() in PRE_ADVERBS:
         i += 1
-    head = words[i]
-    if head.lower() in {"continues", "continue"}:
-        return True
-    return head.lower() in OPERATIVE_VERBS or (
-        bool(_OPERATIVE_WORD.match(head)) and head.lower() not in NOT_VERBS and i == 0
-        and head.lower().endswith(("es", "s")) and not head.lower().endswith(("ss", "us", "is"))
-    )
+    return words[i].lower() in OPERATIVE_VERBS
 
 
 #: Finite verbs that open operative paragraphs (lower case).
@@ -120,17 +112,16 @@ OPERATIVE_VERBS = {
     "requests", "resolves", "respects", "stresses", "supports", "takes", "underlines",
     "underscores", "understands", "urges", "welcomes", "re-emphasizes", "highlights",
     "agrees", "accepts", "elects", "appoints", "establishes", "extends", "condones",
-    "insists", "pledges", "undertakes", "wishes", "observes", "approve", "reaffirm",
-    "encourage", "decide", "request", "call", "urge", "recognize", "commit", "acknowledge",
-    "welcome", "note", "take", "express", "emphasize", "stress", "underline", "invite",
-    "further", "also", "strongly", "reiterate", "recall", "affirm", "resolve", "pledge",
-    "support", "adopt", "endorse", "deplore", "condemn", "declare", "promote", "ensure",
-    "strengthen", "continue", "continues", "requests", "reaffirms", "calls", "notes",
-}
-NOT_VERBS = {
-    "states", "nations", "members", "parties", "territories", "countries", "governments",
-    "his", "its", "this", "thus", "as", "is", "has", "was", "does", "was", "unless",
-    "sciences", "affairs", "arrangements", "regulations", "rules", "resources",
+    "insists", "pledges", "undertakes", "wishes", "observes", "continues", "instructs",
+    "entrusts", "mandates", "reconfirms", "reasserts", "stands", "salutes", "thanks",
+    "congratulates", "pays", "honours", "acclaims", "launches", "convenes", "renames",
+    "reappoints", "nominates", "requires", "exhorts", "implores", "demands", "warns",
+    "cautions", "condemns", "censures", "opposes", "disapproves", "abhors", "laments",
+    "mourns", "fears", "hopes", "trusts", "believes", "concludes", "finds", "holds",
+    "maintains", "upholds", "embraces", "applauds", "lauds", "praises", "emphasises",
+    "recognises", "authorises", "urgently", "accepts", "aligns", "amends", "extends",
+    "terminates", "suspends", "restores", "revises", "replaces", "includes", "excludes",
+    "postpones", "defers", "resumes", "closes", "concurs", "notes", "shares", "acknowledges",
 }
 
 
@@ -213,10 +204,12 @@ def lead_phrase(text: str) -> str | None:
 def _trailing(low: list[str], take: int) -> int:
     n = len(low)
     if take < n and low[take] in {"also", "further", "again", "anew"}:
-        # "further" before a noun is an adjective ("Encourages further efforts")
-        if low[take] == "further" and take + 1 < n and low[take + 1] not in {
-            "that", "its", "the", "to", "with", "in", "on", "all", "his", "her", "their",
-        }:
+        # "further" before a noun is an adjective ("Encourages further efforts"), except
+        # after a participle ("Recalling further World Health Assembly resolutions")
+        if low[take] == "further" and take + 1 < n and not low[take - 1].endswith("ing") and \
+                low[take + 1] not in {"that", "its", "the", "to", "with", "in", "on", "all", "his",
+                                      "her", "their", "of", "resolution", "resolutions", "decision",
+                                      "decisions"}:
             return take
         return take + 1
     if take + 1 < n and low[take] == "once" and low[take + 1] in {"again", "more"}:

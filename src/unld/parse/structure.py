@@ -27,7 +27,8 @@ SESSION_LINE = re.compile(
 )
 AGENDA_LINE = re.compile(r"^\s*Agenda items?\s+(?P<items>\S.*?)\s*$")
 MEETING_LINE = re.compile(
-    r"^\s*(?P<num>\d{1,4})(?:st|nd|rd|th)\s+plenary\s+meeting(?P<resumed>\s*\(resumed\))?\s*$", re.I
+    r"^\s*(?P<num>\d{1,4})(?:st|nd|rd|th)(?P<resumed1>\s*\(resumed\))?\s+plenary\s+meeting"
+    r"(?P<resumed>\s*\(resumed\))?\s*$", re.I
 )
 NUMBERED = re.compile(r"^\s*(?P<num>\d{1,3})\.(?:\s+(?P<rest>\S.*))?\s*$")
 SUBPARA = re.compile(r"^\s*\((?P<label>[a-z]{1,2}|[ivxl]{1,6})\)(?:\s+(?P<rest>\S.*))?\s*$")
@@ -235,7 +236,7 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
             saw_blank = True
             continue
         text = ln.text
-        ended = cur.ended() if cur else True
+        ended = cur.ended() if cur and cur.kind != "section" else True
         if cur is not None and cur.kind in ("op", "pp") and ended and ADOPTS_FOLLOWING.match(
             join_lines([x.text for x in cur.lines])
         ):
@@ -278,10 +279,14 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
                 k += 1
             cur = Block("section", title_lines, label=section, section=section)
             blocks.append(cur)
-            last_num = 0
             in_operative = False
             saw_blank = True
             continue
+        if ended and cur is not None and cur.kind != "section" and not saw_blank and re.search(
+            r":[”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$", cur.lines[-1].text
+        ):
+            # after a colon only a blank line starts a new paragraph: "Goal 6:\nEnsure ..."
+            ended = False
         hint = lead_hints.get(ln.no)
         starts_pp = is_preambular_head(text)
         starts_op = is_operative_head(text) or (hint is not None and hint.split()[-1].endswith("s"))
@@ -304,6 +309,13 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
         else:
             cur.lines.append(ln)
         saw_blank = False
+    # operative paragraphs end with ";" or "."; an unnumbered paragraph opening with a finite
+    # verb but ending with "," is part of a preamble ("Recalls its resolution 79/258 A, ...,")
+    for b in blocks:
+        if b.kind == "op" and b.number is None and re.search(
+            r",[”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$", b.lines[-1].text
+        ):
+            b.kind = "pp"
     return blocks, adopted
 
 
