@@ -1,0 +1,200 @@
+"""The record view: a generic, schema-free RDF picture of a record for the mapping rules.
+
+Every JSON object of the record becomes a node, every key a predicate ``v:<key>`` in the
+namespace ``urn:unld:view:``, every scalar a literal, every list element a node of its own
+carrying its 1-based position ``v:_index``.  Nothing here knows what a resolution is; the
+mapping rules in ``mappings/*.rq`` decide what the view means.
+
+The one exception is the IRI policy: the view attaches to the objects that stand for
+published things the IRI they get (``v:_iri``, and ``v:_targetIri`` and the like for
+references), computed by :class:`~unld.iri.IriPolicy`, so that no rule rebuilds an IRI by
+string concatenation and every IRI comes from one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyoxigraph as ox
+
+from unld.iri import IriPolicy, slug
+
+V = "urn:unld:view:"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INT = ox.NamedNode(_XSD + "integer")
+_BOOL = ox.NamedNode(_XSD + "boolean")
+_DEC = ox.NamedNode(_XSD + "decimal")
+
+_PRED: dict[str, ox.NamedNode] = {}
+
+
+def pred(key: str) -> ox.NamedNode:
+    node = _PRED.get(key)
+    if node is None:
+        node = _PRED[key] = ox.NamedNode(V + key)
+    return node
+
+
+def _literal(value: object) -> ox.Literal:
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=_BOOL)
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=_INT)
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=_DEC)
+    return ox.Literal(str(value))
+
+
+# The IRI policy, path by path: where in the record a published thing stands, and the IRI
+# (or IRIs) it gets.  Paths name keys from the root; "[]" is any element of a list.
+IriRule = Callable[[IriPolicy, dict, dict], dict[str, str]]
+
+
+def _paragraph(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    return {"_iri": p.fragment(root["symbol"], obj["id"])}
+
+
+def _footnote(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    out = _paragraph(p, root, obj)
+    if obj.get("in"):
+        out["_inIri"] = p.fragment(root["symbol"], obj["in"])
+    return out
+
+
+def _root(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    out = {"_iri": p.document(root["symbol"]), "_undocs": p.undocs(root["symbol"]),
+           "_graph": graph_iri(p, root["symbol"]),
+           "_organIri": p.body(slug(root.get("organ") or "General Assembly")),
+           "_sourceIri": f"urn:sha256:{root['source']['sha256']}"}
+    if root.get("session") is not None:
+        out["_sessionIri"] = p.session(root["session"])
+    return out
+
+
+def _agenda(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    session = obj.get("session") or root.get("session")
+    return {"_iri": p.agenda_item(session, obj["number"], obj.get("sub_item")),
+            "_sessionIri": p.session(session)}
+
+
+def _meeting(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    return {"_iri": p.meeting(root["session"], obj["number"])} if root.get("session") else {}
+
+
+def _basis(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    return {"_committeeIri": p.body(slug(obj["committee"]))} if obj.get("committee") else {}
+
+
+def _citation(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    out = {"_inIri": p.fragment(root["symbol"], obj["in"])}
+    if obj.get("target"):
+        out["_targetIri"] = p.document(obj["target"])
+        out["_undocs"] = p.undocs(obj["target"])
+    if obj.get("body"):
+        out["_bodyIri"] = p.body(slug(obj["body"]))
+    return out
+
+
+def _group(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    out = {"_iri": p.body(obj["key"]),
+           "_parentIri": p.body(slug(root.get("organ") or "General Assembly"))}
+    mandate = obj.get("mandate")
+    if mandate and mandate.get("start"):
+        m = p.mandate(obj["key"], mandate["start"], mandate.get("end"))
+        out.update({"_mandateIri": m, "_beginningIri": f"{m}#beginning", "_endIri": f"{m}#end"})
+    if obj.get("established_by"):
+        out["_establishedByIri"] = p.document(obj["established_by"])
+    return out
+
+
+def _future(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    return {"_iri": p.fragment(root["symbol"], f"fa{obj['_position']}"),
+            "_sessionIri": p.session(obj["session"])}
+
+
+def _section(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    return {"_iri": p.fragment(root["symbol"], f"sec{obj['label']}")}
+
+
+IRI_RULES: dict[str, IriRule] = {
+    "": _root,
+    "preambular_paragraphs[]": _paragraph,
+    "operative_paragraphs[]": _paragraph,
+    "preambular_paragraphs[].subparagraphs[]": _paragraph,
+    "operative_paragraphs[].subparagraphs[]": _paragraph,
+    "preambular_paragraphs[].subparagraphs[].subparagraphs[]": _paragraph,
+    "operative_paragraphs[].subparagraphs[].subparagraphs[]": _paragraph,
+    "footnotes[]": _footnote,
+    "sections[]": _section,
+    "agenda_items[]": _agenda,
+    "meeting": _meeting,
+    "basis": _basis,
+    "citations[]": _citation,
+    "working_groups[]": _group,
+    "future_agenda[]": _future,
+}
+
+#: List-valued keys whose elements are references to published things, and their IRIs.
+ListRule = Callable[[IriPolicy, dict, str], str]
+_PARAGRAPH_PATHS = [f"{top}{sub}" for top in ("preambular_paragraphs[]", "operative_paragraphs[]")
+                    for sub in ("", ".subparagraphs[]", ".subparagraphs[].subparagraphs[]")]
+IRI_LISTS: dict[str, ListRule] = {
+    "basis.documents": lambda p, r, s: p.document(s),
+    "working_groups[].in": lambda p, r, s: p.fragment(r["symbol"], s),
+    **{f"{path}.footnotes": (lambda p, r, s: p.fragment(r["symbol"], f"fn{s}"))
+       for path in _PARAGRAPH_PATHS},
+}
+
+
+def graph_iri(policy: IriPolicy, symbol: str) -> str:
+    """Name of the named graph that holds one resolution."""
+    from unld.iri import symbol_path
+
+    return f"{policy.base}graph/{symbol_path(symbol)}"
+
+
+def record_quads(record: dict, policy: IriPolicy, graph: ox.NamedNode) -> list[ox.Quad]:
+    """The view of one record as quads in ``graph``."""
+    quads: list[ox.Quad] = []
+    root_node = ox.NamedNode(f"{V}r")
+
+    def walk(obj: dict, node: ox.NamedNode, path: str) -> None:
+        rule = IRI_RULES.get(path)
+        if rule is not None:
+            for key, iri in rule(policy, record, obj).items():
+                quads.append(ox.Quad(node, pred(key), ox.NamedNode(iri), graph))
+        for key, value in obj.items():
+            if value is None or key.startswith("_"):
+                continue
+            sub = f"{path}.{key}" if path else key
+            if isinstance(value, dict):
+                child = ox.NamedNode(f"{node.value}/{key}")
+                quads.append(ox.Quad(node, pred(key), child, graph))
+                walk(value, child, sub)
+            elif isinstance(value, list):
+                make = IRI_LISTS.get(sub)
+                for i, item in enumerate(value, start=1):
+                    if isinstance(item, dict):
+                        child = ox.NamedNode(f"{node.value}/{key}/{i}")
+                        quads.append(ox.Quad(node, pred(key), child, graph))
+                        quads.append(ox.Quad(child, pred("_index"), _literal(i), graph))
+                        walk({**item, "_position": i} if path == "" else item, child, sub + "[]")
+                    elif item is not None:
+                        quads.append(ox.Quad(node, pred(key), _literal(item), graph))
+                        if make is not None:
+                            # a reference: a node pairing the value with its IRI
+                            ref = ox.NamedNode(f"{node.value}/{key}Ref/{i}")
+                            iri = make(policy, record, str(item))
+                            quads.extend([ox.Quad(node, pred(key + "Ref"), ref, graph),
+                                      ox.Quad(ref, pred("value"), _literal(item), graph),
+                                      ox.Quad(ref, pred("_index"), _literal(i), graph),
+                                          ox.Quad(ref, pred("_iri"), ox.NamedNode(iri), graph)])
+                            if sub == "basis.documents":
+                                quads.append(ox.Quad(ref, pred("_undocs"),
+                                                     ox.NamedNode(policy.undocs(str(item))), graph))
+            else:
+                quads.append(ox.Quad(node, pred(key), _literal(value), graph))
+
+    quads.append(ox.Quad(root_node, pred("_base"), ox.Literal(policy.base), graph))
+    walk(record, root_node, "")
+    return quads
