@@ -31,6 +31,10 @@ class InputError(UnldError):
         super().__init__(f"{where}: {message}")
 
 
+class UsageError(UnldError):
+    """An option or argument that cannot work (a malformed base IRI, a missing folder)."""
+
+
 class PublishError(UnldError):
     """Loading into a SPARQL endpoint failed."""
 

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from unld.errors import UsageError
 from unld.symbols import normalise
 
 DEFAULT_BASE = "https://w3id.org/unld/"
@@ -63,7 +64,7 @@ class IriPolicy:
 
     def __post_init__(self) -> None:
         if not re.match(r"^https?://[^\s<>\"{}|\\^`]+/$", self.base):
-            raise ValueError(
+            raise UsageError(
                 f"base IRI {self.base!r} must be an absolute http(s) IRI ending with '/'"
             )
 

@@ -1,0 +1,220 @@
+"""``unld build``: parse, map and validate every source, then write the dumps.
+
+Resolutions are independent until the dumps are written, so parse, map and validate run in
+worker processes over chunks of sources (each worker compiles the rules and shapes once).
+A source that is not a resolution is skipped and listed; a resolution whose graph violates
+the shapes is reported and left out of the dumps; the others are written.  Everything is
+staged in the output folder and renamed into place at the end (:class:`~unld.dumps.Staging`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from unld import dumps
+from unld.errors import InputError
+from unld.iri import ONTOLOGY, IriPolicy
+from unld.parse import parse_source
+from unld.resources import mappings_dir, ontology_dir
+from unld.sources import expand, read_source
+from unld.validate import Problem, report_graph, shapes_path
+from unld.void import describe
+
+CONTEXT_URL = "https://w3id.org/unld/context.jsonld"
+
+
+@dataclass
+class Outcome:
+    """What became of one source."""
+
+    path: str
+    symbol: str | None = None
+    graph: str | None = None
+    ntriples: bytes = b""
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    error: str | None = None
+    duplicate_of: str | None = None
+
+
+@dataclass
+class BuildResult:
+    outcomes: list[Outcome]
+    written: list[str]
+    triples: int
+    graphs: int
+
+    @property
+    def skipped(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.error]
+
+    @property
+    def duplicates(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.duplicate_of]
+
+    @property
+    def violations(self) -> list[Problem]:
+        return [p for o in self.outcomes for p in o.problems if p.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for o in self.outcomes for p in o.problems if p.severity == "Warning"]
+
+
+# --- worker side ---------------------------------------------------------------------------
+
+_WORKER: dict[str, object] = {}
+
+
+def _tools(base: str, validate: bool) -> tuple:
+    key = f"{base}|{validate}"
+    if key not in _WORKER:
+        from unld.mapping import Mapper
+        from unld.validate import Validator
+
+        policy = IriPolicy(base)
+        _WORKER[key] = (Mapper(policy), Validator(policy) if validate else None)
+    return _WORKER[key]  # type: ignore[return-value]
+
+
+def process(paths: Sequence[str], base: str, validate: bool = True) -> list[Outcome]:
+    """Parse, map and validate a chunk of sources (runs in a worker process)."""
+    mapper, validator = _tools(base, validate)
+    out: list[Outcome] = []
+    records: list[tuple[Outcome, dict]] = []
+    for path in paths:
+        outcome = Outcome(path)
+        try:
+            record = parse_source(read_source(path))
+        except InputError as exc:
+            outcome.error = str(exc)
+            out.append(outcome)
+            continue
+        outcome.symbol = record["symbol"]
+        outcome.warnings = record["warnings"]
+        records.append((outcome, record))
+        out.append(outcome)
+    for (outcome, _record), mapped in zip(records, mapper.map_many(r for _, r in records)):
+        outcome.graph = mapped.graph
+        outcome.ntriples = ox.serialize(mapped.triples, format=ox.RdfFormat.N_TRIPLES)
+        if validator is not None:
+            outcome.problems = validator.validate(mapped.triples, mapped.graph)
+    return out
+
+
+# --- coordinator side ----------------------------------------------------------------------
+
+def chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def run(paths: list[str], base: str, jobs: int, validate: bool = True,
+        progress: Callable[[int], None] | None = None) -> list[Outcome]:
+    """Process all sources, in parallel when ``jobs`` > 1, keeping the input order."""
+    if jobs <= 1 or len(paths) < 8:
+        out = []
+        for chunk in chunks(paths, 16):
+            out.extend(process(chunk, base, validate))
+            if progress:
+                progress(len(chunk))
+        return out
+    size = max(4, min(64, len(paths) // (jobs * 4) or 1))
+    results: list[Outcome] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for chunk_out in pool.map(process, chunks(paths, size), [base] * len(paths[::size]),
+                                  [validate] * len(paths[::size])):
+            results.extend(chunk_out)
+            if progress:
+                progress(len(chunk_out))
+    return results
+
+
+def shared_graphs(policy: IriPolicy) -> list[tuple[str, list[ox.Triple]]]:
+    """The graphs every resolution refers to: ontology, vocabularies, bodies."""
+    root = ontology_dir()
+
+    def load(files: Iterable[Path]) -> list[ox.Triple]:
+        triples: list[ox.Triple] = []
+        for f in files:
+            with open(f, "rb") as fh:
+                triples.extend(ox.parse(fh, format=ox.RdfFormat.TURTLE, base_iri=policy.base))
+        return triples
+
+    ontology_files = [root / "unld.ttl", *sorted((root / "align").glob("*.ttl"))]
+    return [
+        (ONTOLOGY.rstrip("#"), load(f for f in ontology_files if f.exists())),
+        (f"{policy.base}graph/vocabularies", load([root / "phrases.ttl"])),
+        (f"{policy.base}graph/bodies", load([root / "bodies.ttl"])),
+    ]
+
+
+def dedupe(outcomes: list[Outcome]) -> None:
+    """Two sources of one resolution: the first (in path order) wins, the other is skipped."""
+    seen: dict[str, str] = {}
+    for o in outcomes:
+        if o.error or not o.symbol:
+            continue
+        if o.symbol in seen:
+            o.duplicate_of = seen[o.symbol]
+            o.ntriples = b""
+            o.problems = []
+        else:
+            seen[o.symbol] = o.path
+
+
+def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
+          progress: Callable[[int], None] | None = None, docs: bool = True,
+          total: Callable[[int], None] | None = None) -> BuildResult:
+    """Build the dataset from ``sources`` (files or folders) into ``out``."""
+    policy = IriPolicy(base)
+    paths = [str(p) for p in expand(sources)]
+    if not paths:
+        raise InputError(", ".join(sources), "no resolution texts found (expected .txt, .md or "
+                         ".html files)")
+    if total:
+        total(len(paths))
+    outcomes = run(paths, base, jobs or os.cpu_count() or 1, True, progress)
+    dedupe(outcomes)
+    good = [o for o in outcomes if not o.error and not o.duplicate_of and not any(
+        p.severity == "Violation" for p in o.problems)]
+    graphs: list[tuple[str, list[ox.Triple]]] = []
+    for o in sorted(good, key=lambda o: o.graph or ""):
+        graphs.append((o.graph or "", list(ox.parse(o.ntriples, format=ox.RdfFormat.N_TRIPLES))))
+    graphs += shared_graphs(policy)
+    quads = dumps.sorted_quads(graphs)
+    void_graph = f"{policy.base}graph/void"
+    void = describe(policy, quads, [g for g, _ in graphs])
+    quads = dumps.sorted_quads([*graphs, (void_graph, void)])
+    triples = dumps.union_triples(quads)
+    context_doc = json.loads((mappings_dir() / "context.jsonld").read_text(encoding="utf-8"))
+    problems = [p for o in outcomes for p in o.problems]
+    with dumps.Staging(out) as stage:
+        stage.write_bytes("unld.nq", dumps.serialize(quads, ox.RdfFormat.N_QUADS))
+        stage.write_bytes("unld.trig", dumps.serialize(quads, ox.RdfFormat.TRIG))
+        stage.write_bytes("unld.nt", dumps.serialize(triples, ox.RdfFormat.N_TRIPLES))
+        stage.write_bytes("unld.ttl", dumps.serialize(triples, ox.RdfFormat.TURTLE))
+        stage.write_bytes("unld.jsonld", dumps.jsonld(triples, context_doc, CONTEXT_URL))
+        stage.write_bytes("context.jsonld", (mappings_dir() / "context.jsonld").read_bytes())
+        ontology = dumps.union_triples(dumps.sorted_quads(graphs[-3:]))
+        stage.write_bytes("ontology.ttl", dumps.serialize(ontology, ox.RdfFormat.TURTLE))
+        stage.write_bytes("shapes.ttl", shapes_path().read_bytes())
+        stage.write_bytes("validation.ttl", dumps.serialize(report_graph(problems),
+                                                            ox.RdfFormat.TURTLE))
+        stage.write_bytes("void.ttl", dumps.serialize(void, ox.RdfFormat.TURTLE))
+        if docs:
+            from unld.ontodoc import ontology_html
+
+            html = ontology_html(stage.dir / "ontology.ttl")
+            if html is not None:
+                stage.write_bytes("ontology.html", html)
+        names = list(stage.files)
+        stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names))
+        stage.commit()
+    return BuildResult(outcomes, [*names, "SHA256SUMS"], len(triples), len(graphs) + 1)

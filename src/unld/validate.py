@@ -1,0 +1,193 @@
+"""Validation: each resolution's graph against the SHACL shapes in ``ontology/shapes.ttl``.
+
+Each resolution's graph is validated on its own, together with the shared graphs it refers
+to (the registry of bodies and the phrase vocabularies), with the ontology and its
+alignments mixed in so that class hierarchies are known.  The shapes are compiled once
+per process.  The report keeps, for every problem, the resource, the property, the
+severity and the shape's message: what a person needs to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import SH
+
+from unld.iri import IriPolicy
+from unld.resources import ontology_dir
+
+#: Files of the ontology mixed into every data graph (class and property hierarchy).
+ONTOLOGY_FILES = ("unld.ttl", "align/*.ttl")
+#: Shared data graphs that resolution graphs point into.
+SHARED_FILES = ("bodies.ttl", "phrases.ttl")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation result, as a person reads it."""
+
+    severity: str  # "Violation", "Warning" or "Info"
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str | None
+    graph: str | None = None
+
+    def line(self) -> str:
+        where = f"<{self.focus}>" + (f" {self.path}" if self.path else "")
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.severity}: {where}: {self.message}{value}"
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    graphs: int = 0
+
+    @property
+    def violations(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "Warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+
+def ontology_paths() -> list[Path]:
+    root = ontology_dir()
+    out: list[Path] = []
+    for pattern in ONTOLOGY_FILES:
+        out.extend(sorted(root.glob(pattern)))
+    return out
+
+
+def shared_paths() -> list[Path]:
+    root = ontology_dir()
+    return [root / name for name in SHARED_FILES if (root / name).exists()]
+
+
+def shapes_path() -> Path:
+    return ontology_dir() / "shapes.ttl"
+
+
+@cache
+def _rdflib_graph(paths: tuple[str, ...], base: str) -> rdflib.Graph:
+    g = rdflib.Graph()
+    for p in paths:
+        g.parse(p, format="turtle", publicID=base)
+    return g
+
+
+def shared_triples(policy: IriPolicy) -> list[ox.Triple]:
+    """The shared graphs (bodies, vocabularies) as triples under the policy's base."""
+    triples: list[ox.Triple] = []
+    for path in shared_paths():
+        with open(path, "rb") as fh:
+            triples.extend(ox.parse(fh, format=ox.RdfFormat.TURTLE, base_iri=policy.base))
+    return triples
+
+
+class Validator:
+    """Validates graphs with pyshacl; build one per process (the shapes are parsed once)."""
+
+    def __init__(self, policy: IriPolicy) -> None:
+        self.policy = policy
+        self.shapes = _rdflib_graph((str(shapes_path()),), policy.base)
+        self.ontology = _rdflib_graph(tuple(str(p) for p in ontology_paths()), policy.base)
+        self.shared = _to_rdflib(shared_triples(policy))
+
+    def validate(self, triples: list[ox.Triple], graph: str | None = None) -> list[Problem]:
+        from pyshacl import validate
+
+        data = _to_rdflib(triples)
+        data += self.shared
+        _conforms, report, _text = validate(
+            data, shacl_graph=self.shapes, ont_graph=self.ontology, inference="none",
+            abort_on_first=False, allow_warnings=True, advanced=True,
+        )
+        return problems_from(report, graph)
+
+
+def problems_from(report: rdflib.Graph, graph: str | None = None) -> list[Problem]:
+    """Problems of a SHACL validation report graph, in a stable order."""
+    out: list[Problem] = []
+    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        sev = report.value(result, SH.resultSeverity)
+        out.append(Problem(
+            severity=str(sev).rsplit("#", 1)[-1] if sev else "Violation",
+            focus=str(report.value(result, SH.focusNode)),
+            path=_n3(report.value(result, SH.resultPath)),
+            value=_n3(report.value(result, SH.value)),
+            message=str(report.value(result, SH.resultMessage) or "does not conform"),
+            shape=_n3(report.value(result, SH.sourceShape)),
+            graph=graph,
+        ))
+    return sorted(out, key=lambda p: (p.severity != "Violation", p.focus, p.path or "", p.message))
+
+
+def _n3(node: rdflib.term.Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, rdflib.BNode):
+        return None
+    return str(node)
+
+
+def _to_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
+    g = rdflib.Graph()
+    for t in triples:
+        g.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+    return g
+
+
+def _term(node: object) -> rdflib.term.Node:
+    if isinstance(node, ox.NamedNode):
+        return rdflib.URIRef(node.value)
+    if isinstance(node, ox.BlankNode):
+        return rdflib.BNode(node.value)
+    if isinstance(node, ox.Literal):
+        if node.language:
+            return rdflib.Literal(node.value, lang=node.language)
+        dt = node.datatype.value
+        if dt == "http://www.w3.org/2001/XMLSchema#string":
+            return rdflib.Literal(node.value)
+        return rdflib.Literal(node.value, datatype=rdflib.URIRef(dt))
+    raise TypeError(f"unexpected RDF term {node!r}")
+
+
+def report_graph(problems: list[Problem]) -> list[ox.Triple]:
+    """The problems as a SHACL validation report (IRIs only: results are numbered)."""
+    sh = "http://www.w3.org/ns/shacl#"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    report = ox.NamedNode("urn:unld:validation:report")
+    triples = [
+        ox.Triple(report, rdf_type, ox.NamedNode(sh + "ValidationReport")),
+        ox.Triple(report, ox.NamedNode(sh + "conforms"),
+                  ox.Literal("false" if any(p.severity == "Violation" for p in problems) else "true",
+                             datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))),
+    ]
+    for i, p in enumerate(problems, start=1):
+        r = ox.NamedNode(f"urn:unld:validation:result:{i}")
+        triples += [
+            ox.Triple(report, ox.NamedNode(sh + "result"), r),
+            ox.Triple(r, rdf_type, ox.NamedNode(sh + "ValidationResult")),
+            ox.Triple(r, ox.NamedNode(sh + "resultSeverity"), ox.NamedNode(sh + p.severity)),
+            ox.Triple(r, ox.NamedNode(sh + "focusNode"), ox.NamedNode(p.focus)),
+            ox.Triple(r, ox.NamedNode(sh + "resultMessage"), ox.Literal(p.message)),
+        ]
+        if p.path:
+            triples.append(ox.Triple(r, ox.NamedNode(sh + "resultPath"), ox.NamedNode(p.path)))
+        if p.shape:
+            triples.append(ox.Triple(r, ox.NamedNode(sh + "sourceShape"), ox.NamedNode(p.shape)))
+        if p.value:
+            triples.append(ox.Triple(r, ox.NamedNode(sh + "value"), ox.Literal(p.value)))
+    return triples
