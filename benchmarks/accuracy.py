@@ -42,7 +42,7 @@ def main(argv: list[str]) -> int:
             totals[field].append(value)
             if value < 1:
                 wrong.append((src.name, field, value, got.get(field), gold.get(field)))
-    print(f"| field | documents | score |\n|---|---:|---:|")
+    print("| field | documents | score |\n|---|---:|---:|")
     means = []
     for field in FIELDS:
         vals = totals[field]

@@ -8,9 +8,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "A_RES_76_19.md"
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
-GOLD = SHARED / "gold"
+# A copy of the shared corpus of 54 real resolutions and their gold annotations, kept in the
+# repository so that the suite runs the same everywhere (tests/data/corpus/MANIFEST.tsv
+# says where each text came from).
+CORPUS = ROOT / "tests" / "data" / "corpus"
+GOLD = ROOT / "tests" / "data" / "gold"
 
 
 def corpus_files() -> list[Path]:

@@ -101,7 +101,7 @@ def process(paths: Sequence[str], base: str, validate: bool = True) -> list[Outc
         outcome.warnings = record["warnings"]
         records.append((outcome, record))
         out.append(outcome)
-    for (outcome, _record), mapped in zip(records, mapper.map_many(r for _, r in records)):
+    for (outcome, _record), mapped in zip(records, mapper.map_many(r for _, r in records), strict=True):
         outcome.graph = mapped.graph
         outcome.ntriples = ox.serialize(mapped.triples, format=ox.RdfFormat.N_TRIPLES)
         if validator is not None:

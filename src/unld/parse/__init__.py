@@ -92,10 +92,10 @@ def _annexes(adopted: list[Line], tail: list[Line]) -> list[dict]:
         # an adopted text may carry annexes of its own ("the Pact for the Future and its annexes")
         cut = [k for k, ln in enumerate(adopted) if structure.ANNEX_HEADING.match(ln.text)]
         bounds = [0, *cut, len(adopted)]
-        for n, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        for a, b in zip(bounds, bounds[1:], strict=False):
             if a < b:
-                out.append(_annex(adopted[a:b], "adopted-text" if n == 0 and a == 0 and cut[:1] != [0]
-                                  else "annex"))
+                kind = "annex" if structure.ANNEX_HEADING.match(adopted[a].text) else "adopted-text"
+                out.append(_annex(adopted[a:b], kind))
     if any(not ln.blank for ln in tail):
         chunks: list[list[Line]] = []
         for ln in tail:
@@ -174,7 +174,8 @@ def _record(source: Source, mh: structure.Masthead, blocks: list[structure.Block
     sections: list[dict] = []
     ids: dict[int, str] = {}
     pp_count: dict[str | None, int] = {}
-    unnumbered = 0
+    unnumbered: dict[str | None, int] = {}
+    numbered_sections = {b.section for b in blocks if b.kind == "op" and b.number}
     last_op: dict | None = None
     last_sub: dict | None = None
     for i, b in enumerate(blocks):
@@ -192,9 +193,11 @@ def _record(source: Source, mh: structure.Masthead, blocks: list[structure.Block
             last_op, last_sub = None, None
         elif b.kind == "op":
             if b.number is None:
-                unnumbered += 1
-                ident = pid("op", f"u{unnumbered}" if unnumbered > 1 or _has_numbered(blocks) else "", b.section)
-                ident = ident if not ident.endswith("op") else ident + "1"
+                # an unnumbered paragraph is "op1" when its section has no numbered ones
+                # ("Approves the report ..."), "opu1", "opu2" ... beside numbered paragraphs
+                unnumbered[b.section] = unnumbered.get(b.section, 0) + 1
+                n = unnumbered[b.section]
+                ident = pid("op", n if b.section not in numbered_sections else f"u{n}", b.section)
             else:
                 ident = pid("op", b.number, b.section)
             last_op = {"id": ident, "number": b.number, "section": b.section,
@@ -277,10 +280,6 @@ def _record(source: Source, mh: structure.Masthead, blocks: list[structure.Block
         "source": {"path": source.path, "sha256": source.sha256, "format": source.format},
     }
     return record
-
-
-def _has_numbered(blocks: list[structure.Block]) -> bool:
-    return any(b.kind == "op" and b.number for b in blocks)
 
 
 def _lead(text: str, hint: str | None) -> str | None:

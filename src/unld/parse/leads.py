@@ -66,7 +66,7 @@ _WITH_NOUNS = {
     "appreciation", "concern", "satisfaction", "interest", "regret", "alarm", "gratitude",
     "approval", "deep", "grave", "great", "serious", "particular", "profound", "dismay",
     "disappointment", "encouragement", "sorrow", "distress", "thanks", "recognition",
-    "welcome", "hope", "optimism", "pleasure", "grave", "sadness", "indignation", "shock",
+    "welcome", "hope", "optimism", "pleasure", "sadness", "indignation", "shock",
     "outrage", "deepest", "growing", "increasing",
 }
 _TRAILING = ("also", "further", "again", "once again", "once more", "anew", "moreover")
@@ -115,13 +115,12 @@ OPERATIVE_VERBS = {
     "insists", "pledges", "undertakes", "wishes", "observes", "continues", "instructs",
     "entrusts", "mandates", "reconfirms", "reasserts", "stands", "salutes", "thanks",
     "congratulates", "pays", "honours", "acclaims", "launches", "convenes", "renames",
-    "reappoints", "nominates", "requires", "exhorts", "implores", "demands", "warns",
-    "cautions", "condemns", "censures", "opposes", "disapproves", "abhors", "laments",
+    "reappoints", "nominates", "requires", "exhorts", "implores", "warns",
+    "cautions", "censures", "opposes", "disapproves", "abhors", "laments",
     "mourns", "fears", "hopes", "trusts", "believes", "concludes", "finds", "holds",
     "maintains", "upholds", "embraces", "applauds", "lauds", "praises", "emphasises",
-    "recognises", "authorises", "urgently", "accepts", "aligns", "amends", "extends",
-    "terminates", "suspends", "restores", "revises", "replaces", "includes", "excludes",
-    "postpones", "defers", "resumes", "closes", "concurs", "notes", "shares", "acknowledges",
+    "recognises", "authorises", "urgently", "aligns", "amends", "terminates", "suspends", "restores", "revises", "replaces", "includes", "excludes",
+    "postpones", "defers", "resumes", "closes", "concurs", "shares",
 }
 
 

@@ -290,14 +290,12 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
         hint = lead_hints.get(ln.no)
         starts_pp = is_preambular_head(text)
         starts_op = is_operative_head(text) or (hint is not None and hint.split()[-1].endswith("s"))
-        if ended and starts_op and (not starts_pp) and (cur is None or cur.kind != "section"
-                                                        or True):
-            if cur is None or cur.kind != "pp" or _looks_operative_after_preamble(cur, text):
-                cur = Block("op", [ln], number=None, section=section)
-                blocks.append(cur)
-                in_operative = True
-                saw_blank = False
-                continue
+        if ended and starts_op and not starts_pp:
+            cur = Block("op", [ln], number=None, section=section)
+            blocks.append(cur)
+            in_operative = True
+            saw_blank = False
+            continue
         if ended and starts_pp and not in_operative:
             cur = Block("pp", [ln], section=section)
             blocks.append(cur)
@@ -317,11 +315,6 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
         ):
             b.kind = "pp"
     return blocks, adopted
-
-
-def _looks_operative_after_preamble(prev: Block, text: str) -> bool:
-    """An unnumbered operative paragraph follows a preambular paragraph that ended with ','."""
-    return prev.ended()
 
 
 def _next_letter(label: str) -> str:
