@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from unld.parse.lines import Line, join_lines
 
@@ -57,25 +58,42 @@ def split_footnotes(lines: list[Line]) -> list[Footnote]:
     return notes
 
 
-def _candidates(text: str, mark: str) -> list[tuple[int, int]]:
-    """(start, end) of the places where ``mark`` may stand in ``text``."""
+@cache
+def _patterns(mark: str) -> tuple[re.Pattern[str], ...]:
     k = re.escape(mark)
-    found: list[tuple[int, int]] = []
-    glued = re.compile(rf"(?<=[A-Za-z)\]”’\".,;:])({k})(?![\d/])")
-    spaced = re.compile(rf"(?<=[)\]”’\".,;:]) {{1,3}}({k})(?= {{2,}}|\s*\n|\s*$)")
-    wide = re.compile(rf"(?<=[A-Za-z]) {{1,3}}({k})(?= {{2,}})")
+    return (
+        # glued to a word or punctuation: "Security,1", "Tribunals1 and"
+        re.compile(rf"(?<=[A-Za-z)\]”’\".,;:])({k})(?![\d/])"),
+        # after punctuation, spaced as older layouts print marks: "Development, 1  including"
+        re.compile(rf"(?<=[)\]”’\".,;:]) {{1,3}}({k})(?= {{2,}}|\s*\n|\s*$)"),
+        # after a word, between wide spaces: "Goals 6  and"
+        re.compile(rf"(?<=[A-Za-z]) {{1,3}}({k})(?= {{2,}})"),
+        # ending a resolution number that cannot exist: "77/2285" is 77/228 and mark 5
+        re.compile(rf"(?<![\w/])\d{{1,2}}/(\d{{1,3}})({k})(?!\d)"),
+    )
+
+
+def _first(text: str, mark: str, start: int) -> tuple[int, int] | None:
+    """(start, end) of the first place at or after ``start`` where ``mark`` may stand."""
+    best: tuple[int, int] | None = None
+    glued, spaced, wide, number = _patterns(mark)
     for rx in (glued, spaced, wide):
-        for m in rx.finditer(text):
-            # "COP26", "G20": a mark glued to a word needs the word to end the token;
-            # accept only after lower-case letters, closing marks or punctuation
-            before = text[m.start(1) - 1] if m.start(1) else ""
-            if before.isupper() and rx is glued and not re.search(r"[a-z][A-Z]$", text[: m.start(1)]):
+        for m in rx.finditer(text, start):
+            if best is not None and m.start() >= best[0]:
+                break
+            # "COP26", "G20": a mark glued to a capital letter is part of a name
+            i = m.start(1)
+            if rx is glued and i and text[i - 1].isupper() and not (i > 1 and text[i - 2].islower()):
                 continue
-            found.append((m.start(), m.end()))
-    for m in re.finditer(rf"(?<![\w/])(\d{{1,2}})/(\d{{1,3}})({k})(?!\d)", text):
-        if int(m.group(2) + mark) > 999:
-            found.append((m.start(3), m.end(3)))
-    return sorted(found)
+            best = (m.start(), m.end())
+            break
+    for m in number.finditer(text, start):
+        if best is not None and m.start(2) >= best[0]:
+            break
+        if int(m.group(1) + mark) > 999:
+            best = (m.start(2), m.end(2))
+            break
+    return best
 
 
 def place_marks(texts: list[str], marks: list[str]) -> tuple[list[str], dict[str, int]]:
@@ -90,10 +108,9 @@ def place_marks(texts: list[str], marks: list[str]) -> tuple[list[str], dict[str
     for mark in marks:
         hit = None
         for t in range(ti, len(out)):
-            start = pos if t == ti else 0
-            cands = [c for c in _candidates(out[t], mark) if c[0] >= start]
-            if cands:
-                hit = (t, cands[0])
+            found = _first(out[t], mark, pos if t == ti else 0)
+            if found:
+                hit = (t, found)
                 break
         if hit is None:
             continue

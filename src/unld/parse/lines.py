@@ -47,16 +47,21 @@ def join_lines(parts: list[str]) -> str:
     other break becomes one space.  PDF extraction's ``drug -resistant`` becomes
     ``drug-resistant``.
     """
-    out = ""
+    pieces: list[str] = []
     for raw in parts:
         part = squash(raw)
         if not part:
             continue
-        if not out:
-            out = part
-        elif re.search(r"\w-$", out) or re.search(r"\w -$", out):
-            out = out.rstrip(" -") + "-" + part
+        if pieces and pieces[-1].endswith("-") and len(pieces[-1]) > 1 and (
+            pieces[-1][-2].isalnum() or pieces[-1][-2] == " "
+        ):
+            # "Secretary-" + "General", "drug -" + "resistant": no space at the hyphen
+            pieces[-1] = pieces[-1].rstrip(" -") + "-"
+            pieces.append(part)
         else:
-            out = f"{out} {part}"
+            if pieces:
+                pieces.append(" ")
+            pieces.append(part)
+    out = "".join(pieces)
     out = re.sub(r"(?<=[A-Za-z]) -(?=[a-z])", "-", out)
     return out
