@@ -9,7 +9,6 @@ serialised, so that the same input gives the same bytes.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -113,29 +112,10 @@ def serialize(items: list, fmt: ox.RdfFormat) -> bytes:
 
 
 def jsonld(triples: list[ox.Triple], context_doc: dict, context_url: str) -> bytes:
-    """Compact JSON-LD of ``triples`` using the published context.
+    """Compact JSON-LD of ``triples`` referring to the published context by URL."""
+    from unld import jsonld as writer
 
-    The document refers to the context by URL (``context_url``) so that the file stays small
-    and consumers fetch one shared context; compaction itself uses the local copy.
-    """
-    import rdflib
-
-    g = rdflib.Graph()
-    g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    text = g.serialize(format="json-ld", context=context_doc["@context"], auto_compact=True)
-    doc = _canonical(json.loads(text))
-    doc["@context"] = context_url
-    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-
-
-def _canonical(node: object) -> object:
-    """Sort JSON-LD arrays (unordered sets of values here: the context declares no lists)."""
-    if isinstance(node, dict):
-        return {k: _canonical(v) for k, v in node.items()}
-    if isinstance(node, list):
-        items = [_canonical(v) for v in node]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return node
+    return writer.write(triples, context_doc["@context"], context_url)
 
 
 def sha256sums(folder: Path, names: list[str]) -> bytes:
