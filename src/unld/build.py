@@ -13,12 +13,13 @@ import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from unld import dumps
+from unld.cache import BuildCache, source_key
 from unld.errors import InputError
 from unld.iri import ONTOLOGY, IriPolicy
 from unld.parse import parse_source
@@ -41,7 +42,25 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     error: str | None = None
+    error_line: int | None = None
+    error_message: str | None = None
     duplicate_of: str | None = None
+
+    def to_entry(self) -> dict:
+        """The cacheable part (independent of the path the source was read from)."""
+        return {"symbol": self.symbol, "graph": self.graph,
+                "ntriples": self.ntriples.decode("utf-8"),
+                "problems": [asdict(p) for p in self.problems], "warnings": self.warnings,
+                "error_message": self.error_message, "error_line": self.error_line}
+
+    @classmethod
+    def from_entry(cls, path: str, entry: dict) -> Outcome:
+        o = cls(path, entry["symbol"], entry["graph"], entry["ntriples"].encode("utf-8"),
+                [Problem(**p) for p in entry["problems"]], entry["warnings"])
+        if entry["error_message"]:
+            o.error_message, o.error_line = entry["error_message"], entry["error_line"]
+            o.error = str(InputError(path, o.error_message, o.error_line))
+        return o
 
 
 @dataclass
@@ -95,6 +114,7 @@ def process(paths: Sequence[str], base: str, validate: bool = True) -> list[Outc
             record = parse_source(read_source(path))
         except InputError as exc:
             outcome.error = str(exc)
+            outcome.error_message, outcome.error_line = exc.message, exc.line
             out.append(outcome)
             continue
         outcome.symbol = record["symbol"]
@@ -171,16 +191,36 @@ def dedupe(outcomes: list[Outcome]) -> None:
 
 def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
           progress: Callable[[int], None] | None = None, docs: bool = True,
-          total: Callable[[int], None] | None = None) -> BuildResult:
-    """Build the dataset from ``sources`` (files or folders) into ``out``."""
+          total: Callable[[int], None] | None = None, use_cache: bool = True) -> BuildResult:
+    """Build the dataset from ``sources`` (files or folders) into ``out``.
+
+    Sources whose result is in the build cache (same bytes, same rules, shapes and code)
+    are not processed again; ``use_cache=False`` processes everything.
+    """
     policy = IriPolicy(base)
     paths = [str(p) for p in expand(sources)]
     if not paths:
         raise InputError(", ".join(sources), "no resolution texts found (expected .txt, .md or "
                          ".html files)")
+    for p in paths:
+        if not Path(p).is_file():
+            raise InputError(p, "no such file")
     if total:
         total(len(paths))
-    outcomes = run(paths, base, jobs or os.cpu_count() or 1, True, progress)
+    store = BuildCache(out, base, enabled=use_cache)
+    keys = {p: source_key(p, Path(p).read_bytes()) for p in paths}
+    cached: dict[str, Outcome] = {}
+    for p in paths:
+        entry = store.get(keys[p])
+        if entry is not None:
+            cached[p] = Outcome.from_entry(p, entry)
+    if progress and cached:
+        progress(len(cached))
+    todo = [p for p in paths if p not in cached]
+    fresh = {o.path: o for o in run(todo, base, jobs or os.cpu_count() or 1, True, progress)}
+    for p in todo:
+        store.put(keys[p], fresh[p].to_entry())
+    outcomes = [cached.get(p) or fresh[p] for p in paths]
     dedupe(outcomes)
     good = [o for o in outcomes if not o.error and not o.duplicate_of and not any(
         p.severity == "Violation" for p in o.problems)]
@@ -217,4 +257,5 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
         names = list(stage.files)
         stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names))
         stage.commit()
+    store.prune()
     return BuildResult(outcomes, [*names, "SHA256SUMS"], len(triples), len(graphs) + 1)

@@ -105,9 +105,11 @@ def validate(files: tuple[Path, ...], from_dir: Path | None, base_iri: str, warn
 @base_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes (default: all cores).")
+@click.option("--no-cache", is_flag=True,
+              help="Process every source again, ignoring the cache in DIR/.unld-cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 def build(sources: tuple[Path, ...], out: Path, base_iri: str, jobs: int | None,
-          quiet: bool) -> None:
+          no_cache: bool, quiet: bool) -> None:
     """Parse, map and validate SOURCES (files or folders) and write the dumps into --out.
 
     With no SOURCES, builds the bundled examples.  Example: unld build ../shared/corpus
@@ -119,7 +121,7 @@ def build(sources: tuple[Path, ...], out: Path, base_iri: str, jobs: int | None,
     try:
         with Progress(quiet=quiet, unit="resolution") as bar:
             result = run_build(srcs, out, base_iri, jobs, progress=bar.advance,
-                               total=bar.set_total)
+                               total=bar.set_total, use_cache=not no_cache)
     except UnldError as exc:
         _fail(str(exc), exc.exit_code)
     for o in result.skipped:

@@ -102,8 +102,8 @@ class Citation:
 
 _BODY_ALT = "|".join(re.escape(name) for name, _ in OTHER_BODIES)
 _ADJACENT = re.compile(
-    rf"(?:(?P<ga>General Assembly|Assembly|\bits|\bthese|\bthose|\bthe said|\bpresent)|(?P<other>{_BODY_ALT}))"
-    r"(?:['’]s)?\s+$"
+    r"(?:(?P<ga>General Assembly|Assembly|\bits|\bthese|\bthose|\bthe said|\bpresent)"
+    rf"|(?P<other>{_BODY_ALT}))(?:['’]s)?\s+$"
 )
 _SUBJECT_ITS = re.compile(rf"(?P<other>{_BODY_ALT}),?\s+(?:in|by|through|under)\s+its\s+$")
 _DOCUMENT_PART = re.compile(

@@ -119,7 +119,8 @@ OPERATIVE_VERBS = {
     "cautions", "censures", "opposes", "disapproves", "abhors", "laments",
     "mourns", "fears", "hopes", "trusts", "believes", "concludes", "finds", "holds",
     "maintains", "upholds", "embraces", "applauds", "lauds", "praises", "emphasises",
-    "recognises", "authorises", "urgently", "aligns", "amends", "terminates", "suspends", "restores", "revises", "replaces", "includes", "excludes",
+    "recognises", "authorises", "urgently", "aligns", "amends", "terminates", "suspends",
+    "restores", "revises", "replaces", "includes", "excludes",
     "postpones", "defers", "resumes", "closes", "concurs", "shares",
 }
 

@@ -36,7 +36,8 @@ SECTION = re.compile(r"^\s*(?P<label>[IVXL]{1,6}|[A-H])\.?\s*$")
 ANNEX_HEADING = re.compile(r"^\s*(?P<word>Annex(?:es)?|Appendix)(?:\s+(?P<label>[IVXL\d]+))?\s*$")
 ENDS = re.compile(r"[,;:.][”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$|\b(?:and|or)\s*$")
 ADOPTS_FOLLOWING = re.compile(
-    r"^(?:\[\^\d+\])?\s*(?:Adopts|Approves|Proclaims|Endorses|Decides to adopt)\b.*\bfollowing\b.*:\s*(?:\[\^\d+\])?\s*$",
+    r"^(?:\[\^\d+\])?\s*(?:Adopts|Approves|Proclaims|Endorses|Decides to adopt)\b"
+    r".*\bfollowing\b.*:\s*(?:\[\^\d+\])?\s*$",
     re.S,
 )
 ROMAN_SUB = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii",
@@ -114,7 +115,8 @@ def parse_masthead(lines: list[Line]) -> Masthead:
         if m and not mh.agenda:
             items = re.findall(r"(\d{1,3})(?:\s*\(([a-z]{1,2})\))?", m.group("items"))
             if not items:
-                _warn(mh.warnings, ln.no, f"agenda line '{s}': expected item numbers such as '95' or '99 (k)'")
+                _warn(mh.warnings, ln.no,
+                      f"agenda line '{s}': expected item numbers such as '95' or '99 (k)'")
             # title lines follow until a blank line in the source
             title_lines: list[str] = []
             j = lines.index(ln) + 1
