@@ -293,3 +293,14 @@ def test_malformed_pieces_become_warnings() -> None:
     assert "adoption date" in messages and "agenda line" in messages
     assert rec["adopted_on"] is None
     assert all(isinstance(w["line"], int) for w in rec["warnings"])
+
+
+def test_shared_date_only_for_and_pairs() -> None:
+    """Regression: a date printed after the last of a comma list belongs to it alone."""
+    got = dict((c[0], c[3]) for c in cites(
+        "Recalling its resolutions 46/77 of 2 March 1992, 47/233 of 17 August 1993, 48/264, "
+        "51/241, 52/163 of 15 December 1997, 51/241, and 71/263 of 23 December 2016, and "
+        "74/28 and 74/29 of 12 December 2019"))
+    assert got["A/RES/48/264"] is None and got["A/RES/51/241"] is None
+    assert got["A/RES/52/163"] == "1997-12-15"
+    assert got["A/RES/74/28"] == got["A/RES/74/29"] == "2019-12-12"

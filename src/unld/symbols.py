@@ -33,7 +33,10 @@ DOCUMENT_SYMBOL = re.compile(
 )
 
 #: Full pattern a published symbol must match (used by the SHACL shapes too).
-SYMBOL_PATTERN = r"^[A-Z][A-Za-z0-9.\-()]*(/[A-Za-z0-9.\-()]+)+( [A-Z]{1,2}| \([A-Za-z0-9. ]+\))*$"
+SYMBOL_PATTERN = (
+    r"^[A-Z][A-Za-z0-9.\-()]*(/[A-Za-z0-9.\-()]+)+"
+    r"( [A-Z]{1,2}| \([A-Za-z0-9.\- ]+\)(/[A-Za-z0-9.\-()]+)*)*$"
+)
 
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
                          "\u2014": "-", "\u2212": "-"})

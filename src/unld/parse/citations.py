@@ -76,6 +76,7 @@ _TOKEN = re.compile(
 )
 _PARTS_HEAD = re.compile(r"\s([A-Z])(?=[\s,;.)\]”]|$)")
 _PARTS_MORE = re.compile(r"(,\s|\sand\s|\sto\s)([A-Z])(?=[\s,;.)\]”]|$)")
+_SHARED_DATE = re.compile(r"\s+and\s+$")
 _AFTER_OK = re.compile(
     r"^(?:\s*(?:\[\^\d+\])?\s*(?:$|[,;.:)\]”’]|and\b|of\b|on\b|in\b|entitled\b|as\b|to\b|"
     r"which\b|by\b|adopted\b|concerning\b|regarding\b|relating\b|that\b|the\b|at\b|"
@@ -195,8 +196,28 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
     """Every resolution and decision cited in ``text`` (clean text of one paragraph)."""
     out: list[Citation] = []
     trigger: tuple[str, str | None] | None = None  # (kind, body)
-    pending: list[Citation] = []  # citations waiting for a shared date ("74/28 and 74/29 of ...")
+    # citations that share the date printed after the last of them: "74/28 and 74/29 of
+    # 12 December 2019" (a comma ends the sharing: "48/264, 52/163 of 15 December 1997")
+    pending: list[Citation] = []
+    last_end = 0
     max_session = (session or 99) + 1
+
+    def add(found: list[Citation], start: int, end: int) -> None:
+        nonlocal pending, last_end
+        if pending and not _SHARED_DATE.match(text, last_end, start):
+            pending = []
+        date, _ = _date_after(text, end)
+        for c in found:
+            c.date = c.date or date
+        out.extend(found)
+        if date:
+            for c in pending:
+                c.date = c.date or date
+            pending = []
+        else:
+            pending.extend(found)
+        last_end = end
+
     for m in _TOKEN.finditer(text):
         if m.group("stop"):
             trigger = None
@@ -213,56 +234,44 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
         kind, body = trigger
         end = m.end()
         if m.group("sc"):
-            number, year = m.group("scnum"), m.group("year")
-            if body in ("Security Council", "General Assembly") and kind == "resolution":
-                cit = Citation(symbols.sc_resolution(number, year), "resolution",
-                               "Security Council", None, where, m.group(0))
-            else:
+            if body not in ("Security Council", "General Assembly") or kind != "resolution":
                 continue
+            found = [Citation(symbols.sc_resolution(m.group("scnum"), m.group("year")),
+                              "resolution", "Security Council", None, where, m.group(0))]
         elif m.group("old"):
             if body != "General Assembly":
                 continue
-            cit = Citation(symbols.ga_resolution(m.group("roman"), m.group("onum"), m.group("opart")),
-                           kind, "General Assembly", None, where, m.group(0))
+            found = [Citation(symbols.ga_resolution(m.group("roman"), m.group("onum"),
+                                                    m.group("opart")),
+                              kind, "General Assembly", None, where, m.group(0))]
         elif m.group("eco"):
             body_here = body or "Economic and Social Council"
-            target = (symbols.ecosoc_resolution(m.group("eyear"), m.group("enum"))
-                      if body_here == "Economic and Social Council" and kind == "resolution" else None)
-            cit = Citation(target, kind, body_here, None, where, m.group(0))
+            ecosoc = body_here == "Economic and Social Council" and kind == "resolution"
+            target = symbols.ecosoc_resolution(m.group("eyear"), m.group("enum")) if ecosoc else None
+            found = [Citation(target, kind, body_here, None, where, m.group(0))]
         else:
             sess, num = m.group("sess"), m.group("num")
             parts, end = _parts(text, end)
-            if not _AFTER_OK.match(text[end:]) or re.search(r"No\.\s*$", text[: m.start()]):
+            if not _AFTER_OK.match(text[end:end + 40]) or text[max(0, m.start() - 6):m.start()] \
+                    .rstrip().endswith("No."):
                 continue
             if sess.isdigit() and not (1 <= int(sess) <= max_session):
                 continue
             if int(num) > 999 or int(num) == 0:
                 continue
             after_body = _body_after(text, end)
+            # the Security Council numbers its resolutions with a year: "72/276" in a list of
+            # Council resolutions is the Assembly's twin resolution
             body_here = after_body or ("General Assembly" if body == "Security Council" else body)
-            date, _ = _date_after(text, end)
             if body_here == "General Assembly":
-                for part in parts or [None]:
-                    maker = symbols.ga_decision if kind == "decision" else symbols.ga_resolution
-                    c = Citation(maker(sess, num, part), kind, body_here, date, where, m.group(0))
-                    out.append(c)
-                    pending.append(c)
-                if date:
-                    for c in pending:
-                        c.date = c.date or date
-                    pending = []
-                continue
-            target = (symbols.hrc_resolution(sess, num)
-                      if body_here == "Human Rights Council" and kind == "resolution" else None)
-            cit = Citation(target, kind, body_here, date, where, m.group(0))
-        date, _ = _date_after(text, end)
-        cit.date = cit.date or date
-        out.append(cit)
-        pending.append(cit)
-        if date:
-            for c in pending:
-                c.date = c.date or date
-            pending = []
+                maker = symbols.ga_decision if kind == "decision" else symbols.ga_resolution
+                found = [Citation(maker(sess, num, part), kind, body_here, None, where, m.group(0))
+                         for part in parts or [None]]
+            else:
+                hrc = body_here == "Human Rights Council" and kind == "resolution"
+                target = symbols.hrc_resolution(sess, num) if hrc else None
+                found = [Citation(target, kind, body_here, None, where, m.group(0))]
+        add(found, m.start(), end)
     return out
 
 
