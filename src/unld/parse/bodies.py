@@ -34,6 +34,7 @@ _KINDS = [
     ("ad hoc committee", r"ad hoc committee"),
     ("preparatory committee", r"preparatory committee"),
 ]
+_MAYBE = re.compile(r"[Gg]roup|[Cc]ommittee")
 _KIND_RE = re.compile("|".join(f"(?:{rx})" for _, rx in _KINDS), re.I)
 _SMALL = {"on", "of", "the", "and", "in", "for", "to", "a", "an", "at", "by", "with", "its"}
 _YEARS = re.compile(r"\s*(\d{4})\s*[–\-]\s*(\d{4})")
@@ -92,8 +93,10 @@ def registry() -> tuple[dict[str, Body], dict[str, str]]:
 
 @cache
 def _alias_re() -> re.Pattern[str]:
-    _, names = registry()
-    alts = sorted(names, key=len, reverse=True)
+    bodies, names = registry()
+    kinds = {k for k, _ in _KINDS}
+    alts = sorted((n for n, key in names.items() if bodies[key].kind in kinds), key=len,
+                  reverse=True)
     pattern = "|".join(re.escape(a).replace(r"\-", "[-–‑]").replace(r"\ ", r"\s+") for a in alts)
     return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)
 
@@ -150,6 +153,8 @@ def find_working_groups(paragraphs: list[dict], citations: list[dict]) -> list[d
     mentions: list[tuple[str, str, bool, str]] = []  # (paragraph id, kind, title case, key|"")
     for para in paragraphs:
         text = para["text"]
+        if not _MAYBE.search(text):
+            continue
         spans: list[tuple[int, int]] = []
         for m in alias_re.finditer(text):
             key = names[_norm(m.group(0))]

@@ -76,6 +76,7 @@ _TOKEN = re.compile(
 )
 _PARTS_HEAD = re.compile(r"\s([A-Z])(?=[\s,;.)\]”]|$)")
 _PARTS_MORE = re.compile(r"(,\s|\sand\s|\sto\s)([A-Z])(?=[\s,;.)\]”]|$)")
+_ANY_NUMBER = re.compile(r"\d/\d|\d \((?:19|20)\d\d\)|\d \([IVXL]+\)|\d (?:[A-Z] )?\((?:E?S-)?[IVXL]+\)")
 _SHARED_DATE = re.compile(r"\s+and\s+$")
 _AFTER_OK = re.compile(
     r"^(?:\s*(?:\[\^\d+\])?\s*(?:$|[,;.:)\]”’]|and\b|of\b|on\b|in\b|entitled\b|as\b|to\b|"
@@ -218,6 +219,8 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
             pending.extend(found)
         last_end = end
 
+    if not _ANY_NUMBER.search(text):  # most paragraphs cite nothing
+        return out
     for m in _TOKEN.finditer(text):
         if m.group("stop"):
             trigger = None

@@ -10,9 +10,9 @@ replaced by an explicit reference ``[^k]`` that later stages turn into a link.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from unld.parse.lines import Line, join_lines
 
@@ -58,64 +58,59 @@ def split_footnotes(lines: list[Line]) -> list[Footnote]:
     return notes
 
 
-@cache
-def _patterns(mark: str) -> tuple[re.Pattern[str], ...]:
-    k = re.escape(mark)
-    return (
-        # glued to a word or punctuation: "Security,1", "Tribunals1 and"
-        re.compile(rf"(?<=[A-Za-z)\]”’\".,;:])({k})(?![\d/])"),
-        # after punctuation, spaced as older layouts print marks: "Development, 1  including"
-        re.compile(rf"(?<=[)\]”’\".,;:]) {{1,3}}({k})(?= {{2,}}|\s*\n|\s*$)"),
-        # after a word, between wide spaces: "Goals 6  and"
-        re.compile(rf"(?<=[A-Za-z]) {{1,3}}({k})(?= {{2,}})"),
-        # ending a resolution number that cannot exist: "77/2285" is 77/228 and mark 5
-        re.compile(rf"(?<![\w/])\d{{1,2}}/(\d{{1,3}})({k})(?!\d)"),
-    )
+# Places where a footnote mark may stand, found in one pass for every mark at once:
+_GLUED = re.compile(r"(?<=[A-Za-z)\]”’\".,;:])(\d{1,3})(?![\d/])")  # "Security,1", "Tribunals1 and"
+_SPACED = re.compile(r"(?<=[)\]”’\".,;:]) {1,3}(\d{1,3})(?= {2,}|\s*\n|\s*$)")  # ", 1  including"
+_WIDE = re.compile(r"(?<=[A-Za-z]) {1,3}(\d{1,3})(?= {2,})")  # "Goals 6  and"
+_NUMBER = re.compile(r"(?<![\w/])\d{1,2}/(\d{4,6})(?!\d)")  # "77/2285": 77/228 and mark 5
 
 
-def _first(text: str, mark: str, start: int) -> tuple[int, int] | None:
-    """(start, end) of the first place at or after ``start`` where ``mark`` may stand."""
-    best: tuple[int, int] | None = None
-    glued, spaced, wide, number = _patterns(mark)
-    for rx in (glued, spaced, wide):
-        for m in rx.finditer(text, start):
-            if best is not None and m.start() >= best[0]:
-                break
-            # "COP26", "G20": a mark glued to a capital letter is part of a name
+def _candidates(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, mark) of every place in ``text`` where some mark may stand."""
+    found: list[tuple[int, int, str]] = []
+    for rx in (_GLUED, _SPACED, _WIDE):
+        for m in rx.finditer(text):
             i = m.start(1)
-            if rx is glued and i and text[i - 1].isupper() and not (i > 1 and text[i - 2].islower()):
+            # "COP26", "G20": digits glued to a capital letter are part of a name
+            if rx is _GLUED and text[i - 1].isupper() and not (i > 1 and text[i - 2].islower()):
                 continue
-            best = (m.start(), m.end())
-            break
-    for m in number.finditer(text, start):
-        if best is not None and m.start(2) >= best[0]:
-            break
-        if int(m.group(1) + mark) > 999:
-            best = (m.start(2), m.end(2))
-            break
-    return best
+            found.append((m.start(), m.end(), m.group(1)))
+    for m in _NUMBER.finditer(text):
+        digits = m.group(1)
+        for cut in range(1, len(digits)):
+            if int(digits[:-cut]) <= 999 and int(digits[:-cut]) > 0:
+                found.append((m.start(1) + len(digits) - cut, m.end(1), digits[-cut:]))
+                break
+    return sorted(found)
 
 
 def place_marks(texts: list[str], marks: list[str]) -> tuple[list[str], dict[str, int]]:
     """Replace footnote marks in ``texts`` (in document order) by ``[^k]`` references.
 
-    Returns the new texts and, for each mark found, the index of the text it is in.
-    Marks not found are left out of the mapping (the caller warns about them).
+    Mark *k* is the first candidate for *k* after the place of the mark before it.  Returns
+    the new texts and, for each mark found, the index of the text it is in.  Marks not
+    found are left out of the mapping (the caller warns about them).
     """
-    out = list(texts)
+    by_mark: dict[str, list[tuple[int, int, int]]] = {}
+    for t, text in enumerate(texts):
+        for start, end, mark in _candidates(text):
+            by_mark.setdefault(mark, []).append((t, start, end))
+    chosen: dict[int, list[tuple[int, int, str]]] = {}
     where: dict[str, int] = {}
-    ti, pos = 0, 0
+    here = (0, 0)
     for mark in marks:
-        hit = None
-        for t in range(ti, len(out)):
-            found = _first(out[t], mark, pos if t == ti else 0)
-            if found:
-                hit = (t, found)
-                break
-        if hit is None:
+        options = by_mark.get(mark, [])
+        k = bisect.bisect_left(options, (here[0], here[1], -1))
+        if k == len(options):
             continue
-        t, (s, e) = hit
-        out[t] = out[t][:s] + f"[^{mark}]" + out[t][e:]
+        t, start, end = options[k]
+        chosen.setdefault(t, []).append((start, end, mark))
         where[mark] = t
-        ti, pos = t, s + len(mark) + 3
+        here = (t, end)
+    out = list(texts)
+    for t, spots in chosen.items():
+        text = out[t]
+        for start, end, mark in sorted(spots, reverse=True):
+            text = text[:start] + f"[^{mark}]" + text[end:]
+        out[t] = text
     return out, where

@@ -239,10 +239,9 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
             continue
         text = ln.text
         ended = cur.ended() if cur and cur.kind != "section" else True
-        if cur is not None and cur.kind in ("op", "pp") and ended and ADOPTS_FOLLOWING.match(
-            join_lines([x.text for x in cur.lines])
-        ):
-            adopted = [x for x in lines[k - 1:]]
+        if cur is not None and cur.kind in ("op", "pp") and ended and ":" in cur.lines[-1].text \
+                and ADOPTS_FOLLOWING.match(join_lines([x.text for x in cur.lines])):
+            adopted = lines[k - 1:]
             break
         m = NUMBERED.match(text)
         if m and (ended or saw_blank):
