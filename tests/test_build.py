@@ -128,19 +128,23 @@ def test_deterministic(tmp_path: Path, subset: Path) -> None:
     assert snapshot(a) == snapshot(b)
 
 
+@pytest.mark.parametrize("failure", [KeyboardInterrupt, OSError])
 def test_failed_build_leaves_previous_files(tmp_path: Path, subset: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            failure: type[BaseException]) -> None:
     out = tmp_path / "out"
     assert build(str(EXAMPLE.parent), "--out", str(out), "-q").exit_code == 0
     before = snapshot(out)
 
     def boom(*args: object, **kwargs: object) -> bytes:
-        raise KeyboardInterrupt  # an interrupted build
+        raise failure(28, "No space left on device") if failure is OSError else failure()
 
     monkeypatch.setattr("unld.dumps.jsonld", boom)
-    with pytest.raises(KeyboardInterrupt):
-        CliRunner().invoke(main, ["build", str(subset), "--out", str(out), "-q"],
-                           catch_exceptions=False)
+    result = build(str(subset), "--out", str(out), "-q")
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    if failure is OSError:
+        assert "No space left on device" in result.output
     assert snapshot(out) == before
     assert not [p for p in out.iterdir() if p.name.startswith(".unld-staging")]
 

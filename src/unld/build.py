@@ -69,6 +69,7 @@ class BuildResult:
     written: list[str]
     triples: int
     graphs: int
+    shared_problems: list[Problem] = field(default_factory=list)
 
     @property
     def skipped(self) -> list[Outcome]:
@@ -79,12 +80,16 @@ class BuildResult:
         return [o for o in self.outcomes if o.duplicate_of]
 
     @property
+    def problems(self) -> list[Problem]:
+        return [*[p for o in self.outcomes for p in o.problems], *self.shared_problems]
+
+    @property
     def violations(self) -> list[Problem]:
-        return [p for o in self.outcomes for p in o.problems if p.severity == "Violation"]
+        return [p for p in self.problems if p.severity == "Violation"]
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for o in self.outcomes for p in o.problems if p.severity == "Warning"]
+        return [p for p in self.problems if p.severity == "Warning"]
 
 
 # --- worker side ---------------------------------------------------------------------------
@@ -92,20 +97,23 @@ class BuildResult:
 _WORKER: dict[str, object] = {}
 
 
-def _tools(base: str, validate: bool) -> tuple:
-    key = f"{base}|{validate}"
+def _tools(base: str, engine: str | None) -> tuple:
+    key = f"{base}|{engine}"
     if key not in _WORKER:
         from unld.mapping import Mapper
         from unld.validate import Validator
 
         policy = IriPolicy(base)
-        _WORKER[key] = (Mapper(policy), Validator(policy) if validate else None)
+        _WORKER[key] = (Mapper(policy), Validator(policy, engine) if engine else None)
     return _WORKER[key]  # type: ignore[return-value]
 
 
-def process(paths: Sequence[str], base: str, validate: bool = True) -> list[Outcome]:
-    """Parse, map and validate a chunk of sources (runs in a worker process)."""
-    mapper, validator = _tools(base, validate)
+def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> list[Outcome]:
+    """Parse, map and validate a chunk of sources (runs in a worker process).
+
+    ``engine`` names the SHACL engine; ``None`` skips validation.
+    """
+    mapper, validator = _tools(base, engine)
     out: list[Outcome] = []
     records: list[tuple[Outcome, dict]] = []
     for path in paths:
@@ -135,21 +143,21 @@ def chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def run(paths: list[str], base: str, jobs: int, validate: bool = True,
+def run(paths: list[str], base: str, jobs: int, engine: str | None = "fast",
         progress: Callable[[int], None] | None = None) -> list[Outcome]:
     """Process all sources, in parallel when ``jobs`` > 1, keeping the input order."""
     if jobs <= 1 or len(paths) < 8:
         out = []
         for chunk in chunks(paths, 16):
-            out.extend(process(chunk, base, validate))
+            out.extend(process(chunk, base, engine))
             if progress:
                 progress(len(chunk))
         return out
     size = max(4, min(64, len(paths) // (jobs * 4) or 1))
     results: list[Outcome] = []
+    parts = chunks(paths, size)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for chunk_out in pool.map(process, chunks(paths, size), [base] * len(paths[::size]),
-                                  [validate] * len(paths[::size])):
+        for chunk_out in pool.map(process, parts, [base] * len(parts), [engine] * len(parts)):
             results.extend(chunk_out)
             if progress:
                 progress(len(chunk_out))
@@ -191,7 +199,8 @@ def dedupe(outcomes: list[Outcome]) -> None:
 
 def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
           progress: Callable[[int], None] | None = None, docs: bool = True,
-          total: Callable[[int], None] | None = None, use_cache: bool = True) -> BuildResult:
+          total: Callable[[int], None] | None = None, use_cache: bool = True,
+          engine: str = "fast") -> BuildResult:
     """Build the dataset from ``sources`` (files or folders) into ``out``.
 
     Sources whose result is in the build cache (same bytes, same rules, shapes and code)
@@ -217,11 +226,14 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
     if progress and cached:
         progress(len(cached))
     todo = [p for p in paths if p not in cached]
-    fresh = {o.path: o for o in run(todo, base, jobs or os.cpu_count() or 1, True, progress)}
+    fresh = {o.path: o for o in run(todo, base, jobs or os.cpu_count() or 1, engine, progress)}
     for p in todo:
         store.put(keys[p], fresh[p].to_entry())
     outcomes = [cached.get(p) or fresh[p] for p in paths]
     dedupe(outcomes)
+    from unld.validate import Validator
+
+    shared = Outcome("(shared graphs)", problems=Validator(policy, engine).validate_shared())
     good = [o for o in outcomes if not o.error and not o.duplicate_of and not any(
         p.severity == "Violation" for p in o.problems)]
     graphs: list[tuple[str, list[ox.Triple]]] = []
@@ -234,7 +246,7 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
     quads = dumps.sorted_quads([*graphs, (void_graph, void)])
     triples = dumps.union_triples(quads)
     context_doc = json.loads((mappings_dir() / "context.jsonld").read_text(encoding="utf-8"))
-    problems = [p for o in outcomes for p in o.problems]
+    problems = [p for o in [*outcomes, shared] for p in o.problems]
     with dumps.Staging(out) as stage:
         stage.write_bytes("unld.nq", dumps.serialize(quads, ox.RdfFormat.N_QUADS))
         stage.write_bytes("unld.trig", dumps.serialize(quads, ox.RdfFormat.TRIG))
@@ -258,4 +270,5 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
         stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names))
         stage.commit()
     store.prune()
-    return BuildResult(outcomes, [*names, "SHA256SUMS"], len(triples), len(graphs) + 1)
+    return BuildResult(outcomes, [*names, "SHA256SUMS"], len(triples), len(graphs) + 1,
+                       shared.problems)

@@ -39,10 +39,12 @@ def _graphs_of(path: Path, base: str) -> dict[str, list[ox.Triple]]:
     return {g: t for g, t in graphs.items() if not g.endswith(SHARED_GRAPH_SUFFIXES)}
 
 
-def validate_paths(files: list[Path], from_dir: Path | None, base: str) -> tuple[list[Problem], int]:
-    """Validate every graph found; return the problems and the number of graphs."""
+def validate_paths(files: list[Path], from_dir: Path | None, base: str,
+                   engine: str = "fast") -> tuple[list[Problem], int]:
+    """Validate every graph found, and the shared graphs once; return the problems and the
+    number of graphs."""
     policy = IriPolicy(base)
-    validator = Validator(policy)
+    validator = Validator(policy, engine)
     graphs: dict[str, list[ox.Triple]] = {}
     texts: list[Path] = []
     if from_dir is not None:
@@ -65,7 +67,7 @@ def validate_paths(files: list[Path], from_dir: Path | None, base: str) -> tuple
         records = [parse_source(read_source(t)) for t in texts]
         for mapped in Mapper(policy).map_many(records):
             graphs[mapped.graph] = mapped.triples
-    problems: list[Problem] = []
+    problems: list[Problem] = validator.validate_shared()
     for name in sorted(graphs):
         problems.extend(validator.validate(graphs[name], name))
     return problems, len(graphs)

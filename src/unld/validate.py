@@ -96,25 +96,107 @@ def shared_triples(policy: IriPolicy) -> list[ox.Triple]:
     return triples
 
 
+ENGINES = ("fast", "pyshacl")
+
+
 class Validator:
-    """Validates graphs with pyshacl; build one per process (the shapes are parsed once)."""
+    """Validates graphs; build one per process (the shapes are read once).
 
-    def __init__(self, policy: IriPolicy) -> None:
+    ``engine`` is ``fast`` (the compiled engine of :mod:`unld.shacl`, the default) or
+    ``pyshacl`` (the reference).  Both read the same shapes and give the same report (tested);
+    if the shapes use a feature the fast engine lacks, it falls back to pyshacl.
+
+    A resolution's graph is validated together with the shared graphs (bodies, vocabularies)
+    and the ontology, but only for the resources the graph itself describes (its subjects);
+    the shared graphs are validated once, by :meth:`validate_shared`.
+    """
+
+    def __init__(self, policy: IriPolicy, engine: str = "fast") -> None:
+        from unld.shacl import Engine, Index, Unsupported, superclass_closure
+
+        if engine not in ENGINES:
+            raise ValueError(f"unknown SHACL engine {engine!r}: expected one of {ENGINES}")
         self.policy = policy
-        self.shapes = _rdflib_graph((str(shapes_path()),), policy.base)
-        self.ontology = _rdflib_graph(tuple(str(p) for p in ontology_paths()), policy.base)
-        self.shared = _to_rdflib(shared_triples(policy))
+        self.shared_list = shared_triples(policy)
+        self.ontology_list = _load(ontology_paths(), policy.base)
+        self.engine_name = engine
+        self.fast = None
+        if engine == "fast":
+            try:
+                self.fast = Engine(_load([shapes_path()], policy.base))
+            except Unsupported:
+                self.engine_name = "pyshacl"
+        if self.fast is not None:
+            self.superclasses = superclass_closure(self.ontology_list)
+            self.shared_index = Index(self.shared_list)
+            self.ontology_index = Index(self.ontology_list)
+        else:
+            self.shapes = _rdflib_graph((str(shapes_path()),), policy.base)
+            self.ontology = _rdflib_graph(tuple(str(p) for p in ontology_paths()), policy.base)
+            self.shared = _to_rdflib(self.shared_list)
 
-    def validate(self, triples: list[ox.Triple], graph: str | None = None) -> list[Problem]:
+    def validate(self, triples: list[ox.Triple], graph: str | None = None,
+                 only_own: bool = True) -> list[Problem]:
+        """Problems of one graph (with ``only_own``, of the resources it describes)."""
+        own = {t.subject for t in triples} if only_own else None
+        if self.fast is not None:
+            from unld.shacl import Data, Index
+
+            data = Data([Index(triples), self.shared_index, self.ontology_index],
+                        self.superclasses)
+            return _problems(self.fast.validate(data, only=own), graph)
+        problems = self._pyshacl(_to_rdflib(triples) + self.shared, graph)
+        if own is not None:
+            names = {_name(n) for n in own}
+            problems = [p for p in problems if p.focus in names]
+        return problems
+
+    def validate_shared(self) -> list[Problem]:
+        """Problems of the shared graphs (registry of bodies, vocabularies), once."""
+        own = {t.subject for t in self.shared_list}
+        if self.fast is not None:
+            from unld.shacl import Data
+
+            data = Data([self.shared_index, self.ontology_index], self.superclasses)
+            return _problems(self.fast.validate(data, only=own), "shared")
+        names = {_name(n) for n in own}
+        return [p for p in self._pyshacl(self.shared, "shared") if p.focus in names]
+
+    def _pyshacl(self, data: rdflib.Graph, graph: str | None) -> list[Problem]:
         from pyshacl import validate
 
-        data = _to_rdflib(triples)
-        data += self.shared
         _conforms, report, _text = validate(
             data, shacl_graph=self.shapes, ont_graph=self.ontology, inference="none",
             abort_on_first=False, allow_warnings=True, advanced=True,
         )
         return problems_from(report, graph)
+
+
+def _name(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    return node.value
+
+
+def _load(paths: list[Path], base: str) -> list[ox.Triple]:
+    out: list[ox.Triple] = []
+    for p in paths:
+        with open(p, "rb") as fh:
+            out.extend(ox.parse(fh, format=ox.RdfFormat.TURTLE, base_iri=base))
+    return out
+
+
+def _problems(results: list, graph: str | None) -> list[Problem]:
+    out = [Problem(severity=r.severity, focus=r.focus.value,
+                   path=r.path.value if r.path is not None else None,
+                   value=r.value.value if r.value is not None else None,
+                   message=r.message or "does not conform",
+                   shape=r.shape.value if isinstance(r.shape, ox.NamedNode) else None,
+                   graph=graph) for r in results]
+    return sorted(set(out), key=_order)
+
+
+def _order(p: Problem) -> tuple:
+    return (p.severity != "Violation", p.focus, p.path or "", p.message, p.value or "",
+            p.shape or "")
 
 
 def problems_from(report: rdflib.Graph, graph: str | None = None) -> list[Problem]:
@@ -131,7 +213,7 @@ def problems_from(report: rdflib.Graph, graph: str | None = None) -> list[Proble
             shape=_n3(report.value(result, SH.sourceShape)),
             graph=graph,
         ))
-    return sorted(out, key=lambda p: (p.severity != "Violation", p.focus, p.path or "", p.message))
+    return sorted(set(out), key=_order)
 
 
 def _n3(node: rdflib.term.Node | None) -> str | None:
