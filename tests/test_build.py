@@ -139,7 +139,7 @@ def test_failed_build_leaves_previous_files(tmp_path: Path, subset: Path,
     def boom(*args: object, **kwargs: object) -> bytes:
         raise failure(28, "No space left on device") if failure is OSError else failure()
 
-    monkeypatch.setattr("unld.dumps.jsonld", boom)
+    monkeypatch.setattr("unld.jsonld.stream", boom)
     result = build(str(subset), "--out", str(out), "-q")
     assert result.exit_code != 0
     assert "Traceback" not in result.output

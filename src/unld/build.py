@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from unld import dumps
+from unld import dumps, lines
 from unld.cache import BuildCache, source_key
 from unld.errors import InputError
 from unld.iri import ONTOLOGY, IriPolicy
@@ -236,39 +236,45 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
     shared = Outcome("(shared graphs)", problems=Validator(policy, engine).validate_shared())
     good = [o for o in outcomes if not o.error and not o.duplicate_of and not any(
         p.severity == "Violation" for p in o.problems)]
-    graphs: list[tuple[str, list[ox.Triple]]] = []
-    for o in sorted(good, key=lambda o: o.graph or ""):
-        graphs.append((o.graph or "", list(ox.parse(o.ntriples, format=ox.RdfFormat.N_TRIPLES))))
-    graphs += shared_graphs(policy)
-    quads = dumps.sorted_quads(graphs)
+    shared_data = shared_graphs(policy)
+    graphs = sorted([(o.graph or "", lines.sorted_lines(o.ntriples)) for o in good] +
+                    [(g, dumps.ntriples_lines(t)) for g, t in shared_data])
     void_graph = f"{policy.base}graph/void"
-    void = describe(policy, quads, [g for g, _ in graphs])
-    quads = dumps.sorted_quads([*graphs, (void_graph, void)])
-    triples = dumps.union_triples(quads)
     context_doc = json.loads((mappings_dir() / "context.jsonld").read_text(encoding="utf-8"))
     problems = [p for o in [*outcomes, shared] for p in o.problems]
     with dumps.Staging(out) as stage:
-        stage.write_bytes("unld.nq", dumps.serialize(quads, ox.RdfFormat.N_QUADS))
-        stage.write_bytes("unld.trig", dumps.serialize(quads, ox.RdfFormat.TRIG))
-        stage.write_bytes("unld.nt", dumps.serialize(triples, ox.RdfFormat.N_TRIPLES))
-        stage.write_bytes("unld.ttl", dumps.serialize(triples, ox.RdfFormat.TURTLE))
-        stage.write_bytes("unld.jsonld", dumps.jsonld(triples, context_doc, CONTEXT_URL))
+        stats = dumps.write_dataset(
+            stage, graphs, lambda st: describe(policy, st, [g for g, _ in graphs]),
+            void_graph, context_doc, CONTEXT_URL)
         stage.write_bytes("context.jsonld", (mappings_dir() / "context.jsonld").read_bytes())
-        ontology = dumps.union_triples(dumps.sorted_quads(graphs[-3:]))
-        stage.write_bytes("ontology.ttl", dumps.serialize(ontology, ox.RdfFormat.TURTLE))
+        ontology = [t for _, ts in shared_data for t in ts]
+        stage.write_bytes("ontology.ttl", dumps.turtle_bytes(ontology))
         stage.write_bytes("shapes.ttl", shapes_path().read_bytes())
-        stage.write_bytes("validation.ttl", dumps.serialize(report_graph(problems),
-                                                            ox.RdfFormat.TURTLE))
-        stage.write_bytes("void.ttl", dumps.serialize(void, ox.RdfFormat.TURTLE))
+        stage.write_bytes("validation.ttl", dumps.turtle_bytes(report_graph(problems)))
         if docs:
-            from unld.ontodoc import ontology_html
-
-            html = ontology_html(stage.dir / "ontology.ttl")
-            if html is not None:
-                stage.write_bytes("ontology.html", html)
+            stage.write_bytes("ontology.html", ontology_docs(store.dir, stage.dir / "ontology.ttl"))
         names = list(stage.files)
         stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names))
         stage.commit()
     store.prune()
-    return BuildResult(outcomes, [*names, "SHA256SUMS"], len(triples), len(graphs) + 1,
+    return BuildResult(outcomes, [*names, "SHA256SUMS"], stats.triples, len(graphs) + 1,
                        shared.problems)
+
+
+def ontology_docs(cache_dir: Path, ontology_ttl: Path) -> bytes:
+    """The ontology's HTML documentation, taken from the build cache when the ontology has
+    not changed (writing it costs seconds, the same every build)."""
+    import hashlib
+
+    from unld.ontodoc import ontology_html
+
+    digest = hashlib.sha256(ontology_ttl.read_bytes()).hexdigest()[:20]
+    cached = cache_dir / f"ontology-{digest}.html"
+    if cached.exists():
+        return cached.read_bytes()
+    html = ontology_html(ontology_ttl) or b""
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    for old in cached.parent.glob("ontology-*.html"):
+        old.unlink()
+    cached.write_bytes(html)
+    return html

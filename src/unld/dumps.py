@@ -9,13 +9,18 @@ serialised, so that the same input gives the same bytes.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from unld import lines
 
 PREFIXES = {
     "unld": "https://w3id.org/unld/ontology#",
@@ -90,28 +95,89 @@ class Staging:
             self.discard()
 
 
-def _key(q: ox.Quad | ox.Triple) -> tuple[str, ...]:
-    if isinstance(q, ox.Quad):
-        return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
-    return (str(q.subject), str(q.predicate), str(q.object))
+@dataclass
+class Stats:
+    """What the union of the graphs holds: counted while it is written, for VoID."""
+
+    triples: int = 0
+    subjects: set[bytes] = field(default_factory=set)
+    classes: Counter[bytes] = field(default_factory=Counter)
+
+    def add(self, line: bytes) -> None:
+        self.triples += 1
+        s, p, o = lines.parts(line)
+        self.subjects.add(s)
+        if p == RDF_TYPE:
+            self.classes[o] += 1
 
 
-def sorted_quads(graphs: Iterable[tuple[str, list[ox.Triple]]]) -> list[ox.Quad]:
-    quads = {ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
-             for g, triples in graphs for t in triples}
-    return sorted(quads, key=_key)
+RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
-def union_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
-    return sorted({q.triple for q in quads}, key=_key)
+def ntriples_lines(triples: Iterable[ox.Triple]) -> list[bytes]:
+    """Sorted, distinct N-Triples lines of ``triples``."""
+    return lines.sorted_lines(ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES))
+
+
+def write_dataset(stage: Staging, graphs: list[tuple[str, list[bytes]]],
+                  void: Callable[[Stats], list[ox.Triple]], void_graph: str,
+                  context_doc: dict, context_url: str) -> Stats:
+    """Write unld.nq, .trig, .nt, .ttl and .jsonld from sorted lines, graph by graph.
+
+    ``void`` makes the dataset description from the statistics of the union (it describes
+    the data, not itself) and is added as graph ``void_graph``.
+    """
+    stats = Stats()
+    union_tmp = stage.dir / ".union.nt"
+    with open(union_tmp, "wb") as fh:
+        for line in lines.merge(g for _, g in graphs):
+            stats.add(line)
+            fh.write(line + b"\n")
+    void_lines = ntriples_lines(void(stats))
+    everything = sorted([*graphs, (void_graph, void_lines)], key=lambda g: g[0])
+    with open(stage.path("unld.nq"), "wb") as fh:
+        lines.write_nquads(fh, everything)
+    turtle = lines.Turtle(PREFIXES)
+    with open(stage.path("unld.trig"), "wb") as fh:
+        turtle.write_trig(fh, everything)
+
+    def union() -> Iterator[bytes]:
+        with open(union_tmp, "rb") as fh:
+            yield from lines.merge([(ln.rstrip(b"\n") for ln in fh), void_lines])
+
+    with open(stage.path("unld.nt"), "wb") as fh:
+        for line in union():
+            fh.write(line + b"\n")
+    with open(stage.path("unld.ttl"), "wb") as fh:
+        turtle.write(fh, union())
+    from unld import jsonld as writer
+
+    with open(stage.path("unld.nt"), "rb") as src, open(stage.path("unld.jsonld"), "wb") as fh:
+        writer.stream(fh, ox.parse(src, format=ox.RdfFormat.N_TRIPLES), context_doc["@context"],
+                      context_url)
+    union_tmp.unlink()
+    stage.write_bytes("void.ttl", _turtle(turtle, void_lines))
+    return stats
+
+
+def _turtle(turtle: lines.Turtle, sorted_lines: list[bytes]) -> bytes:
+    buf = io.BytesIO()
+    turtle.write(buf, sorted_lines)
+    return buf.getvalue()
+
+
+def turtle_bytes(triples: Iterable[ox.Triple]) -> bytes:
+    """A small graph as Turtle with the project's prefixes (sorted, deterministic)."""
+    return _turtle(lines.Turtle(PREFIXES), ntriples_lines(triples))
 
 
 def serialize(items: list, fmt: ox.RdfFormat) -> bytes:
+    """A small graph or dataset in ``fmt``, in the order given, with the project's prefixes."""
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     return ox.serialize(items, format=fmt, prefixes=prefixes)
 
 
-def jsonld(triples: list[ox.Triple], context_doc: dict, context_url: str) -> bytes:
+def jsonld(triples: Iterable[ox.Triple], context_doc: dict, context_url: str) -> bytes:
     """Compact JSON-LD of ``triples`` referring to the published context by URL."""
     from unld import jsonld as writer
 

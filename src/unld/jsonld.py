@@ -12,9 +12,11 @@ compare graphs.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -153,13 +155,22 @@ def _by_subject(triples: Iterable[ox.Triple]) -> Iterator[tuple[str, list[ox.Tri
         yield current or "", group
 
 
-def write(triples: Iterable[ox.Triple], context: dict, context_url: str) -> bytes:
-    """A compact JSON-LD document of ``triples`` (sorted by subject) referring to the context
-    by ``context_url``: one node object per line, so that large dumps stay diffable."""
+def stream(out: BinaryIO, triples: Iterable[ox.Triple], context: dict, context_url: str) -> None:
+    """Write a compact JSON-LD document of ``triples`` (sorted by subject) to ``out``, referring
+    to the context by ``context_url``: one node object per line, so that large dumps stay
+    diffable and are written without holding them in memory."""
     c = Compactor(context)
-    lines = [f'{{"@context": {json.dumps(context_url)},', ' "@graph": [']
-    nodes = [json.dumps(c.node(s, ts), ensure_ascii=False, sort_keys=False)
-             for s, ts in _by_subject(triples)]
-    lines.append(",\n".join(f"  {n}" for n in nodes))
-    lines.append(" ]\n}\n")
-    return "\n".join(lines).encode("utf-8")
+    out.write(b'{"@context": ' + json.dumps(context_url).encode() + b',\n "@graph": [\n')
+    first = True
+    for s, ts in _by_subject(triples):
+        node = json.dumps(c.node(s, ts), ensure_ascii=False).encode("utf-8")
+        out.write((b"  " if first else b",\n  ") + node)
+        first = False
+    out.write(b"\n ]\n}\n")
+
+
+def write(triples: Iterable[ox.Triple], context: dict, context_url: str) -> bytes:
+    """The document of :func:`stream` as bytes."""
+    buf = io.BytesIO()
+    stream(buf, triples, context, context_url)
+    return buf.getvalue()

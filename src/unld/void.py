@@ -7,12 +7,12 @@ bytes (the convention of reproducible builds).
 from __future__ import annotations
 
 import os
-from collections import Counter
 from datetime import datetime, timezone
 
 import pyoxigraph as ox
 
 from unld import __version__
+from unld.dumps import Stats
 from unld.iri import IriPolicy
 
 VOID = "http://rdfs.org/ns/void#"
@@ -36,12 +36,11 @@ def dataset_iri(policy: IriPolicy) -> str:
     return f"{policy.base}dataset"
 
 
-def describe(policy: IriPolicy, quads: list[ox.Quad], graphs: list[str]) -> list[ox.Triple]:
-    """VoID/DCAT triples describing the dataset made of ``quads``."""
+def describe(policy: IriPolicy, stats: Stats, graphs: list[str]) -> list[ox.Triple]:
+    """VoID/DCAT triples describing the dataset whose union ``stats`` counted."""
     ds = ox.NamedNode(dataset_iri(policy))
-    triples = {q.triple for q in quads}
-    subjects = {t.subject for t in triples}
-    classes = Counter(t.object for t in triples if t.predicate == RDF_TYPE)
+    classes = {ox.NamedNode(k.decode()[1:-1]): n for k, n in stats.classes.items()
+               if k.startswith(b"<")}
     out: list[ox.Triple] = []
 
     def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
@@ -61,9 +60,9 @@ def describe(policy: IriPolicy, quads: list[ox.Quad], graphs: list[str]) -> list
     add(ds, DCT + "hasVersion", ox.Literal(__version__))
     add(ds, "http://www.w3.org/2002/07/owl#versionInfo", ox.Literal(f"unld {__version__}"))
     add(ds, VOID + "uriSpace", ox.Literal(policy.base))
-    add(ds, VOID + "triples", integer(len(triples)))
-    add(ds, VOID + "entities", integer(len([s for s in subjects if isinstance(s, ox.NamedNode)])))
-    add(ds, VOID + "distinctSubjects", integer(len(subjects)))
+    add(ds, VOID + "triples", integer(stats.triples))
+    add(ds, VOID + "entities", integer(sum(1 for s in stats.subjects if s.startswith(b"<"))))
+    add(ds, VOID + "distinctSubjects", integer(len(stats.subjects)))
     add(ds, VOID + "classes", integer(len(classes)))
     add(ds, VOID + "vocabulary", ox.NamedNode("https://w3id.org/unld/ontology#"))
     add(ds, VOID + "exampleResource", ox.NamedNode(f"{policy.base}doc/A/RES/76/19"))

@@ -1,0 +1,113 @@
+"""Dumps written from sorted N-Triples lines, so that large datasets stream.
+
+Each resolution's graph comes out of the mapping stage (or the build cache) as N-Triples:
+one triple per line, lines sorted.  Every dump is made from those lines without building
+term objects: N-Quads append the graph name, the union of all graphs is a merge of the
+sorted line lists (dropping duplicates, which are adjacent), and Turtle and TriG group the
+lines of a subject and shorten IRIs with the project's prefixes.  The order of a dump is the
+byte order of its N-Triples lines, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+_LOCAL = re.compile(rb"[A-Za-z_][A-Za-z0-9_\-]*")
+
+
+def split_lines(blob: bytes) -> list[bytes]:
+    """The lines of an N-Triples document (without line ends, comments and blanks)."""
+    return [ln for ln in blob.split(b"\n") if ln and not ln.startswith(b"#")]
+
+
+def sorted_lines(blob: bytes) -> list[bytes]:
+    return sorted(set(split_lines(blob)))
+
+
+def merge(graphs: Iterable[list[bytes]]) -> Iterator[bytes]:
+    """The union of sorted line lists, sorted, each line once."""
+    last = None
+    for line in heapq.merge(*graphs):
+        if line != last:
+            yield line
+            last = line
+
+
+def parts(line: bytes) -> tuple[bytes, bytes, bytes]:
+    """Subject, predicate and object of an N-Triples line (object without the final ' .')."""
+    s, p, rest = line.split(b" ", 2)
+    return s, p, rest[:-2].rstrip() if rest.endswith(b".") else rest.rstrip()
+
+
+def write_nquads(out: BinaryIO, graphs: Iterable[tuple[str, list[bytes]]]) -> int:
+    n = 0
+    for name, lines in graphs:
+        g = b" <" + name.encode() + b"> .\n"
+        for line in lines:
+            s, p, o = parts(line)
+            out.write(s + b" " + p + b" " + o + g)
+            n += 1
+    return n
+
+
+class Turtle:
+    """A Turtle writer for sorted N-Triples lines, with prefixes."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = sorted(((ns.encode(), name.encode()) for name, ns in prefixes.items()),
+                               key=lambda p: -len(p[0]))
+
+    def header(self) -> bytes:
+        return b"".join(b"@prefix " + name + b": <" + ns + b"> .\n"
+                        for ns, name in sorted(self.prefixes, key=lambda p: p[1]))
+
+    def term(self, term: bytes) -> bytes:
+        if not term.startswith(b"<"):
+            return term
+        iri = term[1:-1]
+        for ns, name in self.prefixes:
+            if iri.startswith(ns):
+                local = iri[len(ns):]
+                if _LOCAL.fullmatch(local):
+                    return name + b":" + local
+                break
+        return term
+
+    def body(self, lines: Iterable[bytes], indent: bytes = b"") -> Iterator[bytes]:
+        """Statements grouped by subject (``s p o , o ; p o .``), one subject per block."""
+        subject = predicate = None
+        for line in lines:
+            s, p, o = parts(line)
+            o = self.term(o)
+            if s != subject:
+                if subject is not None:
+                    yield b" .\n"
+                subject, predicate = s, p
+                pred = b"a" if p == b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" \
+                    else self.term(p)
+                yield indent + self.term(s) + b" " + pred + b" " + o
+            elif p != predicate:
+                predicate = p
+                pred = b"a" if p == b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" \
+                    else self.term(p)
+                yield b" ;\n" + indent + b"    " + pred + b" " + o
+            else:
+                yield b" ,\n" + indent + b"        " + o
+        if subject is not None:
+            yield b" .\n"
+
+    def write(self, out: BinaryIO, lines: Iterable[bytes]) -> None:
+        out.write(self.header())
+        for chunk in self.body(lines):
+            out.write(chunk)
+
+    def write_trig(self, out: BinaryIO, graphs: Iterable[tuple[str, list[bytes]]]) -> None:
+        out.write(self.header())
+        for name, lines in graphs:
+            out.write(b"\n" + self.term(b"<" + name.encode() + b">") + b" {\n")
+            for chunk in self.body(lines, b"  "):
+                out.write(chunk)
+            out.write(b"}\n")
