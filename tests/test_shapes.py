@@ -21,6 +21,7 @@ import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 
+from tests.conftest import CORPUS
 from unld.iri import IriPolicy
 from unld.mapping import Mapper
 from unld.parse import parse_source
@@ -30,7 +31,6 @@ from unld.symbols import SYMBOL_PATTERN
 
 ONTOLOGY = ontology_dir()
 EXAMPLES = ONTOLOGY / "examples"
-CORPUS = Path("/work/shared/corpus")
 UNLDSH = Namespace("https://w3id.org/unld/shapes#")
 UNLD = Namespace("https://w3id.org/unld/ontology#")
 DATA_BASE = "https://w3id.org/unld/"
