@@ -116,8 +116,11 @@ def _specific_name(text: str, start: int, end: int) -> tuple[str, int]:
         return (head + y.group(0), end + y.end()) if y else (head, end)
     words = re.findall(r"\S+", rest[m.end():m.end() + 300])
     taken: list[str] = []
-    for w in words:
+    for i, w in enumerate(words):
         bare = w.rstrip(",;.:)")
+        # "... on effects and mechanisms and the ad hoc working group on ...": a new phrase
+        if bare == "and" and i + 1 < len(words) and words[i + 1] in ("the", "a", "an", "its"):
+            break
         if title_case:
             if not (bare[:1].isupper() or bare.lower() in _SMALL or re.fullmatch(r"[\d–\-]+", bare)):
                 break

@@ -270,7 +270,10 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
             saw_blank = False
             continue
         m = SECTION.match(text)
-        if m and ended and (saw_blank or not cur) and _section_follows(lines, k):
+        # a heading cannot follow a colon: "as set out in the table below:" / "A." / "Action"
+        after_colon = cur is not None and cur.lines and re.search(
+            r":\s*(?:\[\^\d+\])?\s*$", cur.lines[-1].text)
+        if m and ended and not after_colon and (saw_blank or not cur) and _section_follows(lines, k):
             section = m.group("label")
             title_lines = []
             while k < len(lines) and lines[k].blank:
