@@ -18,7 +18,7 @@ from unld.cli import main
 
 FILES = ["unld.ttl", "unld.nt", "unld.nq", "unld.trig", "unld.jsonld", "context.jsonld",
          "ontology.ttl", "ontology.html", "shapes.ttl", "validation.ttl", "void.ttl",
-         "SHA256SUMS"]
+         "SHA256SUMS", "site"]
 SUBSET = ["A_RES_76_19.txt", "A_RES_79_132.txt", "A_RES_80_114.txt", "A_RES_78_220.txt",
           "A_RES_73_3.txt", "A_RES_80_243.txt", "A_RES_79_103.txt"]
 
@@ -52,7 +52,8 @@ def test_writes_every_file(example_build: Path) -> None:
     assert sorted(p.name for p in example_build.iterdir() if not p.name.startswith(".")) == \
         sorted(FILES)
     sums = (example_build / "SHA256SUMS").read_text().splitlines()
-    assert sorted(line.split()[1] for line in sums) == sorted(set(FILES) - {"SHA256SUMS"})
+    assert sorted(line.split()[1] for line in sums) == sorted(set(FILES) - {"SHA256SUMS", "site"})
+    assert (example_build / "site" / "doc" / "A" / "RES" / "76" / "19" / "index.html").exists()
 
 
 def _rdflib(path: Path, fmt: str) -> rdflib.Graph:

@@ -200,7 +200,7 @@ def dedupe(outcomes: list[Outcome]) -> None:
 def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
           progress: Callable[[int], None] | None = None, docs: bool = True,
           total: Callable[[int], None] | None = None, use_cache: bool = True,
-          engine: str = "fast") -> BuildResult:
+          engine: str = "fast", site: bool = True) -> BuildResult:
     """Build the dataset from ``sources`` (files or folders) into ``out``.
 
     Sources whose result is in the build cache (same bytes, same rules, shapes and code)
@@ -255,9 +255,15 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
             stage.write_bytes("ontology.html", ontology_docs(store.dir, stage.dir / "ontology.ttl"))
         names = list(stage.files)
         stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names))
+        if site:
+            from unld.site import generate, load_quads
+
+            # after the checksums: the site is a folder, and copies the dumps as downloads
+            generate(load_quads(stage.dir), stage.path("site"), policy.base, stage.dir)
         stage.commit()
     store.prune()
-    return BuildResult(outcomes, [*names, "SHA256SUMS"], stats.triples, len(graphs) + 1,
+    written = [*names, "SHA256SUMS", *(["site"] if site else [])]
+    return BuildResult(outcomes, written, stats.triples, len(graphs) + 1,
                        shared.problems)
 
 

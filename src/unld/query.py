@@ -1,0 +1,306 @@
+"""``unld query``: run a SPARQL query over a built dataset, with or without an endpoint.
+
+Without an endpoint, the dataset's ``unld.nq`` is loaded into an embedded, in-memory
+pyoxigraph store and queried with the union of all named graphs as the default graph, so
+queries need no ``GRAPH`` clause.  With one, the query is sent with the SPARQL 1.1 Protocol
+(an HTTP POST form); the endpoint should likewise expose the union as its default graph
+(``oxigraph serve --union-default-graph``; Fuseki's ``tdb2:unionDefaultGraph true``).
+
+Queries may use the project's prefixes (``unld:``, ``eli:``, ``dcterms:``, ``time:``, ...)
+without declaring them: when the query names an undeclared prefix, the missing declarations
+are added before it is run.
+
+Results of both kinds come back as a :class:`QueryResult` holding SPARQL 1.1 JSON result
+terms, and :func:`render` writes them as an aligned ``table``, ``csv`` (SPARQL 1.1 CSV
+results) or ``json`` (SPARQL 1.1 JSON results).  Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import requests
+
+from unld.dumps import PREFIXES as DUMP_PREFIXES
+from unld.endpoint import Credentials, EndpointError, check_url
+from unld.errors import InputError, UsageError
+
+PREFIXES = {**DUMP_PREFIXES, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RESULTS_JSON = "application/sparql-results+json"
+ACCEPT = (f"{RESULTS_JSON}, application/n-triples;q=0.9, text/turtle;q=0.8, "
+          "application/n-quads;q=0.5")
+GRAPH_VARIABLES = ["subject", "predicate", "object"]
+FORMATS = ("table", "csv", "json")
+
+Term = dict  # a SPARQL 1.1 JSON results term: {"type": ..., "value": ..., ...}
+
+
+class QueryError(UsageError):
+    """The query is not valid SPARQL, or could not be evaluated (exit code 2)."""
+
+
+@dataclass
+class QueryResult:
+    """Solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE, as rows with the
+    variables ``subject``, ``predicate``, ``object``)."""
+
+    kind: str  # "bindings" | "boolean" | "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Term]] = field(default_factory=list)
+    boolean: bool | None = None
+
+
+# --- the query text --------------------------------------------------------------------------
+
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def _syntax_error(text: str) -> str | None:
+    """The parser's complaint about ``text``, or ``None`` when it parses."""
+    try:
+        ox.Store().query(text)
+    except SyntaxError as exc:
+        return str(exc)
+    except Exception:  # noqa: BLE001 - it parsed; evaluation is not this function's business
+        return None
+    return None
+
+
+def _short(message: str) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= 240 else message[:240] + " ..."
+
+
+def prepare(text: str) -> tuple[str, str | None]:
+    """``text`` with the project prefixes it uses but does not declare added on one line
+    before it, and the remaining syntax error (``None`` when it parses).
+
+    Line numbers in the error are those of ``text`` as given.
+    """
+    error = _syntax_error(text)
+    if error is None or "prefix not found" not in error.lower():
+        return text, error
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(text)}
+    missing = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()
+                       if p not in declared)
+    fuller = f"{missing}\n{text}"
+    error2 = _syntax_error(fuller)
+    if error2 is None:
+        return fuller, None
+    shifted = _POSITION.sub(lambda m: f"error at {int(m.group(1)) - 1}:{m.group(2)}", error2)
+    if "prefix not found" in shifted.lower():
+        where = _POSITION.search(shifted)
+        shifted = (f"{where.group(0) if where else 'error'}: a prefix that is not declared "
+                   f"(the project prefixes {', '.join(p + ':' for p in PREFIXES)} need no "
+                   "declaration)")
+    return text, shifted
+
+
+# --- running it ------------------------------------------------------------------------------
+
+def term(node: object) -> Term | None:
+    """A pyoxigraph term as a SPARQL JSON results term."""
+    if node is None:
+        return None
+    if isinstance(node, ox.NamedNode):
+        return {"type": "uri", "value": node.value}
+    if isinstance(node, ox.BlankNode):
+        return {"type": "bnode", "value": node.value}
+    if isinstance(node, ox.Literal):
+        out: Term = {"type": "literal", "value": node.value}
+        if node.language:
+            out["xml:lang"] = node.language
+        elif node.datatype.value != XSD_STRING:
+            out["datatype"] = node.datatype.value
+        return out
+    if isinstance(node, ox.Triple):
+        return {"type": "triple", "value": {k: term(getattr(node, k))
+                                            for k in GRAPH_VARIABLES}}
+    return {"type": "literal", "value": str(node)}
+
+
+def normalise(t: Term) -> Term:
+    """One spelling for equal terms: plain literals without ``xsd:string``, no
+    ``typed-literal``, no ``rdf:langString`` beside a language."""
+    out = dict(t)
+    if out.get("type") == "typed-literal":
+        out["type"] = "literal"
+    if out.get("datatype") == XSD_STRING or (
+            "xml:lang" in out and out.get("datatype") == RDF_LANG_STRING):
+        del out["datatype"]
+    return out
+
+
+def _triples_result(triples) -> QueryResult:
+    rows = [{k: term(getattr(t, k)) for k in GRAPH_VARIABLES} for t in triples]
+    return QueryResult("graph", list(GRAPH_VARIABLES), rows)
+
+
+def load_store(from_dir: Path) -> ox.Store:
+    """An in-memory store holding ``from_dir``'s ``unld.nq``."""
+    dump = from_dir / "unld.nq"
+    if not dump.is_file():
+        raise UsageError(f"{dump} not found: run 'unld build --out {from_dir}' first, or give "
+                         "--endpoint URL")
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        raise InputError(str(dump), f"is not valid N-Quads: {exc}") from None
+    return store
+
+
+def query_store(store: ox.Store, text: str) -> QueryResult:
+    """Run ``text`` over ``store``, the union of its graphs as the default graph."""
+    text, error = prepare(text)
+    if error is not None:
+        raise QueryError(f"the query is not valid SPARQL: {_short(error)}")
+    try:
+        answer = store.query(text, use_default_graph_as_union=True)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("boolean", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            names = [v.value for v in answer.variables]
+            rows = [{n: t for n in names if (t := term(s[n])) is not None} for s in answer]
+            return QueryResult("bindings", names, rows)
+        return _triples_result(answer)
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise QueryError(f"the query failed: {_short(str(exc))}") from None
+
+
+def query_local(text: str, from_dir: Path) -> QueryResult:
+    """Run ``text`` over the dataset built in ``from_dir``."""
+    return query_store(load_store(from_dir), text)
+
+
+def query_remote(text: str, endpoint: str, credentials: Credentials | None = None,
+                 timeout: float = 60.0, connect_timeout: float = 5.0) -> QueryResult:
+    """Send ``text`` to a SPARQL 1.1 Protocol ``endpoint`` (POST form).
+
+    A query that does not parse here is still sent as it is when the parser's only
+    complaint might be an extension the endpoint knows; the endpoint's 400 answer then
+    becomes a :class:`QueryError`.
+    """
+    check_url(endpoint, "--endpoint")
+    credentials = credentials or Credentials.from_env()
+    text, _error = prepare(text)
+    try:
+        with requests.Session() as session, session.post(
+                endpoint, data={"query": text}, headers={"Accept": ACCEPT}, auth=credentials,
+                timeout=(connect_timeout, timeout)) as response:
+            status = response.status_code
+            body = response.content
+            media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    except requests.Timeout:
+        raise EndpointError(f"{endpoint} gave no answer within {timeout:g} s") from None
+    except requests.RequestException as exc:
+        reason = "connection refused" if "refused" in str(exc).lower() else (
+            f"connection failed ({type(exc).__name__})")
+        raise EndpointError(f"cannot reach the SPARQL endpoint {endpoint}: {reason}") from None
+    answer = credentials.scrub(" ".join(body.decode("utf-8", "replace").split())[:300])
+    if status in (401, 403):
+        raise EndpointError(credentials.refused(endpoint, status))
+    if status == 400:
+        raise QueryError(f"{endpoint} rejected the query: {_short(answer)}")
+    if status != 200:
+        raise EndpointError(f"{endpoint} answered HTTP {status}: {_short(answer)}")
+    if media in (RESULTS_JSON, "application/json"):
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            raise EndpointError(f"{endpoint} sent results that are not JSON") from None
+        if "boolean" in doc:
+            return QueryResult("boolean", boolean=bool(doc["boolean"]))
+        names = list(doc.get("head", {}).get("vars", []))
+        rows = [{k: normalise(v) for k, v in b.items()}
+                for b in doc.get("results", {}).get("bindings", [])]
+        return QueryResult("bindings", names, rows)
+    fmt = ox.RdfFormat.from_media_type(media) if media else None
+    if fmt is None:
+        raise EndpointError(f"{endpoint} answered in an unexpected format ({media or 'none'})")
+    try:
+        parsed = list(ox.parse(body, format=fmt))
+    except SyntaxError as exc:
+        raise EndpointError(f"{endpoint} sent RDF that does not parse: {_short(str(exc))}") \
+            from None
+    return _triples_result(q.triple if isinstance(q, ox.Quad) else q for q in parsed)
+
+
+# --- writing the results ---------------------------------------------------------------------
+
+def _short_iri(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            local = iri[len(ns):]
+            if re.fullmatch(r"[A-Za-z_][\w-]*", local):
+                return f"{prefix}:{local}"
+    return f"<{iri}>"
+
+
+def cell(t: Term | None) -> str:
+    """How a term reads in a table: IRIs in the project's namespaces as prefixed names (other
+    IRIs in ``<...>``), literals as their bare text, blank nodes as ``_:id``, unbound as
+    nothing; line breaks become spaces."""
+    if t is None:
+        return ""
+    kind = t.get("type")
+    if kind == "uri":
+        text = _short_iri(t["value"])
+    elif kind == "bnode":
+        text = f"_:{t['value']}"
+    elif kind == "triple":
+        v = t["value"]
+        text = "<< " + " ".join(cell(v[k]) for k in GRAPH_VARIABLES) + " >>"
+    else:
+        text = str(t.get("value", ""))
+    return " ".join(text.split()) if "\n" in text or "\r" in text or "\t" in text else text
+
+
+def _csv_value(t: Term | None) -> str:
+    if t is None:
+        return ""
+    if t.get("type") == "bnode":
+        return f"_:{t['value']}"
+    if t.get("type") == "triple":
+        return cell(t)
+    return str(t.get("value", ""))
+
+
+def render(result: QueryResult, fmt: str = "table") -> str:
+    """``result`` as text: ``table``, ``csv`` or ``json`` (see the module docstring)."""
+    if fmt == "json":
+        if result.kind == "boolean":
+            doc: dict = {"head": {}, "boolean": result.boolean}
+        else:
+            doc = {"head": {"vars": result.variables}, "results": {"bindings": result.rows}}
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if result.kind == "boolean":
+        return ("true" if result.boolean else "false") + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow([_csv_value(row.get(v)) for v in result.variables])
+        return out.getvalue()
+    if fmt != "table":
+        raise UsageError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    table = [[cell(row.get(v)) for v in result.variables] for row in result.rows]
+    widths = [max([len(v), *(len(r[i]) for r in table)]) for i, v in enumerate(result.variables)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    lines = [line(result.variables), line(["-" * w for w in widths])]
+    lines += [line(r) for r in table]
+    lines.append(f"({len(table)} row{'s' if len(table) != 1 else ''})")
+    return "\n".join(lines) + "\n"
