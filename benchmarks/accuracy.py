@@ -25,6 +25,7 @@ def main(argv: list[str]) -> int:
     gold_dir = Path(args[1] if len(args) > 1 else "../shared/gold")
     details = "--details" in argv
     totals: dict[str, list[float]] = {f: [] for f in FIELDS}
+    marks_total = marks_placed = 0
     failures: list[str] = []
     wrong: list[tuple[str, str, float, object, object]] = []
     gold_files = sorted(gold_dir.glob("*.json"))
@@ -32,7 +33,10 @@ def main(argv: list[str]) -> int:
         src = corpus / gf.name[: -len(".json")]
         gold = json.loads(gf.read_text())
         try:
-            got = project(parse_source(read_source(src)))
+            record = parse_source(read_source(src))
+            got = project(record)
+            marks_total += len(record["footnotes"])
+            marks_placed += sum(1 for fn in record["footnotes"] if fn["in"])
         except InputError as exc:
             failures.append(f"{src.name}: {exc}")
             got = {}
@@ -51,6 +55,8 @@ def main(argv: list[str]) -> int:
         print(f"| {field} | {len(vals)} | {100 * mean:.1f}% |")
     print(f"| **mean** | {len(gold_files)} | **{100 * sum(means) / len(means):.2f}%** |")
     print(f"\ndocuments without a record: {len(failures)}")
+    print(f"footnote marks found in the text (no gold: a self-check): {marks_placed} of "
+          f"{marks_total} ({100 * marks_placed / max(1, marks_total):.1f}%)")
     for f in failures:
         print("  " + f)
     if details:

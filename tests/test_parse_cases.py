@@ -304,3 +304,22 @@ def test_shared_date_only_for_and_pairs() -> None:
     assert got["A/RES/48/264"] is None and got["A/RES/51/241"] is None
     assert got["A/RES/52/163"] == "1997-12-15"
     assert got["A/RES/74/28"] == got["A/RES/74/29"] == "2019-12-12"
+
+
+def test_marks_spaced_from_words_and_decimals() -> None:
+    """Regression: marks printed with single spaces ("Kosovo 1 and", "Agenda, 1 to"), a
+    decimal number that is not a mark ("42.1 million"), and a counter that is not one
+    ("Goal 1 and"); one false early place must not push every later mark out of reach."""
+    texts = [
+        "the report of the Secretary-General on the budget of the Mission in Kosovo 1 and the "
+        "related report of the Advisory Committee on Administrative and Budgetary Questions, 2",
+        "building on the 2015 Addis Ababa Action Agenda, 3 to close the financing gap, 4\nand "
+        "catalyse investments, in line with Sustainable Development Goal 1 and",
+        "amounting to 42.1 million United States dollars, representing some 1 per cent;5",
+    ]
+    placed, where = place_marks(texts, ["1", "2", "3", "4", "5"])
+    assert "Kosovo[^1] and" in placed[0] and "Questions,[^2]" in placed[0]
+    assert "Agenda,[^3] to" in placed[1] and "gap,[^4]" in placed[1]
+    assert "Goal 1 and" in placed[1] and "42.1 million" in placed[2]
+    assert placed[2].endswith("cent;[^5]")
+    assert where == {"1": 0, "2": 0, "3": 1, "4": 1, "5": 2}
