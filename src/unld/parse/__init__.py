@@ -236,14 +236,19 @@ def _record(source: Source, mh: structure.Masthead, blocks: list[structure.Block
                  "line": note.line}
         in_annex = note.mark in where and note.mark not in own_marks
         if note.mark not in where:
-            if annexes and own_marks and int(note.mark) > max(int(x) for x in own_marks):
-                in_annex = True
-            else:
-                structure._warn(warnings, note.line, f"footnote {note.mark}: its mark was not found "
-                                                     "in the text")
+            # a mark not found belongs where the marks numbered around it are
+            in_annex = bool(annexes) and _in_annex_by_neighbours(note.mark, where, n_blocks)
+            structure._warn(warnings, note.line, f"footnote {note.mark}: its mark was not found "
+                                                 "in the text")
         (annex_footnotes if in_annex else footnotes).append(entry)
-    if annex_footnotes and annexes:
-        annexes[-1]["footnotes"] = annex_footnotes
+    for entry in annex_footnotes:
+        # in the annex whose text holds the mark (or the annex of the marks around it)
+        t = where.get(entry["mark"])
+        if t is None:
+            placed = sorted((int(m), i) for m, i in where.items() if m.isdigit() and i >= n_blocks
+                            and int(m) < int(entry["mark"]))
+            t = placed[-1][1] if placed else n_blocks
+        annexes[t - n_blocks].setdefault("footnotes", []).append(entry)
 
     citations: list[dict] = []
     cur_session = session if isinstance(session, int) else None
@@ -280,6 +285,20 @@ def _record(source: Source, mh: structure.Masthead, blocks: list[structure.Block
         "source": {"path": source.path, "sha256": source.sha256, "format": source.format},
     }
     return record
+
+
+def _in_annex_by_neighbours(mark: str, where: dict[str, int], n_blocks: int) -> bool:
+    """Whether the nearest placed marks (by number) around ``mark`` are in annexes."""
+    if not mark.isdigit():
+        return False
+    k = int(mark)
+    placed = {int(m): t for m, t in where.items() if m.isdigit()}
+    before = [placed[m] for m in sorted(placed) if m < k][-1:]
+    after = [placed[m] for m in sorted(placed) if m > k][:1]
+    near = before + after
+    if not near:
+        return True  # no mark was found at all: the resolution's own text has none
+    return all(t >= n_blocks for t in near) or bool(before and before[0] >= n_blocks)
 
 
 def _lead(text: str, hint: str | None) -> str | None:
