@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -45,10 +46,13 @@ class Outcome:
     error_line: int | None = None
     error_message: str | None = None
     duplicate_of: str | None = None
+    triples: int = 0
+    #: seconds spent on this source by stage (parse, map, validate), for the benchmark
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def to_entry(self) -> dict:
         """The cacheable part (independent of the path the source was read from)."""
-        return {"symbol": self.symbol, "graph": self.graph,
+        return {"symbol": self.symbol, "graph": self.graph, "triples": self.triples,
                 "ntriples": self.ntriples.decode("utf-8"),
                 "problems": [asdict(p) for p in self.problems], "warnings": self.warnings,
                 "error_message": self.error_message, "error_line": self.error_line}
@@ -56,7 +60,8 @@ class Outcome:
     @classmethod
     def from_entry(cls, path: str, entry: dict) -> Outcome:
         o = cls(path, entry["symbol"], entry["graph"], entry["ntriples"].encode("utf-8"),
-                [Problem(**p) for p in entry["problems"]], entry["warnings"])
+                [Problem(**p) for p in entry["problems"]], entry["warnings"],
+                triples=entry.get("triples", 0))
         if entry["error_message"]:
             o.error_message, o.error_line = entry["error_message"], entry["error_line"]
             o.error = str(InputError(path, o.error_message, o.error_line))
@@ -70,6 +75,8 @@ class BuildResult:
     triples: int
     graphs: int
     shared_problems: list[Problem] = field(default_factory=list)
+    #: wall-clock seconds of the coordinator's steps (the benchmark prints them)
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def skipped(self) -> list[Outcome]:
@@ -118,6 +125,7 @@ def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> lis
     records: list[tuple[Outcome, dict]] = []
     for path in paths:
         outcome = Outcome(path)
+        start = time.perf_counter()
         try:
             record = parse_source(read_source(path))
         except InputError as exc:
@@ -125,15 +133,24 @@ def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> lis
             outcome.error_message, outcome.error_line = exc.message, exc.line
             out.append(outcome)
             continue
+        finally:
+            outcome.seconds["parse"] = time.perf_counter() - start
         outcome.symbol = record["symbol"]
         outcome.warnings = record["warnings"]
         records.append((outcome, record))
         out.append(outcome)
-    for (outcome, _record), mapped in zip(records, mapper.map_many(r for _, r in records), strict=True):
+    start = time.perf_counter()
+    for (outcome, _record), mapped in zip(records, mapper.map_many(r for _, r in records),
+                                          strict=True):
         outcome.graph = mapped.graph
         outcome.ntriples = ox.serialize(mapped.triples, format=ox.RdfFormat.N_TRIPLES)
+        outcome.triples = len(mapped.triples)
+        now = time.perf_counter()
+        outcome.seconds["map"] = now - start
         if validator is not None:
             outcome.problems = validator.validate(mapped.triples, mapped.graph)
+        start = time.perf_counter()
+        outcome.seconds["validate"] = start - now
     return out
 
 
@@ -206,6 +223,8 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
     Sources whose result is in the build cache (same bytes, same rules, shapes and code)
     are not processed again; ``use_cache=False`` processes everything.
     """
+    timings: dict[str, float] = {}
+    clock = dumps._Clock(timings)
     policy = IriPolicy(base)
     paths = [str(p) for p in expand(sources)]
     if not paths:
@@ -226,14 +245,18 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
     if progress and cached:
         progress(len(cached))
     todo = [p for p in paths if p not in cached]
+    clock.tick("sources and cache")
     fresh = {o.path: o for o in run(todo, base, jobs or os.cpu_count() or 1, engine, progress)}
+    clock.tick("parse, map, validate")
     for p in todo:
         store.put(keys[p], fresh[p].to_entry())
+    clock.tick("cache writes")
     outcomes = [cached.get(p) or fresh[p] for p in paths]
     dedupe(outcomes)
     from unld.validate import Validator
 
     shared = Outcome("(shared graphs)", problems=Validator(policy, engine).validate_shared())
+    clock.tick("shared graphs")
     good = [o for o in outcomes if not o.error and not o.duplicate_of and not any(
         p.severity == "Violation" for p in o.problems)]
     shared_data = shared_graphs(policy)
@@ -243,16 +266,20 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
     context_doc = json.loads((mappings_dir() / "context.jsonld").read_text(encoding="utf-8"))
     problems = [p for o in [*outcomes, shared] for p in o.problems]
     with dumps.Staging(out) as stage:
+        clock.tick("dump preparation")
         stats = dumps.write_dataset(
             stage, graphs, lambda st: describe(policy, st, [g for g, _ in graphs]),
-            void_graph, context_doc, CONTEXT_URL)
+            void_graph, context_doc, CONTEXT_URL, timings)
+        clock.last = time.perf_counter()
         stage.write_bytes("context.jsonld", (mappings_dir() / "context.jsonld").read_bytes())
         ontology = [t for _, ts in shared_data for t in ts]
         stage.write_bytes("ontology.ttl", dumps.turtle_bytes(ontology))
         stage.write_bytes("shapes.ttl", shapes_path().read_bytes())
         stage.write_bytes("validation.ttl", dumps.turtle_bytes(report_graph(problems)))
+        clock.tick("other files")
         if docs:
             stage.write_bytes("ontology.html", ontology_docs(store.dir, stage.dir / "ontology.ttl"))
+            clock.tick("ontology.html")
         names = list(stage.files)
         stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names))
         if site:
@@ -260,11 +287,13 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
 
             # after the checksums: the site is a folder, and copies the dumps as downloads
             generate(load_quads(stage.dir), stage.path("site"), policy.base, stage.dir)
+            clock.tick("site")
         stage.commit()
     store.prune()
+    clock.tick("commit")
     written = [*names, "SHA256SUMS", *(["site"] if site else [])]
     return BuildResult(outcomes, written, stats.triples, len(graphs) + 1,
-                       shared.problems)
+                       shared.problems, timings)
 
 
 def ontology_docs(cache_dir: Path, ontology_ttl: Path) -> bytes:

@@ -13,6 +13,7 @@ import io
 import os
 import shutil
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -121,12 +122,15 @@ def ntriples_lines(triples: Iterable[ox.Triple]) -> list[bytes]:
 
 def write_dataset(stage: Staging, graphs: list[tuple[str, list[bytes]]],
                   void: Callable[[Stats], list[ox.Triple]], void_graph: str,
-                  context_doc: dict, context_url: str) -> Stats:
+                  context_doc: dict, context_url: str,
+                  timings: dict[str, float] | None = None) -> Stats:
     """Write unld.nq, .trig, .nt, .ttl and .jsonld from sorted lines, graph by graph.
 
     ``void`` makes the dataset description from the statistics of the union (it describes
-    the data, not itself) and is added as graph ``void_graph``.
+    the data, not itself) and is added as graph ``void_graph``.  ``timings`` receives the
+    seconds spent on each file.
     """
+    clock = _Clock(timings)
     stats = Stats()
     union_tmp = stage.dir / ".union.nt"
     with open(union_tmp, "wb") as fh:
@@ -135,11 +139,14 @@ def write_dataset(stage: Staging, graphs: list[tuple[str, list[bytes]]],
             fh.write(line + b"\n")
     void_lines = ntriples_lines(void(stats))
     everything = sorted([*graphs, (void_graph, void_lines)], key=lambda g: g[0])
+    clock.tick("union")
     with open(stage.path("unld.nq"), "wb") as fh:
         lines.write_nquads(fh, everything)
+    clock.tick("unld.nq")
     turtle = lines.Turtle(PREFIXES)
     with open(stage.path("unld.trig"), "wb") as fh:
         turtle.write_trig(fh, everything)
+    clock.tick("unld.trig")
 
     def union() -> Iterator[bytes]:
         with open(union_tmp, "rb") as fh:
@@ -148,16 +155,32 @@ def write_dataset(stage: Staging, graphs: list[tuple[str, list[bytes]]],
     with open(stage.path("unld.nt"), "wb") as fh:
         for line in union():
             fh.write(line + b"\n")
+    clock.tick("unld.nt")
     with open(stage.path("unld.ttl"), "wb") as fh:
         turtle.write(fh, union())
+    clock.tick("unld.ttl")
     from unld import jsonld as writer
 
     with open(stage.path("unld.nt"), "rb") as src, open(stage.path("unld.jsonld"), "wb") as fh:
         writer.stream(fh, ox.parse(src, format=ox.RdfFormat.N_TRIPLES), context_doc["@context"],
                       context_url)
+    clock.tick("unld.jsonld")
     union_tmp.unlink()
     stage.write_bytes("void.ttl", _turtle(turtle, void_lines))
     return stats
+
+
+class _Clock:
+    """Adds the seconds since the last tick to a named entry of ``timings``."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings if timings is not None else {}
+        self.last = time.perf_counter()
+
+    def tick(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = self.timings.get(name, 0.0) + now - self.last
+        self.last = now
 
 
 def _turtle(turtle: lines.Turtle, sorted_lines: list[bytes]) -> bytes:

@@ -123,6 +123,7 @@ class Data:
     def __init__(self, parts: list[Index], superclasses: dict[str, set[str]]) -> None:
         self.parts = parts
         self.superclasses = superclasses
+        self._classes: dict[Term, set[str]] = {}
 
     def values(self, node: Term, predicate: ox.NamedNode) -> list[Term]:
         if len(self.parts) == 1:
@@ -139,10 +140,14 @@ class Data:
             yield from part.pos.get(predicate, [])
 
     def classes(self, node: Term) -> set[str]:
-        out: set[str] = set()
-        for t in self.values(node, RDF_TYPE):
-            if isinstance(t, ox.NamedNode):
-                out |= self.superclasses.get(t.value, {t.value})
+        """The classes of a node, with their superclasses (computed once per node)."""
+        out = self._classes.get(node)
+        if out is None:
+            out = set()
+            for t in self.values(node, RDF_TYPE):
+                if isinstance(t, ox.NamedNode):
+                    out |= self.superclasses.get(t.value, {t.value})
+            self._classes[node] = out
         return out
 
     def instances(self, cls: str) -> set[Term]:

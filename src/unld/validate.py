@@ -97,6 +97,8 @@ def shared_triples(policy: IriPolicy) -> list[ox.Triple]:
 
 
 ENGINES = ("fast", "pyshacl")
+_SHARED_GRAPH = ox.NamedNode("urn:unld:validation:shared")
+_DATA_GRAPH = ox.NamedNode("urn:unld:validation:data")
 
 
 class Validator:
@@ -130,6 +132,11 @@ class Validator:
             self.superclasses = superclass_closure(self.ontology_list)
             self.shared_index = Index(self.shared_list)
             self.ontology_index = Index(self.ontology_list)
+            # SPARQL-based constraints run on one store: the shared graphs and the ontology
+            # are loaded once, each resolution's graph is added and removed around its turn
+            self.store = ox.Store()
+            self.store.extend(ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH)
+                              for t in [*self.shared_list, *self.ontology_list])
         else:
             self.shapes = _rdflib_graph((str(shapes_path()),), policy.base)
             self.ontology = _rdflib_graph(tuple(str(p) for p in ontology_paths()), policy.base)
@@ -144,7 +151,14 @@ class Validator:
 
             data = Data([Index(triples), self.shared_index, self.ontology_index],
                         self.superclasses)
-            return _problems(self.fast.validate(data, only=own), graph)
+            self.store.extend(ox.Quad(t.subject, t.predicate, t.object, _DATA_GRAPH)
+                              for t in triples)
+            try:
+                results = self.fast.validate(data, only=own, store=self.store,
+                                             default_graph=[_DATA_GRAPH, _SHARED_GRAPH])
+            finally:
+                self.store.remove_graph(_DATA_GRAPH)
+            return _problems(results, graph)
         problems = self._pyshacl(_to_rdflib(triples) + self.shared, graph)
         if own is not None:
             names = {_name(n) for n in own}
@@ -158,7 +172,8 @@ class Validator:
             from unld.shacl import Data
 
             data = Data([self.shared_index, self.ontology_index], self.superclasses)
-            return _problems(self.fast.validate(data, only=own), "shared")
+            return _problems(self.fast.validate(data, only=own, store=self.store,
+                                                default_graph=[_SHARED_GRAPH]), "shared")
         names = {_name(n) for n in own}
         return [p for p in self._pyshacl(self.shared, "shared") if p.focus in names]
 
