@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from unld.phrases import phrase_key
 from unld.resources import mappings_dir, ontology_dir
 
 ONTOLOGY = ontology_dir()
@@ -230,21 +231,9 @@ def test_every_body_has_a_kind_and_an_english_name() -> None:
 # --- phrase vocabularies ---------------------------------------------------------------------
 
 
-@cache
-def _key_query() -> str:
-    """The key computation of mappings/50-paragraphs.rq, lifted out of the rule itself."""
-    rule = (mappings_dir() / "50-paragraphs.rq").read_text(encoding="utf-8")
-    start = rule.index("BIND(LCASE(?lead) AS ?l0)")
-    end = rule.index("AS ?candidate)") + len("AS ?candidate)")
-    return rule[start:end]
-
-
 def keys(leads: list[str]) -> dict[str, str]:
-    """Phrase key of each lead, computed by the mapping rule's own expressions."""
-    values = " ".join(json.dumps(lead) for lead in sorted(set(leads)))
-    q = (f"PREFIX phrase: <{PHRASE}> SELECT ?lead ?candidate WHERE {{ VALUES ?lead {{ {values} }} "
-         + _key_query() + " }")
-    return {row["lead"].value: row["candidate"].value[len(PHRASE):] for row in ox.Store().query(q)}
+    """Phrase key of each lead, computed as the mapping computes it."""
+    return {lead: phrase_key(lead) for lead in set(leads)}
 
 
 @cache

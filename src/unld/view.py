@@ -18,6 +18,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from unld.iri import IriPolicy, slug
+from unld.phrases import phrase_iri
 
 V = "urn:unld:view:"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -51,7 +52,11 @@ IriRule = Callable[[IriPolicy, dict, dict], dict[str, str]]
 
 
 def _paragraph(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
-    return {"_iri": p.fragment(root["symbol"], obj["id"])}
+    out = {"_iri": p.fragment(root["symbol"], obj["id"])}
+    if obj.get("lead"):
+        # the concept the lead phrase would be, if the vocabularies have it
+        out["_leadIri"] = phrase_iri(obj["lead"])
+    return out
 
 
 def _footnote(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:

@@ -1,0 +1,33 @@
+"""Lead phrases to the concepts of the phrase vocabularies (``ontology/phrases.ttl``).
+
+A paragraph's lead phrase points at a concept whose key is the phrase without its adverbs:
+lower case, leading adverbs removed (*also*, *further*, *strongly*, *continues to*...),
+trailing *also*, *further*, *again*, *once again*, *once more* and *anew* removed, and every
+run of other characters than letters turned into ``-``.  So "Recalling also" is
+``phrase:recalling``, "Also requests" is ``phrase:requests`` and "Takes note with
+appreciation" is ``phrase:takes-note-with-appreciation``.  The concept IRIs are fixed
+(not under the data base IRI), like the ontology's terms.
+"""
+
+from __future__ import annotations
+
+import re
+
+PHRASE = "https://w3id.org/unld/phrase/"
+
+_LEADING = re.compile(
+    r"^(?:(?:also|further|again|once again|once more|strongly|highly|urgently|deeply|gravely|"
+    r"seriously|firmly|fully|most|solemnly|warmly|sincerely|duly|resolutely|earnestly|"
+    r"continues to|continuing to) )+"
+)
+_TRAILING = re.compile(r" (?:also|further|again|once again|once more|anew)$")
+
+
+def phrase_key(lead: str) -> str:
+    """The concept key of a lead phrase (``Recalling also`` -> ``recalling``)."""
+    key = _TRAILING.sub("", _LEADING.sub("", lead.lower()))
+    return re.sub(r"[^a-z]+", "-", key).strip("-")
+
+
+def phrase_iri(lead: str) -> str:
+    return PHRASE + phrase_key(lead)
