@@ -1,0 +1,284 @@
+"""Benchmark of ``unld build``: per-stage time, rates and peak memory, against two baselines.
+
+    python benchmarks/build.py [--sizes 1000 20000] [--work build/benchmark] [--jobs N]
+                               [--seed 0] [--no-site] [--results benchmarks/RESULTS.md]
+
+For each N it generates N resolutions with ``benchmarks/make_corpus.py`` (reused when
+already there), runs a full build (``--no-cache``: parse, map, validate, every dump, the
+site) in a child process, samples the resident memory of that process and its workers
+every 50 ms, then changes one source and builds again with the cache.  On the first size it
+also runs, on the same input:
+
+* a naive pipeline: records mapped as ours are, then one rdflib graph of everything, pyshacl
+  on the whole graph, and rdflib's serializers for Turtle, N-Triples, N-Quads and JSON-LD;
+* a floor: reading the inputs and writing the final N-Triples bytes with pyoxigraph, and
+  nothing else;
+
+and prints our time (without the site, which the baselines do not make) as ratios to both.
+The table goes to ``--results`` with the machine and the versions.  Parse, map and validate
+run interleaved in the workers: their wall time is the workers' phase split by the CPU
+time each stage took there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+CHILD = r"""
+import json, sys, time
+from pathlib import Path
+from unld.build import build
+src, out, jobs = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+site, cache = sys.argv[4] == "1", sys.argv[5] == "1"
+t = time.perf_counter()
+r = build([src], out, "https://w3id.org/unld/", jobs, use_cache=cache, site=site)
+wall = time.perf_counter() - t
+cpu = {}
+for o in r.outcomes:
+    for k, v in o.seconds.items():
+        cpu[k] = cpu.get(k, 0.0) + v
+print(json.dumps({"wall": wall, "timings": r.timings, "cpu": cpu, "triples": r.triples,
+                  "resolutions": len(r.outcomes) - len(r.skipped) - len(r.duplicates),
+                  "violations": len(r.violations), "skipped": len(r.skipped)}))
+"""
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            for task in Path(f"/proc/{p}/task").iterdir():
+                children = (task / "children").read_text().split()
+                todo.extend(int(c) for c in children)
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_child(args: list[str]) -> tuple[dict, int]:
+    """Run a build in a child process; return its report and the peak memory of its tree."""
+    proc = subprocess.Popen([PY, "-c", CHILD, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=ROOT)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed:\n{err.decode()[-3000:]}")
+    return json.loads(out.decode().strip().splitlines()[-1]), peak
+
+
+def generate(n: int, folder: Path, seed: int) -> Path:
+    corpus = folder / f"corpus-{n}-{seed}"
+    if not (corpus / "MANIFEST.tsv").exists() or \
+            len(list(corpus.glob("*.txt"))) != n:
+        t = time.perf_counter()
+        subprocess.run([PY, str(ROOT / "benchmarks" / "make_corpus.py"), str(n), str(corpus),
+                        "--seed", str(seed)], check=True, cwd=ROOT)
+        print(f"  generated {n} resolutions in {time.perf_counter() - t:.1f} s", flush=True)
+    return corpus
+
+
+def naive(corpus: Path, workdir: Path) -> float:
+    """The naive pipeline on ``corpus``: rdflib everywhere, pyshacl on the whole graph."""
+    import pyoxigraph as ox
+    import rdflib
+    from pyshacl import validate
+
+    from unld.iri import IriPolicy
+    from unld.mapping import Mapper
+    from unld.parse import parse_source
+    from unld.resources import mappings_dir
+    from unld.sources import read_source
+    from unld.validate import ontology_paths, shapes_path, shared_paths
+
+    t = time.perf_counter()
+    records = [parse_source(read_source(p)) for p in sorted(corpus.glob("*.txt"))]
+    mapper = Mapper(IriPolicy())
+    ds = rdflib.Dataset()
+    for m in mapper.map_many(records):
+        g = ds.graph(rdflib.URIRef(m.graph))
+        g.parse(data=ox.serialize(m.triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    union = rdflib.Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    for path in shared_paths():
+        union.parse(path, format="turtle", publicID="https://w3id.org/unld/")
+    ontology = rdflib.Graph()
+    for path in ontology_paths():
+        ontology.parse(path, format="turtle")
+    shapes = rdflib.Graph().parse(shapes_path(), format="turtle")
+    validate(union, shacl_graph=shapes, ont_graph=ontology, inference="none")
+    workdir.mkdir(parents=True, exist_ok=True)
+    union.serialize(workdir / "naive.ttl", format="turtle")
+    union.serialize(workdir / "naive.nt", format="nt", encoding="utf-8")
+    ds.serialize(workdir / "naive.nq", format="nquads")
+    context = json.loads((mappings_dir() / "context.jsonld").read_text())["@context"]
+    union.serialize(workdir / "naive.jsonld", format="json-ld", context=context, auto_compact=True)
+    return time.perf_counter() - t
+
+
+def floor(corpus: Path, final_nt: Path, workdir: Path) -> float:
+    """Reading the inputs and writing the final N-Triples with pyoxigraph, nothing else."""
+    import pyoxigraph as ox
+
+    triples = list(ox.parse(final_nt.read_bytes(), format=ox.RdfFormat.N_TRIPLES))
+    t = time.perf_counter()
+    for p in sorted(corpus.glob("*.txt")):
+        p.read_bytes()
+    with open(workdir / "floor.nt", "wb") as fh:
+        fh.write(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    return time.perf_counter() - t
+
+
+def stage_rows(report: dict, n: int) -> list[tuple[str, float]]:
+    t = report["timings"]
+    cpu = report["cpu"]
+    phase = t.get("parse, map, validate", 0.0)
+    total_cpu = sum(cpu.values()) or 1.0
+    rows = [(name, phase * cpu.get(name, 0.0) / total_cpu) for name in ("parse", "map", "validate")]
+    rows += [("cache and sources", t.get("sources and cache", 0) + t.get("cache writes", 0)),
+             ("shared graphs", t.get("shared graphs", 0) + t.get("dump preparation", 0))]
+    rows += [(name, t.get(name, 0.0)) for name in ("union", "unld.nq", "unld.trig", "unld.nt",
+                                                    "unld.ttl", "unld.jsonld")]
+    rows += [("other files", t.get("other files", 0) + t.get("ontology.html", 0)),
+             ("site", t.get("site", 0.0))]
+    return rows
+
+
+def fmt_table(results: dict[int, dict]) -> str:
+    sizes = sorted(results)
+    lines = ["| stage | " + " | ".join(f"N = {n:,}: s | res/s | triples/s" for n in sizes) + " |",
+             "|---|" + "---:|---:|---:|" * len(sizes)]
+    names = [name for name, _ in stage_rows(results[sizes[0]]["full"], sizes[0])]
+    for name in names:
+        cells = []
+        for n in sizes:
+            rep = results[n]["full"]
+            seconds = dict(stage_rows(rep, n))[name]
+            rate = f"{n / seconds:,.0f}" if seconds > 0.001 else "–"
+            trate = f"{rep['triples'] / seconds:,.0f}" if seconds > 0.001 else "–"
+            cells.append(f"{seconds:.2f} | {rate} | {trate}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    cells = []
+    for n in sizes:
+        rep = results[n]["full"]
+        cells.append(f"**{rep['wall']:.1f}** | {n / rep['wall']:,.0f} | "
+                     f"{rep['triples'] / rep['wall']:,.0f}")
+    lines.append("| **whole build** | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    mem = next((line.split()[1] for line in meminfo if line.startswith("MemTotal")), "0")
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo
+                if line.startswith("model name")), platform.processor())
+    versions = ", ".join(f"{p} {version(p)}" for p in ("unld", "pyoxigraph", "rdflib", "pyshacl"))
+    return (f"{os.cpu_count()} cores ({cpu}), {int(mem) / 1024 / 1024:.1f} GiB memory, "
+            f"Python {platform.python_version()}, {versions}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
+    ap.add_argument("--work", type=Path, default=ROOT / "build" / "benchmark")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-site", action="store_true")
+    ap.add_argument("--no-baselines", action="store_true")
+    ap.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    results: dict[int, dict] = {}
+    notes: list[str] = []
+    for i, n in enumerate(args.sizes):
+        print(f"N = {n}", flush=True)
+        corpus = generate(n, args.work, args.seed)
+        out = args.work / f"out-{n}"
+        full, peak = run_child([str(corpus), str(out), str(args.jobs),
+                                "0" if args.no_site else "1", "0"])
+        print(f"  full build {full['wall']:.1f} s, {full['triples']:,} triples, "
+              f"peak {peak / 2**20:,.0f} MiB, {full['violations']} violations", flush=True)
+        # one source changes among N: the rebuild re-processes it only
+        victim = sorted(corpus.glob("*.txt"))[n // 2]
+        text = victim.read_text()
+        victim.write_text(text.replace("plenary meeting", "plenary meeting ", 1))
+        try:
+            inc, inc_peak = run_child([str(corpus), str(out), str(args.jobs),
+                                       "0" if args.no_site else "1", "1"])
+        finally:
+            victim.write_text(text)
+        dumps_site = sum(inc["timings"].get(k, 0.0) for k in (
+            "dump preparation", "union", "unld.nq", "unld.trig", "unld.nt", "unld.ttl",
+            "unld.jsonld", "other files", "ontology.html", "site", "commit"))
+        results[n] = {"full": full, "peak": peak, "inc": inc, "inc_rest": inc["wall"] - dumps_site,
+                      "inc_dumps": dumps_site}
+        print(f"  rebuild after one change {inc['wall']:.1f} s ({inc['wall'] - dumps_site:.1f} s "
+              f"+ {dumps_site:.1f} s rewriting the dumps and site)", flush=True)
+        if i == 0 and not args.no_baselines:
+            nosite, _ = run_child([str(corpus), str(args.work / f"out-{n}-nosite"),
+                                   str(args.jobs), "0", "0"])
+            t_naive = naive(corpus, args.work / "naive")
+            t_floor = floor(corpus, out / "unld.nt", args.work)
+            results[n].update(nosite=nosite["wall"], naive=t_naive, floor=t_floor)
+            notes.append(
+                f"On N = {n:,} (same input, same run): our build without the site "
+                f"**{nosite['wall']:.1f} s**; naive pipeline (rdflib graph of everything, pyshacl "
+                f"on the whole graph, rdflib serializers) **{t_naive:.1f} s**, so ours is "
+                f"**{t_naive / nosite['wall']:.1f}×** faster; floor (read the inputs, write the "
+                f"final N-Triples with pyoxigraph) **{t_floor:.2f} s**, so ours is "
+                f"**{nosite['wall'] / t_floor:.1f}×** the floor.")
+            print("  " + notes[-1], flush=True)
+    text = ["# Benchmark results", "",
+            f"Machine: {machine()}.  Produced by `python benchmarks/build.py --sizes "
+            f"{' '.join(map(str, args.sizes))} --jobs {args.jobs}` on a corpus from "
+            f"`benchmarks/make_corpus.py` (seed {args.seed}).", "",
+            "Full builds (`--no-cache`: parse, map, validate, every dump"
+            + ("" if args.no_site else ", the site") + ").  Parse, map and validate run "
+            "interleaved on all cores: their rows split the workers' wall time by the CPU "
+            "time each stage used.", "", fmt_table(results), ""]
+    for n in sorted(results):
+        r = results[n]
+        text.append(f"- N = {n:,}: {r['full']['resolutions']:,} resolutions, "
+                    f"{r['full']['triples']:,} triples; peak memory (all processes) "
+                    f"**{r['peak'] / 2**20:,.0f} MiB**; rebuild after changing one source "
+                    f"**{r['inc']['wall']:.1f} s** ({r['inc_rest']:.1f} s + {r['inc_dumps']:.1f} s "
+                    f"rewriting the dumps and the site).")
+    text += ["", *notes, ""]
+    args.results.write_text("\n".join(text))
+    print("\n".join(text))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
