@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -51,15 +52,15 @@ class Outcome:
     seconds: dict[str, float] = field(default_factory=dict)
 
     def to_entry(self) -> dict:
-        """The cacheable part (independent of the path the source was read from)."""
+        """What the cache keeps beside the graph (nothing that depends on the path the
+        source was read from)."""
         return {"symbol": self.symbol, "graph": self.graph, "triples": self.triples,
-                "ntriples": self.ntriples.decode("utf-8"),
                 "problems": [asdict(p) for p in self.problems], "warnings": self.warnings,
                 "error_message": self.error_message, "error_line": self.error_line}
 
     @classmethod
     def from_entry(cls, path: str, entry: dict) -> Outcome:
-        o = cls(path, entry["symbol"], entry["graph"], entry["ntriples"].encode("utf-8"),
+        o = cls(path, entry["symbol"], entry["graph"], b"",
                 [Problem(**p) for p in entry["problems"]], entry["warnings"],
                 triples=entry.get("triples", 0))
         if entry["error_message"]:
@@ -143,7 +144,9 @@ def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> lis
     for (outcome, _record), mapped in zip(records, mapper.map_many(r for _, r in records),
                                           strict=True):
         outcome.graph = mapped.graph
-        outcome.ntriples = ox.serialize(mapped.triples, format=ox.RdfFormat.N_TRIPLES)
+        # sorted, distinct lines: the form every dump is written from
+        outcome.ntriples = b"".join(line + b"\n" for line in lines.sorted_lines(
+            ox.serialize(mapped.triples, format=ox.RdfFormat.N_TRIPLES)))
         outcome.triples = len(mapped.triples)
         now = time.perf_counter()
         outcome.seconds["map"] = now - start
@@ -249,7 +252,9 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
     fresh = {o.path: o for o in run(todo, base, jobs or os.cpu_count() or 1, engine, progress)}
     clock.tick("parse, map, validate")
     for p in todo:
-        store.put(keys[p], fresh[p].to_entry())
+        # each graph goes to disk at once: the dumps read graphs back one batch at a time
+        store.put(keys[p], fresh[p].to_entry(), fresh[p].ntriples)
+        fresh[p].ntriples = b""
     clock.tick("cache writes")
     outcomes = [cached.get(p) or fresh[p] for p in paths]
     dedupe(outcomes)
@@ -260,8 +265,10 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
     good = [o for o in outcomes if not o.error and not o.duplicate_of and not any(
         p.severity == "Violation" for p in o.problems)]
     shared_data = shared_graphs(policy)
-    graphs = sorted([(o.graph or "", lines.sorted_lines(o.ntriples)) for o in good] +
-                    [(g, dumps.ntriples_lines(t)) for g, t in shared_data])
+    graphs: list[tuple[str, Callable[[], list[bytes]]]] = [
+        (o.graph or "", partial(_graph_lines, store, keys[o.path])) for o in good]
+    graphs += [(g, partial(dumps.ntriples_lines, t)) for g, t in shared_data]
+    graphs.sort(key=lambda g: g[0])
     void_graph = f"{policy.base}graph/void"
     context_doc = json.loads((mappings_dir() / "context.jsonld").read_text(encoding="utf-8"))
     problems = [p for o in [*outcomes, shared] for p in o.problems]
@@ -294,6 +301,10 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
     written = [*names, "SHA256SUMS", *(["site"] if site else [])]
     return BuildResult(outcomes, written, stats.triples, len(graphs) + 1,
                        shared.problems, timings)
+
+
+def _graph_lines(store: BuildCache, key: str) -> list[bytes]:
+    return lines.split_lines(store.graph(key))
 
 
 def ontology_docs(cache_dir: Path, ontology_ttl: Path) -> bytes:

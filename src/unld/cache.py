@@ -48,7 +48,13 @@ def source_key(path: str, data: bytes) -> str:
 
 
 class BuildCache:
-    """Entries of one configuration in ``out/.unld-cache/<config>/``."""
+    """Entries of one configuration in ``out/.unld-cache/<config>/``.
+
+    An entry is two files: ``<key>.json`` (what became of the source: symbol, graph name,
+    problems, warnings, or the error) and ``<key>.nt`` (its graph: sorted N-Triples lines).
+    The graph file is also where the dump writer reads each graph from, so that a build of
+    any size keeps only one batch of graphs in memory.
+    """
 
     def __init__(self, out: Path, base: str, enabled: bool = True) -> None:
         self.root = out / CACHE_DIR
@@ -59,21 +65,32 @@ class BuildCache:
     def get(self, key: str) -> dict | None:
         if not self.enabled:
             return None
-        path = self.dir / f"{key}.json"
         try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
+            entry = json.loads((self.dir / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            return None
+        if entry.get("graph") and not self.graph_path(key).exists():
             return None
         self.used.add(key)
         return entry
 
-    def put(self, key: str, entry: dict) -> None:
+    def graph_path(self, key: str) -> Path:
+        return self.dir / f"{key}.nt"
+
+    def graph(self, key: str) -> bytes:
+        return self.graph_path(key).read_bytes()
+
+    def put(self, key: str, entry: dict, ntriples: bytes) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".entry-", dir=self.dir)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(entry, fh, ensure_ascii=False)
-        os.replace(tmp, self.dir / f"{key}.json")
+        self._write(self.graph_path(key), ntriples)  # the graph first, then what names it
+        self._write(self.dir / f"{key}.json", json.dumps(entry, ensure_ascii=False).encode())
         self.used.add(key)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=".entry-", dir=self.dir)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
 
     def prune(self) -> None:
         """Forget other configurations and sources that are no longer built."""
@@ -86,6 +103,6 @@ class BuildCache:
                         other.unlink()
         if self.dir.exists():
             for f in self.dir.iterdir():
-                stale = f.suffix == ".json" and f.stem not in self.used
+                stale = f.suffix in (".json", ".nt") and f.stem not in self.used
                 if stale or f.name.startswith(".entry-"):
                     f.unlink()

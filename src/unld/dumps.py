@@ -98,59 +98,85 @@ class Staging:
 
 @dataclass
 class Stats:
-    """What the union of the graphs holds: counted while it is written, for VoID."""
+    """What the union of the graphs holds: counted while it is written, for VoID.
+
+    The union is written in sorted order, so a subject's lines are together: distinct
+    subjects are counted as the subject changes, without remembering them all.
+    """
 
     triples: int = 0
-    subjects: set[bytes] = field(default_factory=set)
+    subjects: int = 0
+    entities: int = 0
     classes: Counter[bytes] = field(default_factory=Counter)
+    last_subject: bytes = b""
 
     def add(self, line: bytes) -> None:
         self.triples += 1
         s, p, o = lines.parts(line)
-        self.subjects.add(s)
+        if s != self.last_subject:
+            self.subjects += 1
+            self.entities += s.startswith(b"<")
+            self.last_subject = s
         if p == RDF_TYPE:
             self.classes[o] += 1
 
 
 RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-
+#: Graphs merged in memory at once when the union is formed (each batch makes one sorted run)
+BATCH = 256
 
 def ntriples_lines(triples: Iterable[ox.Triple]) -> list[bytes]:
     """Sorted, distinct N-Triples lines of ``triples``."""
     return lines.sorted_lines(ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES))
 
 
-def write_dataset(stage: Staging, graphs: list[tuple[str, list[bytes]]],
+Graph = tuple[str, Callable[[], list[bytes]]]
+
+
+def write_dataset(stage: Staging, graphs: list[Graph],
                   void: Callable[[Stats], list[ox.Triple]], void_graph: str,
                   context_doc: dict, context_url: str,
                   timings: dict[str, float] | None = None) -> Stats:
     """Write unld.nq, .trig, .nt, .ttl and .jsonld from sorted lines, graph by graph.
 
-    ``void`` makes the dataset description from the statistics of the union (it describes
-    the data, not itself) and is added as graph ``void_graph``.  ``timings`` receives the
-    seconds spent on each file.
+    ``graphs`` are (name, loader) pairs, sorted by name; a loader returns the graph's sorted
+    N-Triples lines, so that only a batch of graphs is in memory at once.  The union is an
+    external merge: each batch of graphs becomes one sorted run on disk, then the runs are
+    merged.  ``void`` makes the dataset description from the statistics of the union (it
+    describes the data, not itself) and is added as graph ``void_graph``.  ``timings``
+    receives the seconds spent on each file.
     """
     clock = _Clock(timings)
+    runs: list[Path] = []
+    for i in range(0, len(graphs), BATCH):
+        run = stage.dir / f".run-{len(runs)}.nt"
+        with open(run, "wb") as fh:
+            for line in lines.merge(load() for _, load in graphs[i:i + BATCH]):
+                fh.write(line + b"\n")
+        runs.append(run)
     stats = Stats()
     union_tmp = stage.dir / ".union.nt"
     with open(union_tmp, "wb") as fh:
-        for line in lines.merge(g for _, g in graphs):
+        for line in lines.merge(_read_lines(r) for r in runs):
             stats.add(line)
             fh.write(line + b"\n")
+    for r in runs:
+        r.unlink()
     void_lines = ntriples_lines(void(stats))
-    everything = sorted([*graphs, (void_graph, void_lines)], key=lambda g: g[0])
+    everything: list[Graph] = sorted([*graphs, (void_graph, lambda: void_lines)],
+                                     key=lambda g: g[0])
     clock.tick("union")
-    with open(stage.path("unld.nq"), "wb") as fh:
-        lines.write_nquads(fh, everything)
-    clock.tick("unld.nq")
     turtle = lines.Turtle(PREFIXES)
-    with open(stage.path("unld.trig"), "wb") as fh:
-        turtle.write_trig(fh, everything)
-    clock.tick("unld.trig")
+    with open(stage.path("unld.nq"), "wb") as nq, open(stage.path("unld.trig"), "wb") as trig:
+        trig.write(turtle.header())
+        for name, load in everything:
+            graph = load()
+            lines.write_nquads(nq, [(name, graph)])
+            turtle.write_graph(trig, name, graph)
+    clock.tick("unld.nq and unld.trig")
 
     def union() -> Iterator[bytes]:
-        with open(union_tmp, "rb") as fh:
-            yield from lines.merge([(ln.rstrip(b"\n") for ln in fh), void_lines])
+        yield from lines.merge([_read_lines(union_tmp), void_lines])
 
     with open(stage.path("unld.nt"), "wb") as fh:
         for line in union():
@@ -168,6 +194,12 @@ def write_dataset(stage: Staging, graphs: list[tuple[str, list[bytes]]],
     union_tmp.unlink()
     stage.write_bytes("void.ttl", _turtle(turtle, void_lines))
     return stats
+
+
+def _read_lines(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        for line in fh:
+            yield line.rstrip(b"\n")
 
 
 class _Clock:

@@ -104,10 +104,9 @@ class Turtle:
         for chunk in self.body(lines):
             out.write(chunk)
 
-    def write_trig(self, out: BinaryIO, graphs: Iterable[tuple[str, list[bytes]]]) -> None:
-        out.write(self.header())
-        for name, lines in graphs:
-            out.write(b"\n" + self.term(b"<" + name.encode() + b">") + b" {\n")
-            for chunk in self.body(lines, b"  "):
-                out.write(chunk)
-            out.write(b"}\n")
+    def write_graph(self, out: BinaryIO, name: str, lines: Iterable[bytes]) -> None:
+        """One named graph of a TriG document (the header is written once, before)."""
+        out.write(b"\n" + self.term(b"<" + name.encode() + b">") + b" {\n")
+        for chunk in self.body(lines, b"  "):
+            out.write(chunk)
+        out.write(b"}\n")
