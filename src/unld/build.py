@@ -145,13 +145,13 @@ def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> lis
                                           strict=True):
         outcome.graph = mapped.graph
         # sorted, distinct lines: the form every dump is written from
-        outcome.ntriples = b"".join(line + b"\n" for line in lines.sorted_lines(
-            ox.serialize(mapped.triples, format=ox.RdfFormat.N_TRIPLES)))
-        outcome.triples = len(mapped.triples)
+        outcome.ntriples = mapped.ntriples
         now = time.perf_counter()
         outcome.seconds["map"] = now - start
+        triples = mapped.triples
+        outcome.triples = len(triples)
         if validator is not None:
-            outcome.problems = validator.validate(mapped.triples, mapped.graph)
+            outcome.problems = validator.validate(triples, mapped.graph)
         start = time.perf_counter()
         outcome.seconds["validate"] = start - now
     return out

@@ -27,6 +27,8 @@ from unld.resources import mappings_dir, ontology_dir
 from unld.view import graph_iri, record_quads
 
 VOCAB_GRAPH = ox.NamedNode("urn:unld:vocabularies")
+#: Records whose views share one in-memory store before it is replaced by a fresh one
+STORE_RECORDS = 64
 #: Vocabulary files the rules may consult (phrase concepts and their citation functions).
 VOCABULARIES = ("phrases.ttl",)
 
@@ -39,11 +41,15 @@ class Rule:
 
 @dataclass
 class Mapped:
-    """One resolution's graph."""
+    """One resolution's graph, as sorted, distinct N-Triples lines."""
 
     symbol: str
     graph: str
-    triples: list[ox.Triple]
+    ntriples: bytes
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        return list(ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES))
 
 
 @cache
@@ -84,22 +90,20 @@ class Mapper:
         self.vocab = _vocabularies()
 
     def map_many(self, records: Iterable[dict]) -> Iterator[Mapped]:
-        store = ox.Store()
-        store.extend(self.vocab)
+        store = None
         for i, record in enumerate(records):
+            if i % STORE_RECORDS == 0:
+                # a fresh store now and then, rather than removing each view (removal costs
+                # as much as insertion) or keeping them all
+                store = ox.Store()
+                store.extend(self.vocab)
             view_graph = ox.NamedNode(f"urn:unld:view-graph:{i}")
             store.extend(record_quads(record, self.policy, view_graph))
-            triples: set[ox.Triple] = set()
-            for rule in self.rules:
-                result = store.query(rule.text, default_graph=[view_graph, VOCAB_GRAPH])
-                triples.update(result)
-            store.remove_graph(view_graph)
+            chunks = [store.query(rule.text, default_graph=[view_graph, VOCAB_GRAPH])
+                      .serialize(format=ox.RdfFormat.N_TRIPLES) for rule in self.rules]
+            lines = sorted(set(b"".join(chunks).split(b"\n")) - {b""})
             yield Mapped(record["symbol"], graph_iri(self.policy, record["symbol"]),
-                         sorted(triples, key=_triple_key))
+                         b"".join(line + b"\n" for line in lines))
 
     def map_one(self, record: dict) -> Mapped:
         return next(self.map_many([record]))
-
-
-def _triple_key(t: ox.Triple) -> tuple[str, str, str]:
-    return (str(t.subject), str(t.predicate), str(t.object))

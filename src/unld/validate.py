@@ -98,7 +98,8 @@ def shared_triples(policy: IriPolicy) -> list[ox.Triple]:
 
 ENGINES = ("fast", "pyshacl")
 _SHARED_GRAPH = ox.NamedNode("urn:unld:validation:shared")
-_DATA_GRAPH = ox.NamedNode("urn:unld:validation:data")
+#: Resolution graphs added to the validation store before it is replaced by a fresh one
+STORE_GRAPHS = 64
 
 
 class Validator:
@@ -132,11 +133,10 @@ class Validator:
             self.superclasses = superclass_closure(self.ontology_list)
             self.shared_index = Index(self.shared_list)
             self.ontology_index = Index(self.ontology_list)
-            # SPARQL-based constraints run on one store: the shared graphs and the ontology
-            # are loaded once, each resolution's graph is added and removed around its turn
-            self.store = ox.Store()
-            self.store.extend(ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH)
-                              for t in [*self.shared_list, *self.ontology_list])
+            # SPARQL-based constraints run on one store holding the shared graphs and the
+            # ontology; each resolution's graph is added under a name of its own, and the
+            # store is replaced now and then (removing a graph costs as much as adding it)
+            self._fresh_store()
         else:
             self.shapes = _rdflib_graph((str(shapes_path()),), policy.base)
             self.ontology = _rdflib_graph(tuple(str(p) for p in ontology_paths()), policy.base)
@@ -151,19 +151,25 @@ class Validator:
 
             data = Data([Index(triples), self.shared_index, self.ontology_index],
                         self.superclasses)
-            self.store.extend(ox.Quad(t.subject, t.predicate, t.object, _DATA_GRAPH)
-                              for t in triples)
-            try:
-                results = self.fast.validate(data, only=own, store=self.store,
-                                             default_graph=[_DATA_GRAPH, _SHARED_GRAPH])
-            finally:
-                self.store.remove_graph(_DATA_GRAPH)
+            self.graphs_in_store += 1
+            if self.graphs_in_store > STORE_GRAPHS:
+                self._fresh_store()
+            name = ox.NamedNode(f"urn:unld:validation:data:{self.graphs_in_store}")
+            self.store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+            results = self.fast.validate(data, only=own, store=self.store,
+                                         default_graph=[name, _SHARED_GRAPH])
             return _problems(results, graph)
         problems = self._pyshacl(_to_rdflib(triples) + self.shared, graph)
         if own is not None:
             names = {_name(n) for n in own}
             problems = [p for p in problems if p.focus in names]
         return problems
+
+    def _fresh_store(self) -> None:
+        self.store = ox.Store()
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH)
+                          for t in [*self.shared_list, *self.ontology_list])
+        self.graphs_in_store = 0
 
     def validate_shared(self) -> list[Problem]:
         """Problems of the shared graphs (registry of bodies, vocabularies), once."""
