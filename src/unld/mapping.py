@@ -24,7 +24,8 @@ import pyoxigraph as ox
 
 from unld.iri import IriPolicy
 from unld.resources import mappings_dir, ontology_dir
-from unld.view import graph_iri, record_quads
+from unld.view import graph_iri
+from unld.view import load as load_view
 
 VOCAB_GRAPH = ox.NamedNode("urn:unld:vocabularies")
 #: Records whose views share one in-memory store before it is replaced by a fresh one
@@ -98,7 +99,7 @@ class Mapper:
                 store = ox.Store()
                 store.extend(self.vocab)
             view_graph = ox.NamedNode(f"urn:unld:view-graph:{i}")
-            store.extend(record_quads(record, self.policy, view_graph))
+            load_view(store, record, self.policy, view_graph)
             chunks = [store.query(rule.text, default_graph=[view_graph, VOCAB_GRAPH])
                       .serialize(format=ox.RdfFormat.N_TRIPLES) for rule in self.rules]
             lines = sorted(set(b"".join(chunks).split(b"\n")) - {b""})

@@ -5,7 +5,9 @@ namespace ``urn:unld:view:``, every scalar a literal, every list element a node 
 carrying its 1-based position ``v:_index``.  Nothing here knows what a resolution is; the
 mapping rules in ``mappings/*.rq`` decide what the view means.
 
-The one exception is the IRI policy: the view attaches to the objects that stand for
+The view is written as a JSON-LD document whose keys all fall in the view namespace, and
+read into the store by the native JSON-LD reader.  The one exception to "nothing here
+knows" is the IRI policy: the view attaches to the objects that stand for
 published things the IRI they get (``v:_iri``, and ``v:_targetIri`` and the like for
 references), computed by :class:`~unld.iri.IriPolicy`, so that no rule rebuilds an IRI by
 string concatenation and every IRI comes from one place.
@@ -13,6 +15,7 @@ string concatenation and every IRI comes from one place.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pyoxigraph as ox
@@ -21,31 +24,6 @@ from unld.iri import IriPolicy, slug
 from unld.phrases import phrase_iri
 
 V = "urn:unld:view:"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_INT = ox.NamedNode(_XSD + "integer")
-_BOOL = ox.NamedNode(_XSD + "boolean")
-_DEC = ox.NamedNode(_XSD + "decimal")
-
-_PRED: dict[str, ox.NamedNode] = {}
-
-
-def pred(key: str) -> ox.NamedNode:
-    node = _PRED.get(key)
-    if node is None:
-        node = _PRED[key] = ox.NamedNode(V + key)
-    return node
-
-
-def _literal(value: object) -> ox.Literal:
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=_BOOL)
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=_INT)
-    if isinstance(value, float):
-        return ox.Literal(repr(value), datatype=_DEC)
-    return ox.Literal(str(value))
-
-
 # The IRI policy, path by path: where in the record a published thing stands, and the IRI
 # (or IRIs) it gets.  Paths name keys from the root; "[]" is any element of a list.
 IriRule = Callable[[IriPolicy, dict, dict], dict[str, str]]
@@ -158,48 +136,60 @@ def graph_iri(policy: IriPolicy, symbol: str) -> str:
     return f"{policy.base}graph/{symbol_path(symbol)}"
 
 
-def record_quads(record: dict, policy: IriPolicy, graph: ox.NamedNode) -> list[ox.Quad]:
-    """The view of one record as quads in ``graph``."""
-    quads: list[ox.Quad] = []
-    root_node = ox.NamedNode(f"{V}r")
+def record_document(record: dict, policy: IriPolicy) -> dict:
+    """The view of one record as a JSON-LD document (every key in the view namespace).
 
-    def walk(obj: dict, node: ox.NamedNode, path: str) -> None:
+    Objects become blank nodes, lists of objects give each element its position
+    (``_index``), and the IRI policy's IRIs are added as ``{"@id": ...}`` values.  Loading
+    the document into a store (:func:`load`) gives the same triples as walking the record
+    by hand would, at a fraction of the cost: the JSON-LD reader is native code.
+    """
+
+    def walk(obj: dict, path: str) -> dict:
+        node: dict = {}
         rule = IRI_RULES.get(path)
         if rule is not None:
             for key, iri in rule(policy, record, obj).items():
-                quads.append(ox.Quad(node, pred(key), ox.NamedNode(iri), graph))
+                node[key] = {"@id": iri}
         for key, value in obj.items():
             if value is None or key.startswith("_"):
                 continue
             sub = f"{path}.{key}" if path else key
             if isinstance(value, dict):
-                child = ox.NamedNode(f"{node.value}/{key}")
-                quads.append(ox.Quad(node, pred(key), child, graph))
-                walk(value, child, sub)
+                node[key] = walk(value, sub)
             elif isinstance(value, list):
                 make = IRI_LISTS.get(sub)
+                items, refs = [], []
                 for i, item in enumerate(value, start=1):
                     if isinstance(item, dict):
-                        child = ox.NamedNode(f"{node.value}/{key}/{i}")
-                        quads.append(ox.Quad(node, pred(key), child, graph))
-                        quads.append(ox.Quad(child, pred("_index"), _literal(i), graph))
-                        walk({**item, "_position": i} if path == "" else item, child, sub + "[]")
+                        child = walk({**item, "_position": i} if path == "" else item, sub + "[]")
+                        child["_index"] = i
+                        items.append(child)
                     elif item is not None:
-                        quads.append(ox.Quad(node, pred(key), _literal(item), graph))
+                        items.append(item)
                         if make is not None:
                             # a reference: a node pairing the value with its IRI
-                            ref = ox.NamedNode(f"{node.value}/{key}Ref/{i}")
-                            iri = make(policy, record, str(item))
-                            quads.extend([ox.Quad(node, pred(key + "Ref"), ref, graph),
-                                      ox.Quad(ref, pred("value"), _literal(item), graph),
-                                      ox.Quad(ref, pred("_index"), _literal(i), graph),
-                                          ox.Quad(ref, pred("_iri"), ox.NamedNode(iri), graph)])
+                            ref = {"value": item, "_index": i,
+                                   "_iri": {"@id": make(policy, record, str(item))}}
                             if sub == "basis.documents":
-                                quads.append(ox.Quad(ref, pred("_undocs"),
-                                                     ox.NamedNode(policy.undocs(str(item))), graph))
+                                ref["_undocs"] = {"@id": policy.undocs(str(item))}
+                            refs.append(ref)
+                if items:
+                    node[key] = items
+                if refs:
+                    node[key + "Ref"] = refs
             else:
-                quads.append(ox.Quad(node, pred(key), _literal(value), graph))
+                node[key] = value
+        return node
 
-    quads.append(ox.Quad(root_node, pred("_base"), ox.Literal(policy.base), graph))
-    walk(record, root_node, "")
-    return quads
+    doc = walk(record, "")
+    doc["@context"] = {"@vocab": V}
+    doc["@id"] = f"{V}r"
+    doc["_base"] = policy.base
+    return doc
+
+
+def load(store: ox.Store, record: dict, policy: IriPolicy, graph: ox.NamedNode) -> None:
+    """Add the view of ``record`` to ``store`` as the named graph ``graph``."""
+    data = json.dumps(record_document(record, policy), ensure_ascii=False).encode("utf-8")
+    store.load(data, format=ox.RdfFormat.JSON_LD, to_graph=graph)
