@@ -323,3 +323,62 @@ def test_marks_spaced_from_words_and_decimals() -> None:
     assert "Goal 1 and" in placed[1] and "42.1 million" in placed[2]
     assert placed[2].endswith("cent;[^5]")
     assert where == {"1": 0, "2": 0, "3": 1, "4": 1, "5": 2}
+
+
+@pytest.mark.parametrize(("session_line", "number", "symbol", "session"), [
+    ("Eleventh emergency special session", "ES-11/1", "A/RES/ES-11/1", "ES-11"),
+    ("Twenty-seventh special session", "S-27/2", "A/RES/S-27/2", "S-27"),
+])
+def test_special_sessions(session_line: str, number: str, symbol: str, session: str) -> None:
+    from tests.conftest import CORPUS
+
+    text = (CORPUS / "A_RES_76_19.txt").read_text()
+    text = text.replace("Seventy-sixth session", session_line).replace(
+        "76/19. Developments", f"{number}. Developments").replace("A/RES/76/19", symbol)
+    rec = parse_text(text)
+    assert (rec["symbol"], rec["session"], rec["number"]) == (symbol, session, number)
+    assert rec["warnings"] == []
+
+
+def test_windows_line_ends_bom_and_no_break_spaces() -> None:
+    from tests.conftest import CORPUS
+    from unld.sources import normalise_text
+
+    text = (CORPUS / "A_RES_76_19.txt").read_text()
+    odd = "\ufeff" + text.replace("\n", "\r\n").replace(" ", "\u00a0", 80)
+    assert parse_text(normalise_text(odd)) == parse_text(text)
+
+
+def test_html_rendering() -> None:
+    """An HTML rendering (paragraphs, <sup> footnote marks) gives the same resolution."""
+    from tests.conftest import EXAMPLE
+    from unld.sources import read_source
+
+    md = parse_source(read_source(EXAMPLE))
+    paras = "".join(
+        f"<p>{'<i>' + p['lead'] + '</i>' + p['text'][len(p['lead']):] if p['lead'] else p['text']}"
+        + "".join(f"<sup>{m}</sup>" for m in p["footnotes"]) + "</p>"
+        for p in md["preambular_paragraphs"])
+    ops = "".join(
+        f"<p>{p['number']}. {p['text']}" + "".join(f"<sup>{m}</sup>" for m in p["footnotes"])
+        + "</p>" + "".join(f"<p>({s['label']}) {s['text']}</p>" for s in p["subparagraphs"])
+        for p in md["operative_paragraphs"])
+    notes = "".join(f"<p><sup>{f['mark']}</sup> {f['text']}</p>" for f in md["footnotes"])
+    html = (
+        "<!DOCTYPE html><html><head><title>A/RES/76/19</title><style>p{}</style></head><body>"
+        "<p>Seventy-sixth session</p><p>Agenda item 95</p><p>Developments in the field of "
+        "information and telecommunications in the context of international security</p>"
+        "<p>Resolution adopted by the General Assembly on 6 December 2021</p>"
+        "<p>[on the report of the First Committee (A/76/439, para. 7)]</p>"
+        f"<h1>76/19. {md['title']}</h1><p><i>The General Assembly,</i></p>{paras}{ops}"
+        "<p>45th plenary meeting</p><p>6 December 2021</p>" + notes + "</body></html>")
+    rec = parse_source(Source("A_RES_76_19.html", html, "0" * 64, "html"))
+    for field in ("symbol", "session", "title", "adopted_on", "basis", "meeting", "citations",
+                  "working_groups", "future_agenda"):
+        assert rec[field] == md[field], field
+    assert [p["lead"] for p in rec["preambular_paragraphs"]] == \
+        [p["lead"] for p in md["preambular_paragraphs"]]
+    assert [(p["number"], p["footnotes"]) for p in rec["operative_paragraphs"]] == \
+        [(p["number"], p["footnotes"]) for p in md["operative_paragraphs"]]
+    assert [(f["mark"], f["documents"], f["in"]) for f in rec["footnotes"]] == \
+        [(f["mark"], f["documents"], f["in"]) for f in md["footnotes"]]

@@ -22,7 +22,7 @@ TITLE_LINE = re.compile(
     r"^\s*(?P<num>(?:ES-|S-)?\d{1,3}/\d{1,4})(?:\s+(?P<part>[A-Z]))?\.\s+(?P<title>\S.*)$"
 )
 SESSION_LINE = re.compile(
-    r"^\s*(?P<ord>[A-Za-z]+(?:[-\u2013 ][a-z]+)?)\s+(?P<kind>emergency special |special )?session\s*$",
+    r"^\s*(?P<ord>[A-Za-z]+(?:[-\u2013][a-z]+)?)\s+(?P<kind>emergency special |special )?session\s*$",
     re.I,
 )
 AGENDA_LINE = re.compile(r"^\s*Agenda items?\s+(?P<items>\S.*?)\s*$")
