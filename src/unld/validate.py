@@ -9,7 +9,7 @@ severity and the shape's message: what a person needs to fix it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -42,24 +42,6 @@ class Problem:
         where = f"<{self.focus}>" + (f" {self.path}" if self.path else "")
         value = f" (value: {self.value})" if self.value else ""
         return f"{self.severity}: {where}: {self.message}{value}"
-
-
-@dataclass
-class Report:
-    problems: list[Problem] = field(default_factory=list)
-    graphs: int = 0
-
-    @property
-    def violations(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "Violation"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "Warning"]
-
-    @property
-    def conforms(self) -> bool:
-        return not self.violations
 
 
 def ontology_paths() -> list[Path]:
