@@ -1,8 +1,9 @@
 """The command line: the only place that prints or exits.
 
 Commands, in pipeline order: ``parse`` (text to record), ``validate`` (graph against the
-shapes), ``build`` (everything, into ``build/``).  Exit codes: 0 ok, 1 validation failed,
-2 bad input or usage.
+shapes), ``build`` (everything, into ``build/``), ``site`` (the website of a build),
+``publish`` (a build into a SPARQL store), ``query`` (SPARQL over a build or a store).
+Exit codes: 0 ok, 1 validation or publishing failed, 2 bad input or usage.
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ def main() -> None:
     \b
     parse     text of a resolution -> JSON record
     validate  graph -> SHACL report
-    build     texts -> validated dumps in build/
+    build     texts -> validated dumps and website in build/
+    site      build/ -> static linked-data website
+    publish   build/ -> SPARQL store (Graph Store Protocol)
+    query     SPARQL over build/ or over an endpoint
     """
 
 
