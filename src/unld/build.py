@@ -267,7 +267,7 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
     shared_data = shared_graphs(policy)
     graphs: list[tuple[str, Callable[[], list[bytes]]]] = [
         (o.graph or "", partial(_graph_lines, store, keys[o.path])) for o in good]
-    graphs += [(g, partial(dumps.ntriples_lines, t)) for g, t in shared_data]
+    graphs += [(g, partial(dumps._same, dumps.ntriples_lines(t))) for g, t in shared_data]
     graphs.sort(key=lambda g: g[0])
     void_graph = f"{policy.base}graph/void"
     context_doc = json.loads((mappings_dir() / "context.jsonld").read_text(encoding="utf-8"))
@@ -276,7 +276,7 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
         clock.tick("dump preparation")
         stats = dumps.write_dataset(
             stage, graphs, lambda st: describe(policy, st, [g for g, _ in graphs]),
-            void_graph, context_doc, CONTEXT_URL, timings)
+            void_graph, context_doc, CONTEXT_URL, timings, jobs or os.cpu_count() or 1)
         clock.last = time.perf_counter()
         stage.write_bytes("context.jsonld", (mappings_dir() / "context.jsonld").read_bytes())
         ontology = [t for _, ts in shared_data for t in ts]
