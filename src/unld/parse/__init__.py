@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from unld import RECORD_VERSION, symbols
+from unld import RECORD_VERSION, __version__, symbols
 from unld.errors import InputError
 from unld.parse import structure
 from unld.parse.bodies import find_future_agenda, find_working_groups
@@ -283,6 +283,7 @@ def _record(source: Source, mh: structure.Masthead, blocks: list[structure.Block
         "annexes": annexes,
         "warnings": warnings,
         "source": {"path": source.path, "sha256": source.sha256, "format": source.format},
+        "unld_version": __version__,
     }
     return record
 
