@@ -382,3 +382,19 @@ def test_html_rendering() -> None:
         [(p["number"], p["footnotes"]) for p in md["operative_paragraphs"]]
     assert [(f["mark"], f["documents"], f["in"]) for f in rec["footnotes"]] == \
         [(f["mark"], f["documents"], f["in"]) for f in md["footnotes"]]
+
+
+def test_superscript_marks_and_capitalised_masthead() -> None:
+    """Extractions that keep superscript marks, and older mastheads in capitals."""
+    from tests.conftest import CORPUS
+
+    text = (CORPUS / "A_RES_76_19.txt").read_text()
+    text = text.replace("International Security,1 ", "International Security,¹ ")
+    text = text.replace("\n1 A/65/201", "\n¹ A/65/201")
+    text = text.replace(" Resolution adopted by the General Assembly ",
+                        " RESOLUTION ADOPTED BY THE GENERAL ASSEMBLY ")
+    rec = parse_text(text)
+    assert rec["organ"] == "General Assembly" and rec["adopted_on"] == "2021-12-06"
+    assert rec["footnotes"][0]["mark"] == "1" and rec["footnotes"][0]["in"] == "pp13"
+    assert rec["preambular_paragraphs"][12]["text"].endswith("International Security,")
+    assert rec["warnings"] == []

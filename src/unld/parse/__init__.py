@@ -157,12 +157,11 @@ def _record(source: Source, mh: structure.Masthead, blocks: list[structure.Block
     notes = split_footnotes(layout.footnotes)
     texts = [b.raw() for b in blocks] + [a["text"] for a in annexes]
     marks = [n.mark for n in notes if n.mark.isdigit()]
+    # markdown, HTML and superscripts print their marks explicitly; the others are searched
     explicit = {mk: i for i, t in reversed(list(enumerate(texts))) for mk in _MARK.findall(t)}
-    if explicit or not layout.footnotes:
-        # markdown and HTML print their marks explicitly: nothing to search for
-        placed, where = texts, explicit
-    else:
-        placed, where = place_marks(texts, marks)
+    searched = [mk for mk in marks if mk not in explicit]
+    placed, where = place_marks(texts, searched) if searched else (texts, {})
+    where = {**where, **explicit}
     n_blocks = len(blocks)
     for i, b in enumerate(blocks):
         b.first_text = placed[i]

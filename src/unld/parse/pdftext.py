@@ -95,8 +95,28 @@ class _Furniture:
         return len(text) >= 6 and f" {text} " in self.running
 
 
+_SUPERSCRIPT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_SUPER_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def _superscript_marks(line: Line) -> Line:
+    """Superscript digits, as some extractions keep them, are footnote marks: at the start
+    of a line they number a footnote (``¹ A/65/201.``), elsewhere they are a reference."""
+    if not _SUPERSCRIPT.search(line.text):
+        return line
+    text = line.text
+    lead = re.match(r"(\s*)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*", text)
+    head = ""
+    if lead:
+        head = lead.group(1) + lead.group(2).translate(_SUPER_DIGITS) + " "
+        text = text[lead.end():]
+    text = _SUPERSCRIPT.sub(lambda m: f"[^{m.group(0).translate(_SUPER_DIGITS)}]", text)
+    return Line(line.no, head + text)
+
+
 def split_layout(lines: list[Line]) -> Layout:
     """Remove page furniture and separate footnote blocks from the body."""
+    lines = [_superscript_marks(ln) for ln in lines]
     symbol = masthead_symbol(lines)
     is_furniture = _Furniture(symbol, _running_text(lines))
     removed: set[int] = set()

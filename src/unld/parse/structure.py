@@ -136,13 +136,15 @@ def parse_masthead(lines: list[Line]) -> Masthead:
         i += 1
     joined = " ".join(squash(ln.text) for ln in text_lines)
     m = re.search(r"Resolution adopted by the (General Assembly|Security Council|"
-                  r"Human Rights Council|Economic and Social Council)\s*(?:on\s+(.{0,40}))?", joined)
+                  r"Human Rights Council|Economic and Social Council)\s*(?:on\s+(.{0,40}))?", joined,
+                  re.I)  # older texts print the line in capitals
     if m:
-        mh.organ = m.group(1)
+        mh.organ = " ".join(w if w == "and" else w.capitalize() for w in m.group(1).lower().split())
         date_text = m.group(2) or ""
         mh.adopted_on = iso_date(date_text)
         if mh.adopted_on is None:
-            line = next((ln.no for ln in text_lines if "Resolution adopted" in ln.text), None)
+            line = next((ln.no for ln in text_lines if "resolution adopted" in ln.text.lower()),
+                        None)
             _warn(mh.warnings, line, f"adoption date '{date_text.strip()}' cannot be read: expected "
                                      "a date such as '6 December 2021'")
     mh.basis = _basis(lines, mh.warnings)
