@@ -350,6 +350,157 @@ def test_output_is_deterministic(site: Path, quads: list[ox.Quad], built: Path,
     assert [k for k in first if first[k] != second[k]] == []
 
 
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+def test_output_does_not_depend_on_the_number_of_processes(site: Path, built: Path,
+                                                            tmp_path: Path) -> None:
+    """Pages written by one process or shared among two: the same files, the same bytes
+    (and the same as the site written from the loaded quads)."""
+    reports = {}
+    for jobs in (1, 2):
+        reports[jobs] = generate(built / "unld.nq", tmp_path / f"jobs{jobs}" / "site", BASE,
+                                 built, jobs=jobs)
+    assert reports[1].jobs == 1 and reports[2].jobs == 2
+    one, two = _files(tmp_path / "jobs1" / "site"), _files(tmp_path / "jobs2" / "site")
+    assert one.keys() == two.keys()
+    assert [k for k in one if one[k] != two[k]] == []
+    assert one == _files(site)
+    a, b = reports[1], reports[2]
+    assert (a.pages, a.files, a.bytes) == (b.pages, b.files, b.bytes)
+
+
+def _old_page_triples(quads: list[ox.Quad]):
+    """What each page's Turtle and JSON-LD must say, computed from the quads directly:
+    the graph describing the resource, the graph it names, and every triple about it or its
+    hash IRIs; sorted by N-Triples text."""
+    from collections import defaultdict
+
+    graphs: dict[str, set] = defaultdict(set)
+    by_page: dict[str, set] = defaultdict(set)
+    describing: dict[str, str] = {}
+    for q in quads:
+        if not isinstance(q.subject, ox.NamedNode):
+            continue
+        if isinstance(q.graph_name, ox.NamedNode):
+            graphs[q.graph_name.value].add(q.triple)
+        by_page[q.subject.value.partition("#")[0]].add(q.triple)
+    for g in sorted(graphs):
+        for t in sorted(graphs[g], key=str):
+            if t.predicate.value == "https://w3id.org/unld/ontology#describes" and \
+                    t.subject.value == g and isinstance(t.object, ox.NamedNode):
+                describing.setdefault(t.object.value, g)
+
+    def triples(iri: str) -> list[ox.Triple]:
+        found = set(by_page.get(iri, ()))
+        for g in (describing.get(iri), iri):
+            if g in graphs:
+                found.update(graphs[g])
+        return sorted(found, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+    return triples
+
+
+def test_page_data_are_the_dump_writers_bytes(site: Path, quads) -> None:
+    """Every page's index.ttl and index.jsonld are what the dumps' own writers make of the
+    page's triples (the site writes them its own, faster way)."""
+    from unld import dumps
+
+    triples_of = _old_page_triples(list(quads))
+    heads = {t.value.partition("#")[0] for q in quads for t in (q.subject, q.object)
+             if isinstance(t, ox.NamedNode)}
+    checked = 0
+    for iri in sorted(heads):
+        path = page_path(iri, BASE)
+        if not path:
+            continue
+        folder = disk_path(site, path)
+        triples = triples_of(iri)
+        assert (folder / "index.ttl").read_bytes() == dumps.serialize(
+            triples, ox.RdfFormat.TURTLE), iri
+        assert (folder / "index.jsonld").read_bytes() == dumps.jsonld(
+            triples, CONTEXT, "https://w3id.org/unld/context.jsonld"), iri
+        checked += 1
+    assert checked > 100 if corpus_files() else checked > 20
+
+
+def test_embedded_json_is_the_json_modules(site: Path) -> None:
+    """The schema.org JSON of the pages, written without the json module's indenting
+    encoder, is what that encoder writes."""
+    for html in sorted(site.rglob("index.html"))[:400]:
+        for script in parse_html(html.read_text(encoding="utf-8")).scripts:
+            text = script.strip("\n")
+            doc = json.loads(text)
+            expected = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1)
+            for a, b in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+                expected = expected.replace(a, b)
+            assert text == expected, html
+    assert script_json({"a": [1.5, {"b": None}], "c": []}) == json.dumps(
+        {"a": [1.5, {"b": None}], "c": []}, sort_keys=True, indent=1)
+
+
+def test_mentions_are_found_as_one_pattern_would() -> None:
+    """Mentions of cited documents: found without a pattern per paragraph, they are what
+    one pattern of all the paragraph's symbols (longest first) finds."""
+    import random
+
+    from unld.site.render import _mentions
+
+    def one_pattern(text: str, alternatives: list[str]) -> list[tuple[int, int]]:
+        rx = re.compile(r"(?<![\w/.])(?:" + "|".join(
+            r"\s+".join(re.escape(p) for p in v.split(" ")) for v in alternatives)
+            + r")(?![\w/])")
+        return [(m.start(), m.end()) for m in rx.finditer(text)]
+
+    rnd = random.Random(1)
+    pieces = ["43/78", "43/78 H", "A/RES/43/78 H", "A/RES/43/78", "H", "2625 (2022)", "2625",
+              " ", "  ", "\n", "\t", "\u00a0", "\u2003", "/", ".", "x", "_", "é", "\u0663",
+              "and", "A/75/816", "75/816", "(", ")", ",", "7", "HH", "43/7"]
+    symbols = ["43/78 H", "43/78", "A/RES/43/78 H", "2625 (2022)", "A/75/816", "75/816", "H",
+               "7", " 43/78", "43/78 ", "é", "(2022)", "43/7", "8 H"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14)))
+        alternatives = sorted(rnd.sample(symbols, rnd.randint(1, 5)), key=lambda v: (-len(v), v))
+        assert _mentions(text, alternatives) == one_pattern(text, alternatives), (text,
+                                                                                  alternatives)
+
+
+def test_loaded_quads_are_the_files(built: Path, tmp_path: Path) -> None:
+    """load_quads keeps the quads compactly and gives them back as they are in unld.nq;
+    a file the fast reader cannot split is read by the parser, to the same result."""
+    from unld.site.store import Store
+
+    with open(built / "unld.nq", "rb") as fh:
+        expected = list(ox.parse(fh, format=ox.RdfFormat.N_QUADS))
+    store = load_quads(built)
+    assert len(store) == len(expected)
+    assert list(store) == expected
+    assert store[0] == expected[0] and store[-1] == expected[-1]
+    assert list(reversed(store))[:3] == expected[::-1][:3]
+    assert store.triple_count == len({q.triple for q in expected})
+    lines = (built / "unld.nq").read_bytes().splitlines(keepends=True)
+    odd = tmp_path / "odd.nq"  # a comment, a blank line, a default-graph triple, \r\n
+    extra = b'<http://ex.org/s> <http://ex.org/p> "a b <c> d"^^<http://ex.org/t> .\r\n'
+    odd.write_bytes(b"# comment\n\n" + b"".join(lines[:50]) + extra)
+    parsed = list(ox.parse(odd.read_bytes(), format=ox.RdfFormat.N_QUADS))
+    slow = Store.from_nquads(odd)
+    assert sorted(map(str, slow)) == sorted(map(str, parsed))
+    assert slow.keys == Store.from_quads(parsed).keys
+    fast = Store.from_nquads(_write(tmp_path / "ok.nq", b"".join(lines[:50])))
+    assert list(fast) == list(ox.parse(b"".join(lines[:50]), format=ox.RdfFormat.N_QUADS))
+    broken = _write(tmp_path / "broken.nq", b"<http://ex.org/s> <http://ex.org/p> .\n")
+    with pytest.raises(SyntaxError):
+        Store.from_nquads(broken)
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
 def test_other_base_iri(tmp_path: Path, quads: list[ox.Quad]) -> None:
     """With another base, ontology terms and phrase concepts still get their pages."""
     from unld.iri import IriPolicy

@@ -290,10 +290,11 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
         names = list(stage.files)
         stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names))
         if site:
-            from unld.site import generate, load_quads
+            from unld.site import generate
 
             # after the checksums: the site is a folder, and copies the dumps as downloads
-            generate(load_quads(stage.dir), stage.path("site"), policy.base, stage.dir)
+            generate(stage.dir / "unld.nq", stage.path("site"), policy.base, stage.dir,
+                     jobs=jobs or os.cpu_count() or 1)
             clock.tick("site")
         stage.commit()
     store.prune()

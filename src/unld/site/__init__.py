@@ -1,7 +1,10 @@
 """The static linked-data website: a folder per IRI with HTML, Turtle and JSON-LD.
 
-``generate(quads, out, base, dumps_dir)`` writes the site of a build;
-``load_quads(folder)`` reads a built folder's ``unld.nq``.  See ``docs/site.md``.
+``generate(source, out, base, dumps_dir, jobs=None)`` writes the site of a build; the
+source is best the path of the build's ``unld.nq`` (read in one pass into a compact
+:class:`~unld.site.store.Store`), or a store from ``load_quads(folder)``, or any iterable
+of quads.  Pages are written by one process per core; the output is the same whatever
+their number.
 """
 
 from unld.site.render import SiteReport, detect_base, generate, load_quads

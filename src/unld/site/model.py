@@ -1,19 +1,23 @@
 """The dataset as the site sees it: resources, their links both ways, and labels.
 
-Everything is indexed once from the quads of a build; every list comes out sorted so that
-the pages are the same bytes for the same input.
+Everything is indexed once from the quads of a build (see :mod:`unld.site.store`); every
+list comes out sorted so that the pages are the same bytes for the same input.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from itertools import groupby
+from operator import itemgetter
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from unld.site.paths import ONTOLOGY_IRI, PHRASE_NS, RESERVED, page_path, split_fragment
+from unld.site.store import OBJECT, SUBJECT, Store
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -36,94 +40,325 @@ LABEL = RDFS + "label"
 Obj = ox.NamedNode | ox.Literal | ox.BlankNode
 
 
-def _key(t: ox.Triple) -> tuple[str, str, str]:
-    return (str(t.subject), str(t.predicate), str(t.object))
-
-
 def _num(value: str) -> tuple[int, str]:
     """Sort key that puts ``9`` before ``10`` and keeps letters after (``99k``)."""
     digits = "".join(c for c in value if c.isdigit())
     return (int(digits) if digits else 1 << 30, value)
 
 
-@dataclass
-class Dataset:
-    """Indexes over the quads of one build."""
+#: How many resources each process keeps decoded (all their properties), how many small
+#: values derived from them (labels, classes, one property's values...), how many terms.
+CACHE_SIZE = 20_000
+VALUE_CACHE_SIZE = 100_000
+TERM_CACHE_SIZE = 200_000
 
-    base: str
-    quads: list[ox.Quad]
-    out: dict[str, dict[str, list[Obj]]] = field(default_factory=dict)
-    inc: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
-    graphs: dict[str, list[ox.Triple]] = field(default_factory=dict)
-    by_page: dict[str, set[ox.Triple]] = field(default_factory=dict)
-    hashes: dict[str, set[str]] = field(default_factory=dict)
-    #: IRIs of the dataset that got no page because no safe path could be made of them
-    refused: list[str] = field(default_factory=list)
+
+class Page(NamedTuple):
+    """The triples of a page: as an N-Triples document, and as rows ``(subject, predicate
+    * N + object)`` of term numbers (sorted) with the terms they use."""
+
+    ntriples: bytes
+    rows: list[tuple[int, int]]
+    terms: dict[int, Obj]
+
+
+class Cache:
+    """A bounded memo: the entries read or written since the last turn, and those of the
+    turn before; a turn comes every ``size`` new entries (so at most ``2 * size`` are
+    kept, and the ones in use stay)."""
+
+    __slots__ = ("size", "new", "old")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.new: dict = {}
+        self.old: dict = {}
+
+    def get(self, key: object) -> object:
+        value = self.new.get(key)
+        if value is None:
+            value = self.old.get(key)
+            if value is not None:
+                self.put(key, value)
+        return value
+
+    def put(self, key: object, value: object) -> None:
+        self.new[key] = value
+        if len(self.new) > self.size:
+            self.old = self.new
+            self.new = {}
+
+
+_NONE: tuple = ()
+
+
+class Dataset:
+    """What the site reads from the quads of one build: a :class:`Store` and a base.
+
+    Each resource's properties are decoded from the store when first asked for and kept in
+    a bounded cache, so memory follows the store, not the number of pages written.
+    """
+
+    def __init__(self, store: Store, base: str) -> None:
+        self.store = store
+        self.base = base
+        #: IRIs of the dataset that got no page because no safe path could be made of them
+        self.refused: list[str] = []
+        self.label = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._label)
+        #: IRI values and literal values, by (subject, predicate): asked for again and again
+        self.iris = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._iris)
+        self.value = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._value)
+        self._types = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._types_of)
+        type_id = store.find_iri(TYPE)
+        self._type_index = store.pred_index(type_id) if type_id is not None else None
+        self._props = Cache(CACHE_SIZE)
+        self._terms = Cache(TERM_CACHE_SIZE)
+        self._hashes: dict[str, list[int]] | None = None
+        #: the IRI of each predicate, by its number in the store's keys
+        self.pvalues = self._pvalues = [store.value(p) for p in store.preds]
+
+    def forget(self) -> None:
+        """Drop the decoded properties and terms (the small derived values stay)."""
+        self._props = Cache(CACHE_SIZE)
+        self._terms = Cache(TERM_CACHE_SIZE)
 
     @classmethod
     def from_quads(cls, quads: Iterable[ox.Quad], base: str) -> Dataset:
-        quads = list(quads)
-        ds = cls(base, quads)
-        out: dict[str, dict[str, set[Obj]]] = defaultdict(lambda: defaultdict(set))
-        inc: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        graphs: dict[str, set[ox.Triple]] = defaultdict(set)
-        by_page: dict[str, set[ox.Triple]] = defaultdict(set)
-        hashes: dict[str, set[str]] = defaultdict(set)
-        for q in quads:
-            for term in (q.subject, q.object):
-                if isinstance(term, ox.NamedNode) and "#" in term.value:
-                    hashes[split_fragment(term.value)[0]].add(term.value)
-            if not isinstance(q.subject, ox.NamedNode):
+        store = quads if isinstance(quads, Store) else Store.from_quads(quads)
+        return cls(store, base)
+
+    # --- the store -----------------------------------------------------------------------
+
+    def terms(self, ids: Iterable[int]) -> dict[int, Obj]:
+        """Term number -> ``pyoxigraph`` term, for ``ids`` (decoded once, then cached)."""
+        st = self.store
+        cache = self._terms
+        out: dict[int, Obj] = {}
+        literals = []
+        for i in ids:
+            if i in out:
                 continue
-            s, p, o = q.subject.value, q.predicate.value, q.object
-            out[s][p].add(o)
-            if isinstance(o, ox.NamedNode):
-                inc[o.value].add((s, p))
-            if isinstance(q.graph_name, ox.NamedNode):
-                graphs[q.graph_name.value].add(q.triple)
-            by_page[split_fragment(s)[0]].add(q.triple)
-        ds.out = {s: {p: sorted(v, key=str) for p, v in ps.items()} for s, ps in out.items()}
-        ds.inc = dict(inc)
-        ds.graphs = {g: sorted(ts, key=_key) for g, ts in graphs.items()}
-        ds.by_page = dict(by_page)
-        ds.hashes = dict(hashes)
-        return ds
+            t = cache.get(i)
+            if t is None:
+                if st.lit_end <= i < st.iri_end:
+                    t = ox.NamedNode(st.value(i))
+                elif i < st.lit_end:
+                    literals.append(i)
+                    continue
+                else:
+                    t = ox.BlankNode(st.text(i)[2:].decode("utf-8"))
+                cache.put(i, t)
+            out[i] = t
+        if literals:
+            doc = b"".join(b"<urn:x:s> <urn:x:p> %b .\n" % st.text(i) for i in literals)
+            for i, q in zip(literals, ox.parse(doc, format=ox.RdfFormat.N_TRIPLES),
+                            strict=True):
+                out[i] = q.object
+                cache.put(i, q.object)
+        return out
+
+    def props(self, s: str) -> dict[str, list[Obj]]:
+        """The properties of the IRI ``s``: predicate -> objects, each list sorted by the
+        objects' N-Triples text, as in the dumps."""
+        found = self._props.get(s)
+        if found is not None:
+            return found  # type: ignore[return-value]
+        st = self.store
+        sid = st.find_iri(s)
+        out: dict[str, list[Obj]] = {}
+        if sid is not None:
+            base = sid * st.m
+            n = st.n
+            split = [divmod(k - base, n) for k in st.subject_keys(sid)]
+            terms = self.terms(o for _, o in split)
+            pvalues = self._pvalues
+            for pi, o in split:
+                p = pvalues[pi]
+                objs = out.get(p)
+                if objs is None:
+                    out[p] = [terms[o]]
+                else:
+                    objs.append(terms[o])
+        self._props.put(s, out)
+        return out
+
+    def page(self, iri: str) -> Page:
+        """The triples of the page of ``iri`` (see :meth:`page_keys`).  The properties of
+        the IRI and its hash IRIs, all on the page, are kept for the HTML that follows."""
+        st = self.store
+        keys = self.page_keys(iri)
+        m, n = st.m, st.n
+        rows = [divmod(k, m) for k in keys]
+        ids = {s for s, _ in rows}
+        ids.update(r % n for _, r in rows)
+        terms = self.terms(ids)
+        own = set(self._subject_ids(iri))
+        pvalues = self._pvalues
+        for s, group in groupby(rows, key=itemgetter(0)):
+            if s in own:
+                props: dict[str, list[Obj]] = {}
+                for _, r in group:
+                    pi, o = divmod(r, n)
+                    objs = props.get(pvalues[pi])
+                    if objs is None:
+                        props[pvalues[pi]] = [terms[o]]
+                    else:
+                        objs.append(terms[o])
+                self._props.put(st.value(s), props)
+        return Page(st.ntriples(keys), rows, terms)
+
+    def incoming(self, o: str) -> list[tuple[str, str]]:
+        """(subject, predicate) of every triple whose object is the IRI ``o`` and whose
+        subject is an IRI, each once."""
+        st = self.store
+        oid = st.find_iri(o)
+        if oid is None:
+            return []
+        out = []
+        values: dict[int, str] = {}
+        for ik in st.incoming_keys(oid):
+            s, p = st.split_incoming(ik)
+            sv = values.get(s)
+            if sv is None:
+                sv = values[s] = st.value(s)
+            pv = values.get(p)
+            if pv is None:
+                pv = values[p] = st.value(p)
+            out.append((sv, pv))
+        return out
+
+    def count_incoming(self, o: str, p: str) -> int:
+        """How many IRI subjects link to ``o`` with ``p``."""
+        st = self.store
+        oid, pid = st.find_iri(o), st.find_iri(p)
+        pi = st.pred_index(pid) if pid is not None else None
+        if oid is None or pi is None:
+            return 0
+        np_ = st.np
+        return sum(1 for ik in st.incoming_keys(oid) if ik % np_ == pi)
+
+    def _subject_ids(self, iri: str) -> list[int]:
+        """The IRI and its hash IRIs that are subjects, in term (N-Triples) order."""
+        st = self.store
+        ids = [i for i in self.hash_ids(iri) if st.roles[i] & SUBJECT]
+        own = st.find_iri(iri)
+        if own is not None and st.roles[own] & SUBJECT:
+            ids.append(own)
+        return sorted(ids)
+
+    def hash_ids(self, iri: str) -> list[int]:
+        if self._hashes is None:
+            self._hashes = self._index_hashes()
+        return self._hashes.get(iri, [])
+
+    def _index_hashes(self) -> dict[str, list[int]]:
+        """IRI -> its hash IRIs that are a subject or an object somewhere."""
+        st = self.store
+        out: dict[str, list[int]] = defaultdict(list)
+        blob, off, roles = st.blob, st.off, st.roles
+        for i in range(st.lit_end, st.iri_end):
+            text = blob[off[i]:off[i + 1]]
+            if b"#" in text and roles[i] & (SUBJECT | OBJECT):
+                out[text[1:text.index(b"#")].decode("utf-8")].append(i)
+        return dict(out)
+
+    def graph_keys(self, g: str) -> list[int]:
+        """The triples (with an IRI subject) of the named graph ``g``."""
+        st = self.store
+        gid = st.find_iri(g)
+        if gid is None:
+            return []
+        keys = st.graph_keys(gid)
+        if not keys:
+            return []
+        if st.iri_end == st.nterms:  # no blank nodes: every subject is an IRI
+            return keys.tolist()
+        lo = st.lit_end * st.m
+        hi = st.iri_end * st.m
+        return [k for k in keys if lo <= k < hi]
+
+    def graph_triples(self, g: str) -> list[ox.Triple]:
+        return self.store.triples(self.graph_keys(g))
+
+
+
+    @cached_property
+    def graph_names(self) -> list[str]:
+        """Named graphs (named by an IRI) holding a triple with an IRI subject."""
+        st = self.store
+        names = []
+        lo, hi = st.lit_end * st.m, st.iri_end * st.m
+        for g, start, end in st.graphs:
+            if st.is_iri(g) and any(lo <= k < hi for k in st.gkeys[start:end]):
+                names.append(st.value(g))
+        return names
 
     # --- reading values ------------------------------------------------------------------
 
-    def objects(self, s: str, p: str) -> list[Obj]:
-        return self.out.get(s, {}).get(p, [])
+    def objects(self, s: str, p: str) -> list[Obj] | tuple[()]:
+        props = self._props.new.get(s)
+        if props is None:
+            props = self.props(s)
+        return props.get(p, _NONE)
 
-    def iris(self, s: str, p: str) -> list[str]:
-        return [o.value for o in self.objects(s, p) if isinstance(o, ox.NamedNode)]
+    def _iris(self, s: str, p: str) -> tuple[str, ...]:
+        return tuple([o.value for o in self.objects(s, p) if isinstance(o, ox.NamedNode)])
 
-    def value(self, s: str, p: str, lang: str | None = "en") -> str | None:
-        """One literal value: the one in ``lang`` when there is one, else the first."""
-        lits = [o for o in self.objects(s, p) if isinstance(o, ox.Literal)]
-        if not lits:
+    def _value(self, s: str, p: str, lang: str | None = "en") -> str | None:
+        """One literal value: the one in ``lang`` when there is one, else the first without
+        a language, else the first."""
+        first = plain = None
+        for o in self.objects(s, p):
+            if isinstance(o, ox.Literal):
+                language = o.language
+                if lang and language == lang:
+                    return o.value
+                if first is None:
+                    first = o
+                if plain is None and not language:
+                    plain = o
+        if first is None:
             return None
-        for o in lits:
-            if lang and o.language == lang:
-                return o.value
-        plain = [o for o in lits if not o.language]
-        return (plain or lits)[0].value
+        return (plain or first).value
 
     def iri(self, s: str, p: str) -> str | None:
         v = self.iris(s, p)
         return v[0] if v else None
 
-    def types(self, s: str) -> list[str]:
-        return self.iris(s, TYPE)
+    def types(self, s: str) -> tuple[str, ...]:
+        return self._types(s)
+
+    def _types_of(self, s: str) -> tuple[str, ...]:
+        """The classes of ``s``: from its properties when they are decoded, else read
+        alone (a page may ask for the class of thousands of paragraphs that link to it)."""
+        props = self._props.new.get(s)
+        if props is not None:
+            return self._iris(s, TYPE)
+        st = self.store
+        sid = st.find_iri(s)
+        pi = self._type_index
+        if sid is None or pi is None:
+            return ()
+        lo = (sid * st.np + pi) * st.n
+        keys = st.keys
+        start = bisect.bisect_left(keys, lo)
+        end = bisect.bisect_left(keys, lo + st.n, start)
+        out = []
+        for k in keys[start:end]:
+            o = k - lo
+            if st.lit_end <= o < st.iri_end:
+                out.append(st.value(o))
+        return tuple(out)
 
     def has_type(self, s: str, t: str) -> bool:
         return t in self.types(s)
 
     def subjects(self, p: str, o: str) -> list[str]:
-        return sorted({s for s, pp in self.inc.get(o, ()) if pp == p})
+        return sorted({s for s, pp in self.incoming(o) if pp == p})
 
     # --- labels --------------------------------------------------------------------------
 
-    def label(self, iri: str) -> str:
+    def _label(self, iri: str) -> str:
         """What a person calls the resource: its label, name, title or symbol."""
         for p in (RDFS + "label", SKOS + "prefLabel"):
             v = self.value(iri, p)
@@ -153,11 +388,13 @@ class Dataset:
     @cached_property
     def pages(self) -> dict[str, str]:
         """Every IRI (without fragment) that gets a page, with its site path."""
+        st = self.store
         found: set[str] = set()
-        for q in self.quads:
-            for term in (q.subject, q.predicate, q.object, q.graph_name):
-                if isinstance(term, ox.NamedNode):
-                    found.add(split_fragment(term.value)[0])
+        blob, off = st.blob, st.off
+        for i in range(st.lit_end, st.iri_end):
+            text = blob[off[i] + 1:off[i + 1] - 1]
+            cut = text.find(b"#")
+            found.add((text if cut < 0 else text[:cut]).decode("utf-8"))
         out = {}
         for iri in sorted(found):
             path = page_path(iri, self.base)
@@ -179,24 +416,33 @@ class Dataset:
     def describing_graph(self) -> dict[str, str]:
         """Resource -> the named graph that describes it (a resolution's own graph)."""
         out = {}
-        for g in sorted(self.graphs):
+        for g in sorted(self.graph_names):
             for res in self.iris(g, UNLD + "describes"):
                 out.setdefault(res, g)
         return out
 
+    def page_keys(self, iri: str) -> list[int]:
+        """What the page's Turtle and JSON-LD say (as triple keys, sorted): the named graph
+        that describes the resource (a resolution's whole graph) and the graph named by the
+        IRI, if any, plus every triple, in any graph, about the resource or one of its hash
+        IRIs."""
+        st = self.store
+        keys: list[int] = []
+        for sid in self._subject_ids(iri):
+            keys.extend(st.subject_keys(sid))
+        graphs = [g for g in dict.fromkeys((self.describing_graph.get(iri), iri)) if g]
+        extra = [k for g in graphs for k in self.graph_keys(g)]
+        if extra:
+            keys = sorted(set(keys).union(extra))
+        return keys
+
     def triples_of(self, iri: str) -> list[ox.Triple]:
-        """What the page's Turtle and JSON-LD say: the named graph that describes the
-        resource (a resolution's whole graph) and the graph named by the IRI, if any, plus
-        every triple, in any graph, about the resource or one of its hash IRIs."""
-        triples = set(self.by_page.get(iri, ()))
-        for g in (self.describing_graph.get(iri), iri):
-            if g and g in self.graphs:
-                triples.update(self.graphs[g])
-        return sorted(triples, key=_key)
+        return self.store.triples(self.page_keys(iri))
 
     def fragments(self, iri: str) -> list[str]:
         """Hash IRIs of the page's resource that appear anywhere in the data."""
-        return sorted(self.hashes.get(iri, ()))
+        st = self.store
+        return sorted(st.value(i) for i in self.hash_ids(iri))
 
     # --- kinds of resources ----------------------------------------------------------------
 
@@ -212,7 +458,13 @@ class Dataset:
         return tuple(_num(p) for p in parts)
 
     def of_type(self, t: str) -> list[str]:
-        return sorted({s for s, p in self.inc.get(t, ()) if p == TYPE})
+        return self.subjects(TYPE, t)
+
+    def terms_in(self, namespace: str, roles: int) -> list[str]:
+        """IRIs starting with ``namespace`` (and longer) that have one of ``roles``."""
+        st = self.store
+        return [st.value(i) for i in st.iris_with_prefix(namespace)
+                if st.roles[i] & roles and st.off[i + 1] - st.off[i] > len(namespace) + 2]
 
     def paragraph_owner(self, iri: str) -> str:
         return split_fragment(iri)[0]

@@ -1,18 +1,31 @@
 """Writing the static site: one folder per resource, HTML beside Turtle and JSON-LD.
 
-:func:`generate` takes the quads of a build (the same quads the dumps hold) and writes the
-site into a staging folder that is renamed into place at the end.  Same quads, same bytes:
-every list is sorted and nothing depends on the clock.
+:func:`generate` takes the quads of a build (the same quads the dumps hold: best, the path of
+its ``unld.nq``) and writes the site into a staging folder that is renamed into place at the
+end.  Same quads, same bytes: every list is sorted, nothing depends on the clock, and the
+pages, written by several processes, do not depend on which process wrote which.
 """
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
+import os
 import re
+import shutil
+import time
 from collections import defaultdict
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from itertools import groupby
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from operator import itemgetter
 from pathlib import Path
+from urllib.parse import unquote
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -20,8 +33,9 @@ import pyoxigraph as ox
 
 from unld import dumps
 from unld.iri import IriPolicy
+from unld.jsonld import Compactor
 from unld.resources import mappings_dir
-from unld.site import schema
+from unld.site import html, schema
 from unld.site.model import (
     CITO,
     DCT,
@@ -32,20 +46,26 @@ from unld.site.model import (
     PROV,
     RDFS,
     SKOS,
+    TERM_CACHE_SIZE,
     TYPE,
     UNLD,
+    VALUE_CACHE_SIZE,
     VOID,
     XSD,
+    Cache,
     Dataset,
+    Page,
     number_key,
 )
 from unld.site.paths import (
     ONTOLOGY_IRI,
     PHRASE_NS,
     disk_path,
+    is_safe_path,
     relative,
     split_fragment,
 )
+from unld.site.store import OBJECT_OF_IRI, PREDICATE, SUBJECT, Store
 
 CONTEXT_URL = "https://w3id.org/unld/context.jsonld"
 HERE = Path(__file__).resolve().parent
@@ -126,6 +146,69 @@ _FRAGMENT_NAMES = [
 ]
 
 
+_FRAG_KEY = re.compile(r"^(?:([A-Z]+)-)?([a-z]+)(\d+)(.*)$")
+_RESOLUTION_NUMBER = re.compile(r"^(?:A/RES|A/DEC|S/RES|E/RES|A/HRC/RES)/(.+)$")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def _mention(variant: str) -> re.Pattern:
+    """The pattern of one way of writing a symbol, found at every position where it
+    starts (group 1 is the mention)."""
+    return re.compile(r"(?<![\w/.])(?=(" + r"\s+".join(re.escape(part) for part in
+                                                      variant.split(" ")) + r")(?![\w/]))")
+
+
+def _is_word(c: str) -> bool:
+    r"""``\w`` of a str pattern."""
+    return c.isalnum() or c == "_"
+
+
+def _starts(text: str, variant: str) -> list[tuple[int, int]]:
+    """(start, end) of every place ``_mention(variant)`` matches, without compiling it:
+    the parts of the variant in turn, each run of white space between them taken whole
+    (the next part starts with a character that is not white space)."""
+    parts = variant.split(" ")
+    if "" in parts:  # white space at an end: left to the pattern
+        return [(m.start(), m.end(1)) for m in _mention(variant).finditer(text)]
+    first, rest = parts[0], parts[1:]
+    out = []
+    size = len(text)
+    at = text.find(first)
+    while at >= 0:
+        if at == 0 or not (_is_word(text[at - 1]) or text[at - 1] in "/."):
+            pos = at + len(first)
+            for part in rest:
+                gap = pos
+                while gap < size and text[gap].isspace():
+                    gap += 1
+                if gap == pos or not text.startswith(part, gap):
+                    break
+                pos = gap + len(part)
+            else:
+                if pos == size or not (_is_word(text[pos]) or text[pos] == "/"):
+                    out.append((at, pos))
+        at = text.find(first, at + 1)
+    return out
+
+
+def _mentions(text: str, alternatives: list[str]) -> list[tuple[int, int]]:
+    r"""Where ``text`` mentions any of ``alternatives`` (in order of preference), as the
+    pattern ``(?<![\w/.])(?:alt1|alt2|...)(?![\w/])`` finds them: from left to right, at
+    each place the first alternative that matches there, not overlapping.  Without
+    compiling a pattern for each paragraph's list (or for each symbol: a large corpus cites
+    hundreds of thousands)."""
+    found = sorted((start, i, end) for i, v in enumerate(alternatives)
+                   for start, end in _starts(text, v))
+    out = []
+    last = 0
+    for start, _, end in found:
+        if start >= last:
+            out.append((start, end))
+            last = end
+    return out
+
+
 def fragment_name(frag: str) -> str:
     """``op6a`` -> ``operative paragraph 6 (a)``; unknown fragments as they are."""
     for rx, fmt in _FRAGMENT_NAMES:
@@ -164,6 +247,11 @@ class SiteReport:
     bytes: int = 0
     resolutions: int = 0
     skipped: list[str] = field(default_factory=list)
+    #: seconds spent reading the quads, indexing them, copying files, writing the pages
+    #: (and the listings), and putting the site in place
+    timings: dict[str, float] = field(default_factory=dict)
+    #: how many processes wrote the pages
+    jobs: int = 1
 
     def summary(self) -> str:
         return (f"site written to {self.out}/: {self.pages} pages ({self.resolutions} "
@@ -171,29 +259,47 @@ class SiteReport:
                 + (f", {len(self.skipped)} IRI(s) without a safe path" if self.skipped else ""))
 
 
-def load_quads(folder: Path) -> list[ox.Quad]:
-    """The quads of a built folder (its ``unld.nq``)."""
-    with open(folder / "unld.nq", "rb") as fh:
-        return list(ox.parse(fh, format=ox.RdfFormat.N_QUADS))
+def load_quads(folder: Path) -> Store:
+    """The quads of a built folder (its ``unld.nq``), as a compact :class:`Store` (a
+    sequence of quads that :func:`generate` uses as it is).  A file that is not N-Quads
+    raises ``SyntaxError``."""
+    return Store.from_nquads(Path(folder) / "unld.nq")
 
 
-def detect_base(quads: list[ox.Quad]) -> str | None:
+def detect_base(quads: Iterable[ox.Quad]) -> str | None:
     """The base IRI a build used, read from the name of its VoID graph."""
-    for q in quads:
-        g = q.graph_name
+    names = quads.graph_names() if isinstance(quads, Store) else (q.graph_name for q in quads)
+    for g in names:
         if isinstance(g, ox.NamedNode) and g.value.endswith("/graph/void"):
             return g.value[: -len("graph/void")]
     return None
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Templates read ``x.name`` on plain dicts: look the key up first (what the default
+    lookup finds too, after a failed attribute lookup), except for dict's own attributes."""
+
+    def getattr(self, obj: object, attribute: str) -> object:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]  # type: ignore[index]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
     env.filters["human_date"] = human_date
+    env.globals.update(html.GLOBALS)
     return env
 
 
@@ -202,11 +308,34 @@ class _Writer:
         self.root = root
         self.files = 0
         self.bytes = 0
+        self._made: tuple[str, str] = ("", "")
 
     def write(self, path: str, name: str, data: bytes, *, own: bool = False) -> None:
         folder = disk_path(self.root, path, own=own)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
+        self.files += 1
+        self.bytes += len(data)
+
+    def copy(self, path: str, name: str, src: Path, *, own: bool = False) -> None:
+        """Copy the file ``src`` without reading it into memory (dumps can be large)."""
+        folder = disk_path(self.root, path, own=own)
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, folder / name)
+        self.files += 1
+        self.bytes += (folder / name).stat().st_size
+
+    def write_page(self, path: str, name: str, data: bytes) -> None:
+        """A file of a resource page: ``path`` comes from :func:`page_path`, which refused
+        every path that could leave the output folder, so it is joined as it is."""
+        if self._made[0] != path:
+            if not is_safe_path(path):
+                raise ValueError(f"unsafe site path: {path!r}")
+            folder = os.path.join(self.root, unquote(path))
+            os.makedirs(folder, exist_ok=True)
+            self._made = (path, folder)
+        with open(os.path.join(self._made[1], name), "wb") as fh:
+            fh.write(data)
         self.files += 1
         self.bytes += len(data)
 
@@ -225,10 +354,107 @@ def _curie(iri: str) -> str:
     return iri
 
 
+class _JsonLd:
+    """Compact JSON-LD of a page, the same bytes as ``unld.jsonld.write`` (the dumps'
+    writer) with the same context, and faster: one compactor for every page, and what a
+    (predicate, object) pair becomes in a node object is worked out once."""
+
+    def __init__(self, ds: Dataset, context: dict, context_url: str) -> None:
+        self.ds = ds
+        self.c = Compactor(context)
+        self.head = (b'{"@context": ' + json.dumps(context_url).encode() + b',\n "@graph": [\n')
+        self.memo = Cache(TERM_CACHE_SIZE)
+        #: node objects already written, by subject and triples (a resolution's page and
+        #: its graph's page, written one after the other, share most of theirs)
+        self.nodes = Cache(4096)
+
+    def entry(self, p: str, obj: object) -> tuple:
+        """What one value of a node becomes (see ``Compactor.node``): ``(0, None, type,
+        None)``, ``(1, term, language, text)`` for a language map, or ``(2, key, value, sort
+        key)``."""
+        c = self.c
+        if p == _RDF_TYPE and isinstance(obj, ox.NamedNode):
+            return (0, None, c.compact_iri(obj.value), None)
+        term = c.terms.get(p)
+        if term is not None and term.language_map and isinstance(obj, ox.Literal) and \
+                obj.datatype.value in (_LANG_STRING, _XSD_STRING):
+            return (1, term.name, obj.language or "@none", obj.value)
+        key = term.name if term is not None else c.compact_iri(p)
+        if term is not None and term.language_map:
+            key = c.compact_iri(p)
+            value = c._value(obj, None)  # type: ignore[arg-type]
+        else:
+            value = c._value(obj, term)  # type: ignore[arg-type]
+        # the sort key of Compactor.node: the value as JSON
+        sort = (encode_basestring(value) if isinstance(value, str)
+                else json.dumps(value, sort_keys=True, ensure_ascii=False))
+        return (2, key, value, sort)
+
+    def node(self, subject: str, entries: list[tuple]) -> dict:
+        out: dict[str, object] = {"id": subject}
+        types: list[str] = []
+        grouped: dict[str, list[tuple[str, object]]] = {}
+        maps: dict[str, dict[str, list[str]]] = {}
+        for kind, key, a, b in entries:
+            if kind == 0:
+                types.append(a)
+            elif kind == 1:
+                maps.setdefault(key, {}).setdefault(a, []).append(b)
+            else:
+                grouped.setdefault(key, []).append((b, a))
+        if types:
+            out["type"] = types[0] if len(types) == 1 else sorted(types)
+        for key, values in grouped.items():
+            if len(values) == 1:
+                out[key] = values[0][1]
+            else:
+                values.sort(key=itemgetter(0))
+                out[key] = [v for _, v in values]
+        for key, langs in maps.items():
+            out[key] = {lang: (vs[0] if len(vs) == 1 else sorted(vs))
+                        for lang, vs in sorted(langs.items())}
+        return {k: out[k] for k in sorted(out, key=_node_order)}
+
+    def document(self, page: Page) -> bytes:
+        n = self.ds.store.n
+        pvalues = self.ds.pvalues
+        terms = page.terms
+        memo, nodes = self.memo, self.nodes
+        out = [self.head]
+        for s, rows in groupby(page.rows, key=itemgetter(0)):
+            rs = tuple(r for _, r in rows)
+            node = nodes.get((s, rs))
+            if node is None:
+                entries = []
+                for r in rs:
+                    e = memo.get(r)
+                    if e is None:
+                        e = self.entry(pvalues[r // n], terms[r % n])
+                        memo.put(r, e)
+                    entries.append(e)
+                subject = terms[s]
+                name = (subject.value if isinstance(subject, ox.NamedNode)
+                        else f"_:{subject.value}")
+                node = json.dumps(self.node(name, entries), ensure_ascii=False).encode("utf-8")
+                nodes.put((s, rs), node)
+            out.append(node)
+        body = b"  " + b",\n  ".join(out[1:]) if len(out) > 1 else b""
+        return self.head + body + b"\n ]\n}\n"
+
+
+def _node_order(key: str) -> tuple[bool, bool, str]:
+    return (key != "id", key != "type", key)
+
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
 class Site:
     """One generation run: the dataset, the templates, and where each page lives."""
 
-    def __init__(self, quads: list[ox.Quad], base: str, root: Path,
+    def __init__(self, quads: Store | Iterable[ox.Quad], base: str, root: Path,
                  dumps_dir: Path | None) -> None:
         IriPolicy(base)  # raises a usage error for a malformed base
         self.base = base
@@ -239,6 +465,7 @@ class Site:
         self.writer = _Writer(root)
         self.report = SiteReport(root)
         self.pages: dict[str, str] = {}
+        self.order: list[str] = []
         seen_paths: set[str] = set()
         pages = self.ds.pages
         self.report.skipped.extend(self.ds.refused)
@@ -251,6 +478,10 @@ class Site:
         self.dataset_iri = base + "dataset"
         self.dump_names: list[str] = []
         self.context_doc = json.loads((mappings_dir() / "context.jsonld").read_text("utf-8"))
+        self.jsonld = _JsonLd(self.ds, self.context_doc["@context"], CONTEXT_URL)
+        self.sort_key = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._sort_key)
+        self._kind_of = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._kind)
+        self.detail = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._detail)
 
     # --- links ---------------------------------------------------------------------------
 
@@ -299,7 +530,7 @@ class Site:
 
     def properties(self, iri: str, frm: str, skip: set[str] = frozenset()) -> list[dict]:
         rows = []
-        for p, objs in sorted(self.ds.out.get(iri, {}).items(), key=lambda kv: _curie(kv[0])):
+        for p, objs in sorted(self.ds.props(iri).items(), key=lambda kv: _curie(kv[0])):
             if p in skip:
                 continue
             rows.append({"predicate": self.predicate(p, frm),
@@ -312,7 +543,7 @@ class Site:
 
     # --- what links here -----------------------------------------------------------------
 
-    def _kind_of(self, s: str) -> str | None:
+    def _kind(self, s: str) -> str | None:
         for t in self.ds.types(s):
             if t.startswith(UNLD):
                 return t
@@ -321,7 +552,7 @@ class Site:
     def backlinks(self, iri: str, frm: str, skip: set[str] = frozenset()) -> list[dict]:
         """What links to ``iri`` (or to its hash IRIs), grouped by how, each linking
         document once with the paragraphs that link."""
-        incoming: set[tuple[str, str]] = set(self.ds.inc.get(iri, ()))
+        incoming = self.ds.incoming(iri)
         groups: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for s, p in incoming:
             if p in _SKIP_INVERSE or p in skip or p.startswith(CITO):
@@ -347,7 +578,7 @@ class Site:
             out.append({"title": title, "items": items})
         return out
 
-    def detail(self, iri: str) -> str | None:
+    def _detail(self, iri: str) -> str | None:
         """A short description shown after a link in lists: a title, a date."""
         title = self.ds.value(iri, DCT + "title")
         if title and title != self.ds.label(iri):
@@ -355,7 +586,7 @@ class Site:
         return human_date(self.ds.value(iri, UNLD + "adoptedOn") or
                           self.ds.value(iri, UNLD + "meetingDate"))
 
-    def sort_key(self, iri: str) -> tuple:
+    def _sort_key(self, iri: str) -> tuple:
         if self.ds.value(iri, UNLD + "symbol"):
             return (0, self.ds.doc_sort_key(iri))
         number = (self.ds.value(iri, UNLD + "itemNumber") or
@@ -372,7 +603,7 @@ class Site:
     @staticmethod
     def _frag_key(frag: str) -> tuple:
         order = {"pp": 0, "op": 1, "fn": 2}
-        m = re.match(r"^(?:([A-Z]+)-)?([a-z]+)(\d+)(.*)$", frag)
+        m = _FRAG_KEY.match(frag)
         if not m:
             return (9, 0, frag)
         sec, kind, n, rest = m.groups()
@@ -445,10 +676,11 @@ class Site:
 
     def write_resource(self, iri: str, path: str) -> None:
         ds = self.ds
-        triples = ds.triples_of(iri)
-        self.writer.write(path, "index.ttl", dumps.serialize(triples, ox.RdfFormat.TURTLE))
-        self.writer.write(path, "index.jsonld",
-                          dumps.jsonld(triples, self.context_doc, CONTEXT_URL))
+        page = ds.page(iri)
+        self.writer.write_page(path, "index.ttl", dumps.serialize(
+            ox.parse(page.ntriples, format=ox.RdfFormat.N_TRIPLES), ox.RdfFormat.TURTLE))
+        self.writer.write_page(path, "index.jsonld", self.jsonld.document(page))
+        del page
         title = ds.label(iri)
         jsonld = schema.page_jsonld(ds, iri, self.dataset_iri)
         frame = self.frame(path, title, self.breadcrumbs(iri, path), iri, jsonld)
@@ -461,7 +693,7 @@ class Site:
             html = self.render("resolution.html", page=frame, res=res)
         else:
             html = self.render("resource.html", page=frame, r=self.resource(iri, path))
-        self.writer.write(path, "index.html", html)
+        self.writer.write_page(path, "index.html", html)
         self.report.pages += 1
 
     def resource(self, iri: str, path: str) -> dict:
@@ -469,7 +701,7 @@ class Site:
         parts = []
         for f in ds.fragments(iri):
             frag = split_fragment(f)[1] or ""
-            parts.append({"id": frag, "iri": f, "name": ds.label(f) if ds.out.get(f) else frag,
+            parts.append({"id": frag, "iri": f, "name": ds.label(f) if ds.props(f) else frag,
                           "types": self.types(f, path),
                           "properties": self.properties(f, path, skip={TYPE}),
                           "backlinks": self._part_backlinks(f, path)})
@@ -487,7 +719,7 @@ class Site:
 
     def _part_backlinks(self, iri: str, path: str) -> list[dict]:
         out = []
-        for s, p in sorted(self.ds.inc.get(iri, ())):
+        for s, p in sorted(self.ds.incoming(iri)):
             if p in _SKIP_INVERSE or p.startswith(CITO):
                 continue
             out.append({"predicate": self.predicate(p, path), **self.link(s, path)})
@@ -653,31 +885,28 @@ class Site:
             if not symbol:
                 continue
             forms = {symbol}
-            m = re.match(r"^(?:A/RES|A/DEC|S/RES|E/RES|A/HRC/RES)/(.+)$", symbol)
+            m = _RESOLUTION_NUMBER.match(symbol)
             if m:
                 forms.add(m.group(1))
             for form in forms:
-                key = re.sub(r"\s+", " ", form)
+                key = _SPACES.sub(" ", form)
                 variants.setdefault(key, c)
         if not variants or not text:
             return [{"text": text, "href": None, "title": None}], set()
-        alternatives = sorted(variants, key=lambda v: (-len(v), v))
-        rx = re.compile(r"(?<![\w/.])(?:" + "|".join(
-            r"\s+".join(re.escape(part) for part in v.split(" ")) for v in alternatives
-        ) + r")(?![\w/])")
         out: list[dict] = []
         linked: set[str] = set()
         last = 0
-        for m in rx.finditer(text):
-            target = variants.get(re.sub(r"\s+", " ", m.group(0)))
+        for start, end in _mentions(text, sorted(variants, key=lambda v: (-len(v), v))):
+            mention = text[start:end]
+            target = variants.get(_SPACES.sub(" ", mention))
             if target is None:
                 continue
-            if m.start() > last:
-                out.append({"text": text[last:m.start()], "href": None, "title": None})
-            out.append({"text": m.group(0), "href": self.href(target, frm),
+            if start > last:
+                out.append({"text": text[last:start], "href": None, "title": None})
+            out.append({"text": mention, "href": self.href(target, frm),
                         "title": self.ds.label(target)})
             linked.add(target)
-            last = m.end()
+            last = end
         if last < len(text):
             out.append({"text": text[last:], "href": None, "title": None})
         return out or [{"text": "", "href": None, "title": None}], linked
@@ -686,16 +915,8 @@ class Site:
 
     def ontology(self, iri: str, path: str) -> dict:
         ds = self.ds
-        terms: set[str] = set()
-        for s in ds.out:
-            if s.startswith(UNLD) and len(s) > len(UNLD):
-                terms.add(s)
-        for s, _p in ds.inc.items():
-            if s.startswith(UNLD) and len(s) > len(UNLD):
-                terms.add(s)
-        for q in ds.quads:
-            if q.predicate.value.startswith(UNLD):
-                terms.add(q.predicate.value)
+        # subjects, objects (of an IRI subject) and predicates in the ontology's namespace
+        terms = set(ds.terms_in(UNLD, SUBJECT | OBJECT_OF_IRI | PREDICATE))
         groups: dict[str, list[dict]] = defaultdict(list)
         for t in sorted(terms, key=lambda t: t[len(UNLD):].lower()):
             types = ds.types(t)
@@ -707,7 +928,7 @@ class Site:
                 kind = "Individuals"
             else:  # not declared (yet): by the naming convention
                 kind = "Classes" if t[len(UNLD)].isupper() else "Properties"
-            used = sum(1 for s, p in ds.inc.get(t, ()) if p == TYPE)
+            used = ds.count_incoming(t, TYPE)
             groups[kind].append({
                 "id": t[len(UNLD):], "iri": t, "label": ds.value(t, LABEL) or t[len(UNLD):],
                 "definition": ds.value(t, SKOS + "definition") or ds.value(t, RDFS + "comment"),
@@ -850,11 +1071,10 @@ class Site:
         for name, *_ in DUMP_FILES:
             src = self.dumps_dir / name
             if src.is_file():
-                self.writer.write("dumps", name, src.read_bytes(), own=True)
+                self.writer.copy("dumps", name, src, own=True)
                 self.dump_names.append(name)
         if "context.jsonld" in self.dump_names:
-            self.writer.write("", "context.jsonld", (self.dumps_dir / "context.jsonld")
-                              .read_bytes())
+            self.writer.copy("", "context.jsonld", self.dumps_dir / "context.jsonld")
 
     def home(self) -> None:
         ds = self.ds
@@ -878,7 +1098,7 @@ class Site:
              relative(path, "session")),
             ("Bodies", len([b for b in self.pages if b.startswith(self.base + "body/")
                             and "/mandate/" not in b]), relative(path, "body")),
-            ("Triples", len({q.triple for q in ds.quads}), None),
+            ("Triples", ds.store.triple_count, None),
         ]
         recent = [self.item(r, path) for r in sorted(
             ds.resolutions, key=lambda r: (ds.value(r, UNLD + "adoptedOn") or "", r),
@@ -890,7 +1110,7 @@ class Site:
                                        description, self.dataset_iri, downloads)
         frame = self.frame(path, "UN General Assembly resolutions as linked data",
                            [], self.base, jsonld, alternates=True, description=description)
-        void = ds.graphs.get(self.base + "graph/void", [])
+        void = ds.graph_triples(self.base + "graph/void")
         self.writer.write(path, "index.ttl", dumps.serialize(void, ox.RdfFormat.TURTLE))
         self.writer.write(path, "index.jsonld", dumps.jsonld(void, self.context_doc,
                                                              CONTEXT_URL))
@@ -940,18 +1160,96 @@ class Site:
                           f"User-agent: *\nAllow: /\nSitemap: {self.base}sitemap.xml\n"
                           .encode())
 
-    def run(self) -> SiteReport:
+    # --- the whole run ---------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Compute, once, what every page needs, before worker processes share it."""
+        self.ds.describing_graph  # noqa: B018
+        self.ds.resolutions  # noqa: B018
+        self.ds.hash_ids(self.base)
+        for name in ("home.html", "listing.html", "resolution.html", "resource.html",
+                     "ontology.html", "404.html"):
+            self.env.get_template(name)
+        self.ds.forget()  # what the workers will decode again is not kept twice
+
+    def task(self, task: tuple[str, int, int]) -> tuple[int, int, int]:
+        """Do one share of the work: ``("pages", start, end)`` of the sorted page list, or
+        ``("rest", 0, 0)`` (listings, home page, 404).  Returns (pages, files, bytes)."""
+        before = (self.report.pages, self.writer.files, self.writer.bytes)
+        kind, start, end = task
+        if kind == "pages":
+            for iri in self.order[start:end]:
+                self.write_resource(iri, self.pages[iri])
+        else:
+            self.listings()
+            self.home()
+            self.not_found()
+        return (self.report.pages - before[0], self.writer.files - before[1],
+                self.writer.bytes - before[2])
+
+    def run(self, jobs: int | None = None) -> SiteReport:
+        """Write everything; the pages on ``jobs`` processes (default: one per core)."""
+        clock = time.perf_counter()
         self.copy_dumps()
         self.static()
-        for iri in sorted(self.pages):
-            self.write_resource(iri, self.pages[iri])
+        self.report.timings["files"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        # a resolution's page, then its graph's page (which repeats most of it): the
+        # order of the work, not of anything written
+        graphs, docs = self.base + "graph/", self.base + "doc/"
+        self.order = sorted(self.pages, key=lambda i: (docs + i[len(graphs):], 1)
+                            if i.startswith(graphs) else (i, 0))
         self.report.resolutions = len(self.ds.resolutions)
-        self.listings()
-        self.home()
-        self.not_found()
-        self.report.files = self.writer.files
-        self.report.bytes = self.writer.bytes
+        self.prepare()
+        self.report.timings["index"] += time.perf_counter() - clock
+        clock = time.perf_counter()
+        jobs = self.report.jobs = _jobs(jobs, len(self.order))
+        size = max(8, min(256, len(self.order) // (jobs * 16) or 1))
+        tasks = [("rest", 0, 0)] + [("pages", i, min(i + size, len(self.order)))
+                                    for i in range(0, len(self.order), size)]
+        files, nbytes = self.writer.files, self.writer.bytes
+        results = ([self.task(t) for t in tasks] if jobs == 1
+                   else _in_processes(self, tasks, jobs))
+        self.report.pages = sum(r[0] for r in results)
+        self.report.files = files + sum(r[1] for r in results)
+        self.report.bytes = nbytes + sum(r[2] for r in results)
+        self.report.timings["pages"] = time.perf_counter() - clock
         return self.report
+
+
+#: The site being written, for the worker processes (forked: they share its indexes).
+_ACTIVE: Site | None = None
+
+
+def _task(task: tuple[str, int, int]) -> tuple[int, int, int]:
+    assert _ACTIVE is not None
+    return _ACTIVE.task(task)
+
+
+def _jobs(jobs: int | None, pages: int) -> int:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if jobs is None:
+        try:
+            jobs = len(os.sched_getaffinity(0))
+        except AttributeError:
+            jobs = os.cpu_count() or 1
+    return max(1, min(jobs, pages // 64 or 1))
+
+
+def _in_processes(site: Site, tasks: list[tuple[str, int, int]],
+                  jobs: int) -> list[tuple[int, int, int]]:
+    """Run ``tasks`` on ``jobs`` forked processes that share the site's indexes."""
+    global _ACTIVE
+    _ACTIVE = site
+    gc.collect()
+    gc.freeze()  # the shared objects stay untouched by the collector: not copied
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_task, tasks))
+    finally:
+        gc.unfreeze()
+        _ACTIVE = None
 
 
 def _size(n: int) -> str:
@@ -962,19 +1260,30 @@ def _size(n: int) -> str:
     return str(n)
 
 
-def generate(quads: list[ox.Quad], out: Path, base: str,
-             dumps_dir: Path | None = None) -> SiteReport:
+def generate(quads: Store | Path | str | Iterable[ox.Quad], out: Path, base: str,
+             dumps_dir: Path | None = None, *, jobs: int | None = None) -> SiteReport:
     """Write the static site for ``quads`` into ``out`` (replaced as a whole at the end).
 
+    ``quads`` is the path of an N-Quads file (a build's ``unld.nq``: read in one pass into
+    a compact store), a :class:`Store` (:func:`load_quads`), or any iterable of quads.
     ``dumps_dir`` is the folder holding the dump files to offer for download (copied into
-    ``out/dumps/``); without it the site has no downloads.
+    ``out/dumps/``); without it the site has no downloads.  Pages are written by ``jobs``
+    processes (default: one per core); the output does not depend on how many.
     """
     out = Path(out)
+    clock = time.perf_counter()
+    if isinstance(quads, (str, Path)):
+        quads = Store.from_nquads(Path(quads))
+    read = time.perf_counter() - clock
     with dumps.Staging(out.parent) as stage:
         root = stage.path(out.name)
         root.mkdir()
-        site = Site(list(quads), base, root, dumps_dir)
-        report = site.run()
+        clock = time.perf_counter()
+        site = Site(quads, base, root, dumps_dir)
+        site.report.timings.update(read=read, index=time.perf_counter() - clock)
+        report = site.run(jobs)
+        clock = time.perf_counter()
         stage.commit()
+        report.timings["commit"] = time.perf_counter() - clock
     report.out = out
     return report

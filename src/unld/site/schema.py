@@ -15,6 +15,7 @@ written as JSON escapes, so a text containing ``</script>`` cannot end the eleme
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 from unld.site.model import DCT, ORG, OWL, RDFS, SKOS, UNLD, Dataset
 
@@ -39,9 +40,48 @@ _BODY_TYPES = (UNLD + "Organ", UNLD + "Committee", UNLD + "WorkingGroup", UNLD +
 
 def script_json(doc: dict) -> str:
     """JSON text that can sit inside a ``<script>`` element as it is."""
-    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1)
+    try:
+        text = _indented(doc, 0)
+    except _Unusual:
+        text = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1)
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+class _Unusual(Exception):
+    """A value :func:`_indented` leaves to the json module."""
+
+
+def _indented(o: object, level: int) -> str:
+    """``json.dumps(o, ensure_ascii=False, sort_keys=True, indent=1)`` for the values the
+    pages use (strings, numbers, booleans, None, lists, dicts with string keys), without
+    the json module's pure-Python indenting encoder."""
+    if isinstance(o, str):
+        return encode_basestring(o)
+    if o is None:
+        return "null"
+    if o is True:
+        return "true"
+    if o is False:
+        return "false"
+    if isinstance(o, int):
+        return int.__repr__(o)
+    if isinstance(o, (list, tuple)):
+        if not o:
+            return "[]"
+        inner = "\n" + " " * (level + 1)
+        return ("[" + inner + ("," + inner).join(_indented(v, level + 1) for v in o)
+                + "\n" + " " * level + "]")
+    if isinstance(o, dict):
+        if not o:
+            return "{}"
+        if not all(isinstance(k, str) for k in o):
+            raise _Unusual
+        inner = "\n" + " " * (level + 1)
+        return ("{" + inner + ("," + inner).join(
+            encode_basestring(k) + ": " + _indented(v, level + 1) for k, v in sorted(o.items()))
+            + "\n" + " " * level + "}")
+    raise _Unusual
 
 
 def _ours(ds: Dataset, iri: str) -> list[str]:

@@ -1,0 +1,185 @@
+"""Benchmark of the website generation alone: time, pages per second and peak memory.
+
+    python benchmarks/site.py --from BUILD_DIR [--out DIR] [--jobs N] [--repeat K]
+    python benchmarks/site.py --size N [--work build/benchmark] [--seed 0] [--jobs N]
+
+``--from`` takes a built folder (one with ``unld.nq``: ``unld build ... --no-site``).
+``--size N`` generates N resolutions with ``benchmarks/make_corpus.py`` and builds them
+without the site (both reused when already there).  The site is then generated in a child
+process (``unld.site.generate`` on the folder's ``unld.nq``, into ``--out``, default a
+folder beside the build), while this process samples, every 50 ms from /proc, the memory
+of that child and of every process it starts: the sum of their resident sizes (RSS, which
+counts pages shared by forked workers once per process) and of their proportional sizes
+(PSS, which counts shared pages once in all; read every half second, as reading it costs
+more).  It prints pages, files, bytes, seconds,
+pages per second, both peaks and the child's own stage timings, and with ``--json`` one
+JSON object per run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+CHILD = r"""
+import json, sys, time
+from pathlib import Path
+from unld.site import detect_base, generate, load_quads
+src, out = Path(sys.argv[1]), Path(sys.argv[2])
+jobs = int(sys.argv[3]) or None
+t = time.perf_counter()
+quads = load_quads(src)
+read = time.perf_counter() - t
+base = sys.argv[4] or detect_base(quads) or "https://w3id.org/unld/"
+r = generate(quads, out, base, src, jobs=jobs)
+wall = time.perf_counter() - t
+r.timings["read"] = read
+print(json.dumps({"wall": wall, "pages": r.pages, "files": r.files, "bytes": r.bytes,
+                  "resolutions": r.resolutions, "skipped": len(r.skipped), "jobs": r.jobs,
+                  "timings": r.timings, "triples": quads.triple_count, "quads": len(quads)}))
+"""
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            out.extend(int(c) for c in (task / "children").read_text().split())
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(_children(p))
+    return out
+
+
+def _rss(pids: list[int]) -> int:
+    """Sum of the resident sizes (bytes), from /proc/PID/statm (cheap to read)."""
+    total = 0
+    page = os.sysconf("SC_PAGE_SIZE")
+    for p in pids:
+        try:
+            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * page
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def _pss(pids: list[int]) -> int:
+    """Sum of the proportional sizes (bytes), from /proc/PID/smaps_rollup (which walks the
+    page tables: read less often)."""
+    total = 0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_child(src: Path, out: Path, jobs: int, base: str) -> dict:
+    """Generate the site of ``src`` in a child process; its report and peak memory."""
+    proc = subprocess.Popen([PY, "-c", CHILD, str(src), str(out), str(jobs), base],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    peak = {"rss": 0, "pss": 0}
+
+    def sample() -> None:
+        last_pss = 0.0
+        while proc.poll() is None:
+            pids = _tree(proc.pid)
+            peak["rss"] = max(peak["rss"], _rss(pids))
+            now = time.monotonic()
+            if now - last_pss >= 0.5:
+                peak["pss"] = max(peak["pss"], _pss(pids))
+                last_pss = now
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    sampler.join()
+    if proc.returncode != 0:
+        sys.exit(f"site generation failed ({proc.returncode}):\n{stderr.decode()[-3000:]}")
+    report = json.loads(stdout.decode().strip().splitlines()[-1])
+    report.update(peak_rss=peak["rss"], peak_pss=peak["pss"])
+    return report
+
+
+def build_corpus(n: int, work: Path, seed: int, jobs: int) -> Path:
+    """A build (without the site) of N generated resolutions, reused when already there."""
+    corpus = work / f"corpus-{n}-{seed}"
+    built = work / f"build-{n}-{seed}"
+    if not corpus.is_dir():
+        subprocess.run([PY, str(ROOT / "benchmarks" / "make_corpus.py"), str(n), str(corpus),
+                        "--seed", str(seed)], check=True, cwd=ROOT)
+    if not (built / "unld.nq").is_file():
+        subprocess.run([PY, "-m", "unld.cli", "build", str(corpus), "--out", str(built),
+                        "--no-site", "--quiet", "--jobs", str(jobs)], cwd=ROOT, check=False)
+        if not (built / "unld.nq").is_file():
+            sys.exit(f"the build of {corpus} wrote no unld.nq")
+    return built
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--from", dest="from_dir", type=Path, help="a built folder (unld.nq)")
+    src.add_argument("--size", type=int, help="generate and build N resolutions first")
+    ap.add_argument("--work", type=Path, default=ROOT / "build" / "benchmark",
+                    help="where --size keeps its corpus and build")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", type=Path, default=None,
+                    help="output folder of the site (default: site-bench beside the build)")
+    ap.add_argument("--jobs", type=int, default=0, help="processes for the pages "
+                    "(default: one per core)")
+    ap.add_argument("--base-iri", default="", help="default: the build's own")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--keep", action="store_true", help="keep the last site written")
+    ap.add_argument("--json", action="store_true", help="one JSON object per run")
+    args = ap.parse_args()
+    built = args.from_dir if args.from_dir else build_corpus(
+        args.size, args.work, args.seed, args.jobs or os.cpu_count() or 1)
+    if not (built / "unld.nq").is_file():
+        sys.exit(f"{built}: no unld.nq (expected a folder written by 'unld build')")
+    out = args.out or built.parent / f"{built.name}-site-bench" / "site"
+    for i in range(args.repeat):
+        if out.parent.exists():
+            shutil.rmtree(out.parent)
+        subprocess.run(["sync"], check=False)
+        r = run_child(built, out, args.jobs, args.base_iri)
+        if args.json:
+            print(json.dumps(r))
+            continue
+        stages = ", ".join(f"{k} {v:.2f}" for k, v in r["timings"].items())
+        print(f"run {i + 1}: {r['quads']:,} quads ({r['triples']:,} triples), "
+              f"{r['resolutions']:,} resolutions -> {r['pages']:,} pages, {r['files']:,} "
+              f"files, {r['bytes']:,} bytes in {r['wall']:.2f} s "
+              f"({r['pages'] / r['wall']:,.0f} pages/s) on {r['jobs']} process(es); "
+              f"peak memory of the process tree: RSS {r['peak_rss'] / 2**20:,.0f} MiB, "
+              f"PSS {r['peak_pss'] / 2**20:,.0f} MiB; stages (s): {stages}")
+    if not args.keep and out.parent.exists():
+        shutil.rmtree(out.parent)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

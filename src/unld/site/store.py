@@ -1,0 +1,424 @@
+"""The quads of a build, held compactly enough for the whole General Assembly corpus.
+
+A :class:`Store` keeps every distinct term once, as its N-Triples text in one ``bytes``
+blob, numbered in the byte order of those texts; and every distinct triple once, as one
+integer ``(subject * P + predicate) * N + object`` in a sorted ``array``.  Sorting the
+integers sorts the triples as their N-Triples lines sort, the order the dumps and the site
+use, and the triples of a subject (or of a subject and predicate, or the links into an
+object) are a range found by bisection.  Named graphs are ranges of another array of the
+same integers, and the links between IRIs a third array, sorted by object.  So a triple
+costs eight bytes, plus eight per quad and eight per link, the terms their text; and these
+few large objects are shared, not copied, by the worker processes forked from the one that
+built them.  Reading a build's ``unld.nq`` never holds more than a few million Python
+objects at once.
+
+Terms come back as ``pyoxigraph`` objects by parsing the N-Triples lines made from the
+texts, so that values, languages and datatypes are exactly what the dumps say.
+"""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import compress, groupby, islice
+from operator import lt, ne
+from pathlib import Path
+
+import pyoxigraph as ox
+
+#: Roles of a term, as bits of :attr:`Store.roles`.
+SUBJECT = 1
+OBJECT = 2
+OBJECT_OF_IRI = 4  # object of a triple whose subject is an IRI
+PREDICATE = 8
+GRAPH = 16
+
+_DEFAULT = -1  # the default graph
+
+
+class _NotCanonical(Exception):
+    """The fast reader met a line it cannot split with certainty: parse it properly."""
+
+
+class Store(Sequence):
+    """The distinct terms, triples and graphs of a set of quads.
+
+    It is also the sequence of those quads (graph by graph, each graph's triples in N-Triples
+    order), so that it can stand where a list of quads was expected.
+    """
+
+    def __init__(self, texts: list[bytes], keys: array, preds: list[int],
+                 graphs: list[tuple[int, int, int]], gkeys: array) -> None:
+        """``texts`` sorted; ``keys`` sorted and distinct; ``graphs`` as (graph term or -1,
+        start, end) into ``gkeys``, sorted by graph."""
+        self.n = max(1, len(texts))
+        self.nterms = len(texts)
+        self.off = array("Q", [0])
+        total = 0
+        for t in texts:
+            total += len(t)
+            self.off.append(total)
+        self.blob = b"".join(texts)
+        self.lit_end = bisect.bisect_left(texts, b"<")
+        self.iri_end = bisect.bisect_left(texts, b"=", self.lit_end)
+        self.preds = array("I", preds)
+        self._ptexts = [self.text(p) + b" " for p in preds]
+        self.np = max(1, len(preds))
+        self.m = self.np * self.n
+        self.keys = keys
+        self.graphs = graphs
+        self.gkeys = gkeys
+        #: the graphs in the order of their names' IRIs (the order of the build's unld.nq)
+        self.by_name = sorted(graphs, key=lambda g: (g[0] >= 0, self._name(g[0])))
+        self.gstart = array("Q")
+        total = 0
+        for _, start, end in self.by_name:
+            self.gstart.append(total)
+            total += end - start
+        roles = bytearray(len(texts))
+        for p in preds:
+            roles[p] |= PREDICATE
+        for g, _, _ in graphs:
+            if g >= 0:
+                roles[g] |= GRAPH
+        incoming = array("q")
+        m, n, np_ = self.m, self.n, self.np
+        lit_end, iri_end = self.lit_end, self.iri_end
+        last_s = -1
+        for k in keys:
+            s, r = divmod(k, m)
+            o = r % n
+            if s != last_s:
+                roles[s] |= SUBJECT
+                last_s = s
+            roles[o] |= OBJECT
+            if lit_end <= s < iri_end and lit_end <= o < iri_end:
+                roles[o] |= OBJECT_OF_IRI
+                incoming.append((o * n + s) * np_ + r // n)
+        self.ikeys = _sorted_distinct(incoming, self.n * self.m)
+        del incoming
+        self.roles = bytes(roles)
+
+    # --- building ------------------------------------------------------------------------
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad]) -> Store:
+        """A store of any quads (``pyoxigraph`` objects)."""
+        b = _Builder()
+        for q in quads:
+            g = q.graph_name
+            b.add(str(q.subject).encode(), str(q.predicate).encode(), str(q.object).encode(),
+                  None if isinstance(g, ox.DefaultGraph) else str(g).encode())
+        return b.finish()
+
+    @classmethod
+    def from_nquads(cls, path: Path) -> Store:
+        """A store of an N-Quads file.  A file as the build writes it (canonical N-Triples
+        terms, one quad a line) is split without a parser and every distinct term is then
+        checked by the parser; any other file is read by the parser."""
+        try:
+            return _read_canonical(path)
+        except _NotCanonical:
+            with open(path, "rb") as fh:
+                return cls.from_quads(ox.parse(fh, format=ox.RdfFormat.N_QUADS))
+
+    # --- terms ---------------------------------------------------------------------------
+
+    def text(self, i: int) -> bytes:
+        """The N-Triples text of term ``i``."""
+        return self.blob[self.off[i]:self.off[i + 1]]
+
+    def value(self, i: int) -> str:
+        """The IRI of term ``i`` (an IRI term)."""
+        return self.blob[self.off[i] + 1:self.off[i + 1] - 1].decode("utf-8")
+
+    def is_iri(self, i: int) -> bool:
+        return self.lit_end <= i < self.iri_end
+
+    def find_iri(self, iri: str) -> int | None:
+        """The term number of the IRI ``iri``, or None when the data does not use it."""
+        target = b"<" + iri.encode("utf-8") + b">"
+        blob, off = self.blob, self.off
+        lo, hi = self.lit_end, self.iri_end
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if blob[off[mid]:off[mid + 1]] < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < self.iri_end and blob[off[lo]:off[lo + 1]] == target:
+            return lo
+        return None
+
+    def iris_with_prefix(self, prefix: str) -> range:
+        """Term numbers of the IRIs that start with ``prefix`` (a contiguous range)."""
+        start = b"<" + prefix.encode("utf-8")
+        lo = self._bisect_text(start)
+        hi = self._bisect_text(start + b"\xff")
+        return range(lo, hi)
+
+    def _bisect_text(self, target: bytes) -> int:
+        blob, off = self.blob, self.off
+        lo, hi = self.lit_end, self.iri_end
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if blob[off[mid]:off[mid + 1]] < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    # --- triples -------------------------------------------------------------------------
+
+    def subject_keys(self, s: int) -> array:
+        """The triples of subject ``s``, sorted."""
+        keys = self.keys
+        lo = bisect.bisect_left(keys, s * self.m)
+        hi = bisect.bisect_left(keys, (s + 1) * self.m, lo)
+        return keys[lo:hi]
+
+    def incoming_keys(self, o: int) -> array:
+        """Links into ``o`` from IRI subjects, as ``(o * N + s) * P + p``, sorted."""
+        ik = self.ikeys
+        lo = bisect.bisect_left(ik, o * self.m)
+        hi = bisect.bisect_left(ik, (o + 1) * self.m, lo)
+        return ik[lo:hi]
+
+    def split_incoming(self, ik: int) -> tuple[int, int]:
+        """(subject, predicate term) of an incoming key."""
+        return (ik // self.np) % self.n, self.preds[ik % self.np]
+
+    def pred_index(self, p: int) -> int | None:
+        i = bisect.bisect_left(self.preds, p)
+        return i if i < len(self.preds) and self.preds[i] == p else None
+
+    def split(self, k: int) -> tuple[int, int, int]:
+        """(subject, predicate, object) term numbers of a triple key."""
+        s, r = divmod(k, self.m)
+        pi, o = divmod(r, self.n)
+        return s, self.preds[pi], o
+
+    def ntriples(self, keys: Iterable[int]) -> bytes:
+        """The N-Triples document of the triples ``keys``, in the order given."""
+        blob, off, m, n = self.blob, self.off, self.m, self.n
+        ptexts = self._ptexts
+        parts: list[bytes] = []
+        add = parts.append
+        last = -1
+        head = b""
+        for k in keys:
+            s, r = divmod(k, m)
+            if s != last:
+                head = blob[off[s]:off[s + 1]] + b" "
+                last = s
+            pi, o = divmod(r, n)
+            add(head)
+            add(ptexts[pi])
+            add(blob[off[o]:off[o + 1]])
+            add(b" .\n")
+        return b"".join(parts)
+
+    def triples(self, keys: Iterable[int]) -> list[ox.Triple]:
+        """The triples ``keys`` as ``pyoxigraph`` objects, in the order given."""
+        doc = self.ntriples(keys)
+        if not doc:
+            return []
+        return [q.triple for q in ox.parse(doc, format=ox.RdfFormat.N_TRIPLES)]
+
+    def graph_keys(self, g: int) -> array:
+        """The triples of graph ``g`` (a term number, or -1 for the default graph)."""
+        i = bisect.bisect_left(self.graphs, (g, -1, -1))
+        if i < len(self.graphs) and self.graphs[i][0] == g:
+            _, start, end = self.graphs[i]
+            return self.gkeys[start:end]
+        return array("q")
+
+    @property
+    def triple_count(self) -> int:
+        return len(self.keys)
+
+    # --- the sequence of quads -----------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.gkeys)
+
+    def _graph_term(self, g: int) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+        if g < 0:
+            return ox.DefaultGraph()
+        return next(iter(ox.parse(b"<urn:x:s> <urn:x:p> %b .\n" % self.text(g),
+                                  format=ox.RdfFormat.N_TRIPLES))).object
+
+    def _name(self, g: int) -> str:
+        if g < 0:
+            return ""
+        text = self.text(g).decode("utf-8")
+        return text[1:-1] if text.startswith("<") else text
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        for g, start, end in self.by_name:
+            name = self._graph_term(g)
+            for t in self.triples(self.gkeys[start:end]):
+                yield ox.Quad(t.subject, t.predicate, t.object, name)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        j = bisect.bisect_right(self.gstart, i) - 1
+        g, start, _ = self.by_name[j]
+        t = self.triples([self.gkeys[start + i - self.gstart[j]]])[0]
+        return ox.Quad(t.subject, t.predicate, t.object, self._graph_term(g))
+
+    def graph_names(self) -> Iterator[ox.NamedNode | ox.BlankNode]:
+        for g, _, _ in self.by_name:
+            if g >= 0:
+                yield self._graph_term(g)  # type: ignore[misc]
+
+
+class _Builder:
+    """Collects quads as term texts, then numbers the terms in sorted order."""
+
+    def __init__(self) -> None:
+        #: term text -> number, in the order first met (the keys are the texts)
+        self.ids: dict[bytes, int] = {}
+        self.s = array("I")
+        self.p = array("I")
+        self.o = array("I")
+        self.g = array("i")
+
+    def intern(self, text: bytes) -> int:
+        return self.ids.setdefault(text, len(self.ids))
+
+    def add(self, s: bytes, p: bytes, o: bytes, g: bytes | None) -> None:
+        self.s.append(self.intern(s))
+        self.p.append(self.intern(p))
+        self.o.append(self.intern(o))
+        self.g.append(_DEFAULT if g is None else self.intern(g))
+
+    def finish(self) -> Store:
+        texts = list(self.ids)
+        self.ids = {}
+        order = sorted(range(len(texts)), key=texts.__getitem__)
+        rank = array("I", bytes(4 * len(texts)))
+        for new, old in enumerate(order):
+            rank[old] = new
+        texts = [texts[i] for i in order]
+        del order
+        n = max(1, len(texts))
+        preds = sorted({rank[p] for p in set(self.p)})
+        np_ = max(1, len(preds))
+        dense = {p: i for i, p in enumerate(preds)}
+        pk = {old: dense[rank[old]] for old in set(self.p)}
+        names = {g: rank[g] for g in set(self.g) if g >= 0}
+        names[_DEFAULT] = _DEFAULT
+        graph_of = array("i", map(names.__getitem__, self.g))
+        self.g = array("i")
+        s_, p_, o_ = self.s, self.p, self.o
+        size = len(graph_of)
+        cuts = [0, *compress(range(1, size), map(ne, graph_of, islice(graph_of, 1, None))),
+                size]
+        runs = sorted((graph_of[a], a, b) for a, b in zip(cuts[:-1], cuts[1:], strict=True)
+                      if a < b)
+        if len({g for g, _, _ in runs}) != len(runs):
+            # the quads of a graph are not together (the lines of a build's file are)
+            order = sorted(range(size), key=graph_of.__getitem__)
+            graph_of = array("i", [graph_of[i] for i in order])
+            s_ = array("I", [s_[i] for i in order])
+            p_ = array("I", [p_[i] for i in order])
+            o_ = array("I", [o_[i] for i in order])
+            del order
+            runs = []
+            start = 0
+            for g in sorted(set(graph_of)):
+                end = bisect.bisect_right(graph_of, g, start)
+                runs.append((g, start, end))
+                start = end
+        # each graph's triples, sorted and distinct (a build's file has them so)
+        graphs: list[tuple[int, int, int]] = []
+        gkeys = array("q")
+        for g, start, end in runs:
+            chunk = [(rank[s] * np_ + pk[p]) * n + rank[o]
+                     for s, p, o in zip(s_[start:end], p_[start:end], o_[start:end],
+                                        strict=True)]
+            if not all(map(lt, chunk, islice(chunk, 1, None))):
+                chunk = sorted(set(chunk))
+            graphs.append((g, len(gkeys), len(gkeys) + len(chunk)))
+            gkeys.extend(chunk)
+        del graph_of, s_, p_, o_
+        self.s = self.p = self.o = array("I")
+        return Store(texts, _sorted_distinct(gkeys, n * n * np_), preds, graphs, gkeys)
+
+
+def _sorted_distinct(keys: array, bound: int) -> array:
+    """The distinct values of ``keys`` (all in ``range(bound)``), sorted, in slices of the
+    range so that no more than a few million of them are Python objects at a time."""
+    parts = max(1, len(keys) // 2_000_000)
+    step = -(-bound // parts)
+    out = array("q")
+    for lo in range(0, bound, step):
+        chunk = sorted(filter(range(lo, lo + step).__contains__, keys)) if parts > 1 \
+            else sorted(keys)
+        out.extend(k for k, _ in groupby(chunk))
+    return out
+
+
+def _read_canonical(path: Path) -> Store:
+    """Split a file of canonical N-Quads lines without a parser (then check every term)."""
+    b = _Builder()
+    ids = b.ids
+    intern = ids.setdefault
+    sa, pa, oa, ga = b.s.append, b.p.append, b.o.append, b.g.append
+    last_s = last_g = None
+    si = gi = 0
+    with open(path, "rb") as fh:
+        for line in fh:
+            if line.endswith(b" .\n"):
+                body = line[:-3]
+            elif line.endswith(b" ."):
+                body = line[:-2]
+            else:
+                raise _NotCanonical
+            try:
+                s, p, rest = body.split(b" ", 2)
+            except ValueError:
+                raise _NotCanonical from None
+            if s != last_s:
+                si = intern(s, len(ids))
+                last_s = s
+            sa(si)
+            pa(intern(p, len(ids)))
+            o, sep, g = rest.rpartition(b" ")
+            if sep and (g[:1] == b"<" and g[-1:] == b">" or g[:2] == b"_:"):
+                if g != last_g:
+                    gi = intern(g, len(ids))
+                    last_g = g
+                oa(intern(o, len(ids)))
+                ga(gi)
+            else:
+                oa(intern(rest, len(ids)))
+                ga(_DEFAULT)
+    _check_terms(b)
+    return b.finish()
+
+
+def _check_terms(b: _Builder) -> None:
+    """Every term text must be what the parser would write for it, and sit where it may."""
+    texts = list(b.ids)
+    for ids, allowed in ((b.s, (b"<", b"_")), (b.p, (b"<",)), (b.g, (b"<", b"_"))):
+        for i in set(ids):
+            if i >= 0 and texts[i][:1] not in allowed:
+                raise _NotCanonical
+    for start in range(0, len(texts), 100_000):
+        chunk = texts[start:start + 100_000]
+        doc = b"".join(b"<urn:x:s> <urn:x:p> %b .\n" % t for t in chunk)
+        try:
+            parsed = [str(t.object).encode("utf-8")
+                      for t in ox.parse(doc, format=ox.RdfFormat.N_TRIPLES)]
+        except SyntaxError:
+            raise _NotCanonical from None
+        if parsed != chunk:
+            raise _NotCanonical
