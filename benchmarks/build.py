@@ -55,35 +55,40 @@ print(json.dumps({"wall": wall, "timings": r.timings, "cpu": cpu, "triples": r.t
 """
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
-    total, todo = 0, [pid]
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """Resident memory (bytes) of a process and all its descendants, from /proc: the sum of
+    their RSS (which counts pages that forked workers share once per process) and of their
+    PSS (which shares such pages out: the physical memory the tree uses)."""
+    rss = pss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1]) * 1024
             for task in Path(f"/proc/{p}/task").iterdir():
-                children = (task / "children").read_text().split()
-                todo.extend(int(c) for c in children)
+                todo.extend(int(c) for c in (task / "children").read_text().split())
         except (OSError, ValueError):
             continue
-    return total
+    return rss, pss
 
 
-def run_child(args: list[str]) -> tuple[dict, int]:
-    """Run a build in a child process; return its report and the peak memory of its tree."""
+def run_child(args: list[str]) -> tuple[dict, int, int]:
+    """Run a build in a child process; return its report and the peak memory of its tree
+    (RSS summed, PSS summed)."""
     proc = subprocess.Popen([PY, "-c", CHILD, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, cwd=ROOT)
-    peak = 0
+    peak_rss = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak_rss, peak_pss
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            rss, pss = _tree_memory(proc.pid)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -93,7 +98,7 @@ def run_child(args: list[str]) -> tuple[dict, int]:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"build failed:\n{err.decode()[-3000:]}")
-    return json.loads(out.decode().strip().splitlines()[-1]), peak
+    return json.loads(out.decode().strip().splitlines()[-1]), peak_rss, peak_pss
 
 
 def generate(n: int, folder: Path, seed: int) -> Path:
@@ -227,29 +232,30 @@ def main() -> int:
         print(f"N = {n}", flush=True)
         corpus = generate(n, args.work, args.seed)
         out = args.work / f"out-{n}"
-        full, peak = run_child([str(corpus), str(out), str(args.jobs),
-                                "0" if args.no_site else "1", "0"])
-        print(f"  full build {full['wall']:.1f} s, {full['triples']:,} triples, "
-              f"peak {peak / 2**20:,.0f} MiB, {full['violations']} violations", flush=True)
+        full, peak, peak_pss = run_child([str(corpus), str(out), str(args.jobs),
+                                          "0" if args.no_site else "1", "0"])
+        print(f"  full build {full['wall']:.1f} s, {full['triples']:,} triples, peak "
+              f"{peak_pss / 2**20:,.0f} MiB (PSS; RSS summed {peak / 2**20:,.0f} MiB), "
+              f"{full['violations']} violations", flush=True)
         # one source changes among N: the rebuild re-processes it only
         victim = sorted(corpus.glob("*.txt"))[n // 2]
         text = victim.read_text()
         victim.write_text(text.replace("plenary meeting", "plenary meeting ", 1))
         try:
-            inc, inc_peak = run_child([str(corpus), str(out), str(args.jobs),
-                                       "0" if args.no_site else "1", "1"])
+            inc, _, _ = run_child([str(corpus), str(out), str(args.jobs),
+                                   "0" if args.no_site else "1", "1"])
         finally:
             victim.write_text(text)
         dumps_site = sum(inc["timings"].get(k, 0.0) for k in (
             "dump preparation", "union", "writers (side by side)", "other files", "ontology.html",
             "site", "commit"))
-        results[n] = {"full": full, "peak": peak, "inc": inc, "inc_rest": inc["wall"] - dumps_site,
-                      "inc_dumps": dumps_site}
+        results[n] = {"full": full, "peak": peak, "peak_pss": peak_pss, "inc": inc,
+                      "inc_rest": inc["wall"] - dumps_site, "inc_dumps": dumps_site}
         print(f"  rebuild after one change {inc['wall']:.1f} s ({inc['wall'] - dumps_site:.1f} s "
               f"+ {dumps_site:.1f} s rewriting the dumps and site)", flush=True)
         if i == 0 and not args.no_baselines:
-            nosite, _ = run_child([str(corpus), str(args.work / f"out-{n}-nosite"),
-                                   str(args.jobs), "0", "0"])
+            nosite, _, _ = run_child([str(corpus), str(args.work / f"out-{n}-nosite"),
+                                      str(args.jobs), "0", "0"])
             t_naive = naive(corpus, args.work / "naive")
             t_floor = floor(corpus, out / "unld.nt", args.work)
             results[n].update(nosite=nosite["wall"], naive=t_naive, floor=t_floor)
@@ -272,8 +278,10 @@ def main() -> int:
     for n in sorted(results):
         r = results[n]
         text.append(f"- N = {n:,}: {r['full']['resolutions']:,} resolutions, "
-                    f"{r['full']['triples']:,} triples; peak memory (all processes) "
-                    f"**{r['peak'] / 2**20:,.0f} MiB**; rebuild after changing one source "
+                    f"{r['full']['triples']:,} triples; peak memory of all processes "
+                    f"**{r['peak_pss'] / 2**20:,.0f} MiB** (PSS: pages the forked workers "
+                    f"share counted once; RSS summed over the processes "
+                    f"{r['peak'] / 2**20:,.0f} MiB); rebuild after changing one source "
                     f"**{r['inc']['wall']:.1f} s** ({r['inc_rest']:.1f} s + {r['inc_dumps']:.1f} s "
                     f"rewriting the dumps and the site).")
     text += ["", *notes, ""]
