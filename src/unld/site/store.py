@@ -139,15 +139,8 @@ class Store(Sequence):
     def find_iri(self, iri: str) -> int | None:
         """The term number of the IRI ``iri``, or None when the data does not use it."""
         target = b"<" + iri.encode("utf-8") + b">"
-        blob, off = self.blob, self.off
-        lo, hi = self.lit_end, self.iri_end
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if blob[off[mid]:off[mid + 1]] < target:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < self.iri_end and blob[off[lo]:off[lo + 1]] == target:
+        lo = self._bisect_text(target)
+        if lo < self.iri_end and self.blob[self.off[lo]:self.off[lo + 1]] == target:
             return lo
         return None
 
