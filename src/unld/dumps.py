@@ -230,22 +230,21 @@ def _write_jsonld(path: Path, union_tmp: Path, void_lines: list[bytes], context:
     from unld import jsonld as writer
 
     start = time.perf_counter()
-    data = (ln + b"\n" for ln in _union(union_tmp, void_lines))
     with open(path, "wb") as fh:
-        writer.stream(fh, _parse_lines(data), context, context_url)
+        writer.stream(fh, _parse_lines(_union(union_tmp, void_lines)), context, context_url)
     return {"unld.jsonld": time.perf_counter() - start}
 
 
 def _parse_lines(data: Iterator[bytes], batch: int = 50_000) -> Iterator[ox.Triple]:
-    """Triples of N-Triples lines, parsed a batch of lines at a time."""
+    """Triples of N-Triples lines (without line ends), parsed a batch of lines at a time."""
     chunk: list[bytes] = []
     for line in data:
         chunk.append(line)
         if len(chunk) >= batch:
-            yield from ox.parse(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES)
+            yield from ox.parse(b"\n".join(chunk), format=ox.RdfFormat.N_TRIPLES)
             chunk = []
     if chunk:
-        yield from ox.parse(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES)
+        yield from ox.parse(b"\n".join(chunk), format=ox.RdfFormat.N_TRIPLES)
 
 
 def _read_lines(path: Path) -> Iterator[bytes]:

@@ -16,6 +16,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -43,6 +44,7 @@ class Compactor:
             if isinstance(value, str) and value.endswith(("#", "/")) and not name.startswith("@"):
                 self.prefixes.append((value, name))
         self.prefixes.sort(key=lambda p: -len(p[0]))
+        self._compact: dict[str, str] = {}
         self.terms: dict[str, Term] = {}
         for name, value in sorted(raw.items()):
             if name.startswith("@") or (isinstance(value, str) and value.startswith("@")):
@@ -71,13 +73,19 @@ class Compactor:
         return value
 
     def compact_iri(self, iri: str) -> str:
-        for ns, name in self.prefixes:
-            if iri.startswith(ns) and len(iri) > len(ns):
-                local = iri[len(ns):]
-                if not local.startswith("//"):
-                    return f"{name}:{local}"
-                break
-        return iri
+        short = self._compact.get(iri)
+        if short is None:
+            short = iri
+            for ns, name in self.prefixes:
+                if iri.startswith(ns) and len(iri) > len(ns):
+                    local = iri[len(ns):]
+                    if not local.startswith("//"):
+                        short = f"{name}:{local}"
+                    break
+            if len(self._compact) > 100_000:
+                self._compact.clear()
+            self._compact[iri] = short
+        return short
 
     def _value(self, obj: ox.NamedNode | ox.Literal | ox.BlankNode, term: Term | None) -> object:
         if isinstance(obj, ox.NamedNode):
@@ -129,8 +137,7 @@ class Compactor:
         if types:
             out["type"] = types[0] if len(types) == 1 else sorted(types)
         for key, values in grouped.items():
-            values = sorted(values, key=_sort_key)
-            out[key] = values[0] if len(values) == 1 else values
+            out[key] = values[0] if len(values) == 1 else sorted(values, key=_sort_key)
         for key, langs in maps.items():
             out[key] = {lang: (vs[0] if len(vs) == 1 else sorted(vs))
                         for lang, vs in sorted(langs.items())}
@@ -138,6 +145,10 @@ class Compactor:
 
 
 def _sort_key(value: object) -> str:
+    """Values of a property are sorted by their JSON text (strings, the most common, the
+    fast way: the encoder's own string escaping gives the same text)."""
+    if isinstance(value, str):
+        return encode_basestring(value)
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 

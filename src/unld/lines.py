@@ -47,8 +47,11 @@ def write_nquads(out: BinaryIO, graphs: Iterable[tuple[str, list[bytes]]]) -> in
     for name, lines in graphs:
         g = b" <" + name.encode() + b"> .\n"
         for line in lines:
-            s, p, o = parts(line)
-            out.write(s + b" " + p + b" " + o + g)
+            if line.endswith(b" ."):  # the form the writers produce: "s p o ."
+                out.write(line[:-2] + g)
+            else:
+                s, p, o = parts(line)
+                out.write(s + b" " + p + b" " + o + g)
             n += 1
     return n
 
@@ -59,22 +62,32 @@ class Turtle:
     def __init__(self, prefixes: dict[str, str]) -> None:
         self.prefixes = sorted(((ns.encode(), name.encode()) for name, ns in prefixes.items()),
                                key=lambda p: -len(p[0]))
+        self.by_namespace = dict(self.prefixes)
+        self.cache: dict[bytes, bytes] = {}
 
     def header(self) -> bytes:
         return b"".join(b"@prefix " + name + b": <" + ns + b"> .\n"
                         for ns, name in sorted(self.prefixes, key=lambda p: p[1]))
 
     def term(self, term: bytes) -> bytes:
+        """A term, with its IRI shortened to a prefixed name where one fits.
+
+        Every namespace ends with ``#`` or ``/`` and a local name has neither, so the only
+        namespace that can fit is the IRI up to its last ``#`` or ``/``.
+        """
         if not term.startswith(b"<"):
             return term
-        iri = term[1:-1]
-        for ns, name in self.prefixes:
-            if iri.startswith(ns):
-                local = iri[len(ns):]
-                if _LOCAL.fullmatch(local):
-                    return name + b":" + local
-                break
-        return term
+        short = self.cache.get(term)
+        if short is None:
+            iri = term[1:-1]
+            cut = max(iri.rfind(b"#"), iri.rfind(b"/")) + 1
+            name = self.by_namespace.get(iri[:cut])
+            local = iri[cut:]
+            short = name + b":" + local if name is not None and _LOCAL.fullmatch(local) else term
+            if len(self.cache) > 100_000:
+                self.cache.clear()
+            self.cache[term] = short
+        return short
 
     def body(self, lines: Iterable[bytes], indent: bytes = b"") -> Iterator[bytes]:
         """Statements grouped by subject (``s p o , o ; p o .``), one subject per block."""
