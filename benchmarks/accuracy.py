@@ -55,16 +55,22 @@ def main(argv: list[str]) -> int:
         print(f"| {field} | {len(vals)} | {100 * mean:.1f}% |")
     print(f"| **mean** | {len(gold_files)} | **{100 * sum(means) / len(means):.2f}%** |")
     print(f"\ndocuments without a record: {len(failures)}")
-    print(f"footnote marks found in the text (no gold: a self-check): {marks_placed} of "
-          f"{marks_total} ({100 * marks_placed / max(1, marks_total):.1f}%)")
+    print(
+        f"footnote marks found in the text (no gold: a self-check): {marks_placed} of "
+        f"{marks_total} ({100 * marks_placed / max(1, marks_total):.1f}%)"
+    )
     for f in failures:
         print("  " + f)
     if details:
         print("\nbelow 1:")
         for name, field, value, have, want in wrong:
             print(f"  {name} {field} {value:.2f}")
-            if field in ("cited_resolutions", "cited_sc_resolutions", "cited_decisions",
-                         "footnote_documents"):
+            if field in (
+                "cited_resolutions",
+                "cited_sc_resolutions",
+                "cited_decisions",
+                "footnote_documents",
+            ):
                 print(f"      missing {sorted(set(want) - set(have or []))}")
                 print(f"      extra   {sorted(set(have or []) - set(want))}")
             else:

@@ -79,8 +79,9 @@ def _tree_memory(pid: int) -> tuple[int, int]:
 def run_child(args: list[str]) -> tuple[dict, int, int]:
     """Run a build in a child process; return its report and the peak memory of its tree
     (RSS summed, PSS summed)."""
-    proc = subprocess.Popen([PY, "-c", CHILD, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, cwd=ROOT)
+    proc = subprocess.Popen(
+        [PY, "-c", CHILD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+    )
     peak_rss = peak_pss = 0
     done = threading.Event()
 
@@ -103,11 +104,13 @@ def run_child(args: list[str]) -> tuple[dict, int, int]:
 
 def generate(n: int, folder: Path, seed: int) -> Path:
     corpus = folder / f"corpus-{n}-{seed}"
-    if not (corpus / "MANIFEST.tsv").exists() or \
-            len(list(corpus.glob("*.txt"))) != n:
+    if not (corpus / "MANIFEST.tsv").exists() or len(list(corpus.glob("*.txt"))) != n:
         t = time.perf_counter()
-        subprocess.run([PY, str(ROOT / "benchmarks" / "make_corpus.py"), str(n), str(corpus),
-                        "--seed", str(seed)], check=True, cwd=ROOT)
+        subprocess.run(
+            [PY, str(ROOT / "benchmarks" / "make_corpus.py"), str(n), str(corpus), "--seed", str(seed)],
+            check=True,
+            cwd=ROOT,
+        )
         print(f"  generated {n} resolutions in {time.perf_counter() - t:.1f} s", flush=True)
     return corpus
 
@@ -170,21 +173,31 @@ def stage_rows(report: dict, n: int) -> list[tuple[str, float]]:
     phase = t.get("parse, map, validate", 0.0)
     total_cpu = sum(cpu.values()) or 1.0
     rows = [(name, phase * cpu.get(name, 0.0) / total_cpu) for name in ("parse", "map", "validate")]
-    rows += [("cache and sources", t.get("sources and cache", 0) + t.get("cache writes", 0)),
-             ("shared graphs", t.get("shared graphs", 0) + t.get("dump preparation", 0))]
-    rows += [("union", t.get("union", 0.0)),
-             ("dump writers, side by side (wall)", t.get("writers (side by side)", 0.0))]
-    rows += [(f"↳ {name} (its own time)", t.get(name, 0.0))
-             for name in ("unld.nq and unld.trig", "unld.nt", "unld.ttl", "unld.jsonld")]
-    rows += [("other files", t.get("other files", 0) + t.get("ontology.html", 0)),
-             ("site", t.get("site", 0.0))]
+    rows += [
+        ("cache and sources", t.get("sources and cache", 0) + t.get("cache writes", 0)),
+        ("shared graphs", t.get("shared graphs", 0) + t.get("dump preparation", 0)),
+    ]
+    rows += [
+        ("union", t.get("union", 0.0)),
+        ("dump writers, side by side (wall)", t.get("writers (side by side)", 0.0)),
+    ]
+    rows += [
+        (f"↳ {name} (its own time)", t.get(name, 0.0))
+        for name in ("unld.nq and unld.trig", "unld.nt", "unld.ttl", "unld.jsonld")
+    ]
+    rows += [
+        ("other files", t.get("other files", 0) + t.get("ontology.html", 0)),
+        ("site", t.get("site", 0.0)),
+    ]
     return rows
 
 
 def fmt_table(results: dict[int, dict]) -> str:
     sizes = sorted(results)
-    lines = ["| stage | " + " | ".join(f"N = {n:,}: s | res/s | triples/s" for n in sizes) + " |",
-             "|---|" + "---:|---:|---:|" * len(sizes)]
+    lines = [
+        "| stage | " + " | ".join(f"N = {n:,}: s | res/s | triples/s" for n in sizes) + " |",
+        "|---|" + "---:|---:|---:|" * len(sizes),
+    ]
     names = [name for name, _ in stage_rows(results[sizes[0]]["full"], sizes[0])]
     for name in names:
         cells = []
@@ -198,8 +211,7 @@ def fmt_table(results: dict[int, dict]) -> str:
     cells = []
     for n in sizes:
         rep = results[n]["full"]
-        cells.append(f"**{rep['wall']:.1f}** | {n / rep['wall']:,.0f} | "
-                     f"{rep['triples'] / rep['wall']:,.0f}")
+        cells.append(f"**{rep['wall']:.1f}** | {n / rep['wall']:,.0f} | {rep['triples'] / rep['wall']:,.0f}")
     lines.append("| **whole build** | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -208,11 +220,15 @@ def machine() -> str:
     meminfo = Path("/proc/meminfo").read_text().splitlines()
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     mem = next((line.split()[1] for line in meminfo if line.startswith("MemTotal")), "0")
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
+        platform.processor(),
+    )
     versions = ", ".join(f"{p} {version(p)}" for p in ("unld", "pyoxigraph", "rdflib", "pyshacl"))
-    return (f"{os.cpu_count()} cores ({cpu}), {int(mem) / 1024 / 1024:.1f} GiB memory, "
-            f"Python {platform.python_version()}, {versions}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {int(mem) / 1024 / 1024:.1f} GiB memory, "
+        f"Python {platform.python_version()}, {versions}"
+    )
 
 
 def main() -> int:
@@ -232,30 +248,52 @@ def main() -> int:
         print(f"N = {n}", flush=True)
         corpus = generate(n, args.work, args.seed)
         out = args.work / f"out-{n}"
-        full, peak, peak_pss = run_child([str(corpus), str(out), str(args.jobs),
-                                          "0" if args.no_site else "1", "0"])
-        print(f"  full build {full['wall']:.1f} s, {full['triples']:,} triples, peak "
-              f"{peak_pss / 2**20:,.0f} MiB (PSS; RSS summed {peak / 2**20:,.0f} MiB), "
-              f"{full['violations']} violations", flush=True)
+        full, peak, peak_pss = run_child(
+            [str(corpus), str(out), str(args.jobs), "0" if args.no_site else "1", "0"]
+        )
+        print(
+            f"  full build {full['wall']:.1f} s, {full['triples']:,} triples, peak "
+            f"{peak_pss / 2**20:,.0f} MiB (PSS; RSS summed {peak / 2**20:,.0f} MiB), "
+            f"{full['violations']} violations",
+            flush=True,
+        )
         # one source changes among N: the rebuild re-processes it only
         victim = sorted(corpus.glob("*.txt"))[n // 2]
         text = victim.read_text()
         victim.write_text(text.replace("plenary meeting", "plenary meeting ", 1))
         try:
-            inc, _, _ = run_child([str(corpus), str(out), str(args.jobs),
-                                   "0" if args.no_site else "1", "1"])
+            inc, _, _ = run_child([str(corpus), str(out), str(args.jobs), "0" if args.no_site else "1", "1"])
         finally:
             victim.write_text(text)
-        dumps_site = sum(inc["timings"].get(k, 0.0) for k in (
-            "dump preparation", "union", "writers (side by side)", "other files", "ontology.html",
-            "site", "commit"))
-        results[n] = {"full": full, "peak": peak, "peak_pss": peak_pss, "inc": inc,
-                      "inc_rest": inc["wall"] - dumps_site, "inc_dumps": dumps_site}
-        print(f"  rebuild after one change {inc['wall']:.1f} s ({inc['wall'] - dumps_site:.1f} s "
-              f"+ {dumps_site:.1f} s rewriting the dumps and site)", flush=True)
+        dumps_site = sum(
+            inc["timings"].get(k, 0.0)
+            for k in (
+                "dump preparation",
+                "union",
+                "writers (side by side)",
+                "other files",
+                "ontology.html",
+                "site",
+                "commit",
+            )
+        )
+        results[n] = {
+            "full": full,
+            "peak": peak,
+            "peak_pss": peak_pss,
+            "inc": inc,
+            "inc_rest": inc["wall"] - dumps_site,
+            "inc_dumps": dumps_site,
+        }
+        print(
+            f"  rebuild after one change {inc['wall']:.1f} s ({inc['wall'] - dumps_site:.1f} s "
+            f"+ {dumps_site:.1f} s rewriting the dumps and site)",
+            flush=True,
+        )
         if i == 0 and not args.no_baselines:
-            nosite, _, _ = run_child([str(corpus), str(args.work / f"out-{n}-nosite"),
-                                      str(args.jobs), "0", "0"])
+            nosite, _, _ = run_child(
+                [str(corpus), str(args.work / f"out-{n}-nosite"), str(args.jobs), "0", "0"]
+            )
             t_naive = naive(corpus, args.work / "naive")
             t_floor = floor(corpus, out / "unld.nt", args.work)
             results[n].update(nosite=nosite["wall"], naive=t_naive, floor=t_floor)
@@ -265,25 +303,36 @@ def main() -> int:
                 f"on the whole graph, rdflib serializers) **{t_naive:.1f} s**, so ours is "
                 f"**{t_naive / nosite['wall']:.1f}×** faster; floor (read the inputs, write the "
                 f"final N-Triples with pyoxigraph) **{t_floor:.2f} s**, so ours is "
-                f"**{nosite['wall'] / t_floor:.1f}×** the floor.")
+                f"**{nosite['wall'] / t_floor:.1f}×** the floor."
+            )
             print("  " + notes[-1], flush=True)
-    text = ["# Benchmark results", "",
-            f"Machine: {machine()}.  Produced by `python benchmarks/build.py --sizes "
-            f"{' '.join(map(str, args.sizes))} --jobs {args.jobs}` on a corpus from "
-            f"`benchmarks/make_corpus.py` (seed {args.seed}).", "",
-            "Full builds (`--no-cache`: parse, map, validate, every dump"
-            + ("" if args.no_site else ", the site") + ").  Parse, map and validate run "
-            "interleaved on all cores: their rows split the workers' wall time by the CPU "
-            "time each stage used.", "", fmt_table(results), ""]
+    text = [
+        "# Benchmark results",
+        "",
+        f"Machine: {machine()}.  Produced by `python benchmarks/build.py --sizes "
+        f"{' '.join(map(str, args.sizes))} --jobs {args.jobs}` on a corpus from "
+        f"`benchmarks/make_corpus.py` (seed {args.seed}).",
+        "",
+        "Full builds (`--no-cache`: parse, map, validate, every dump"
+        + ("" if args.no_site else ", the site")
+        + ").  Parse, map and validate run "
+        "interleaved on all cores: their rows split the workers' wall time by the CPU "
+        "time each stage used.",
+        "",
+        fmt_table(results),
+        "",
+    ]
     for n in sorted(results):
         r = results[n]
-        text.append(f"- N = {n:,}: {r['full']['resolutions']:,} resolutions, "
-                    f"{r['full']['triples']:,} triples; peak memory of all processes "
-                    f"**{r['peak_pss'] / 2**20:,.0f} MiB** (PSS: pages the forked workers "
-                    f"share counted once; RSS summed over the processes "
-                    f"{r['peak'] / 2**20:,.0f} MiB); rebuild after changing one source "
-                    f"**{r['inc']['wall']:.1f} s** ({r['inc_rest']:.1f} s + {r['inc_dumps']:.1f} s "
-                    f"rewriting the dumps and the site).")
+        text.append(
+            f"- N = {n:,}: {r['full']['resolutions']:,} resolutions, "
+            f"{r['full']['triples']:,} triples; peak memory of all processes "
+            f"**{r['peak_pss'] / 2**20:,.0f} MiB** (PSS: pages the forked workers "
+            f"share counted once; RSS summed over the processes "
+            f"{r['peak'] / 2**20:,.0f} MiB); rebuild after changing one source "
+            f"**{r['inc']['wall']:.1f} s** ({r['inc_rest']:.1f} s + {r['inc_dumps']:.1f} s "
+            f"rewriting the dumps and the site)."
+        )
     text += ["", *notes, ""]
     args.results.write_text("\n".join(text))
     print("\n".join(text))

@@ -54,8 +54,20 @@ FIRST_SESSION, LAST_SESSION = 40, 80
 BODY_WIDTH, TITLE_WIDTH, NOTE_WIDTH, RUNNING_WIDTH = 86, 74, 96, 70
 PAGE_ROWS, FIRST_PAGE_ROWS = 50, 66
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _DATE_TEXT = r"\d{1,2}\s+(?:" + "|".join(MONTHS) + r")\s+\d{4}"
 
 COMMITTEES = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth"]
@@ -80,7 +92,7 @@ def nth(n: int) -> str:
     """``1`` -> ``1st``, ``12`` -> ``12th``, ``22`` -> ``22nd``."""
     if 10 <= n % 100 <= 20:
         return f"{n}th"
-    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
 
 
 def date_text(d: date) -> str:
@@ -229,7 +241,7 @@ def make_template(text: str) -> Template | None:
             kind = "decision"
         else:
             continue
-        between = text[pos:m.start()]
+        between = text[pos : m.start()]
         if not (prev_slot_end == pos and not prev_dated and _GROUP_GLUE.match(between)):
             group += 1
         d = _DATE_AFTER.match(text, m.end())
@@ -382,8 +394,18 @@ def harvest(source: Path) -> Harvest:
             weights_c.append((name, 1.0))
     if not (pre and ops and decides and notes and profiles):
         raise SystemExit(f"make_corpus: {source} has too few usable pieces")
-    return Harvest(pre, ops, subs_ops, decides, notes, profiles, agenda_titles or
-                   [p["title"] for p in profiles], old, weights, weights_c)
+    return Harvest(
+        pre,
+        ops,
+        subs_ops,
+        decides,
+        notes,
+        profiles,
+        agenda_titles or [p["title"] for p in profiles],
+        old,
+        weights,
+        weights_c,
+    )
 
 
 def _title_ok(title: str) -> bool:
@@ -391,10 +413,15 @@ def _title_ok(title: str) -> bool:
 
 
 #: Well-known resolutions older than the 40th session, beside those the source cites.
-_KNOWN_OLD = [("217 A (III)", "1948-12-10"), ("1514 (XV)", "1960-12-14"),
-              ("1541 (XV)", "1960-12-15"), ("2200 A (XXI)", "1966-12-16"),
-              ("2625 (XXV)", "1970-10-24"), ("3314 (XXIX)", "1974-12-14"),
-              ("34/180", "1979-12-18")]
+_KNOWN_OLD = [
+    ("217 A (III)", "1948-12-10"),
+    ("1514 (XV)", "1960-12-14"),
+    ("1541 (XV)", "1960-12-15"),
+    ("2200 A (XXI)", "1966-12-16"),
+    ("2625 (XXV)", "1970-10-24"),
+    ("3314 (XXIX)", "1974-12-14"),
+    ("34/180", "1979-12-18"),
+]
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
@@ -415,7 +442,7 @@ def _old_pool(seen: dict[str, list]) -> list[OldResolution]:
         if target is not None and not m:
             continue
         # the number as printed, with its letter: "2200 A (XXI)", "33/71 B"
-        shown = target[len("A/RES/"):] if target is not None else text
+        shown = target[len("A/RES/") :] if target is not None else text
         got, _ = _ga_targets(f"Recalling its resolution {shown}, ")
         if len(got) != 1:
             continue
@@ -638,9 +665,9 @@ def _breakable(prev: str, nxt: str, note: bool = False) -> bool:
 
 def _break_ok(text: str, cut: int, note: bool) -> bool:
     """Whether the line may break at the space ``text[cut]``."""
-    prev = text[text.rfind(" ", 0, cut) + 1:cut]
+    prev = text[text.rfind(" ", 0, cut) + 1 : cut]
     nxt_end = text.find(" ", cut + 1)
-    nxt = text[cut + 1:nxt_end if nxt_end != -1 else len(text)]
+    nxt = text[cut + 1 : nxt_end if nxt_end != -1 else len(text)]
     return bool(prev and nxt) and _breakable(prev, nxt, note)
 
 
@@ -706,8 +733,9 @@ def _mark_spots(para: Para, rng: random.Random) -> int | None:
         last -= 1  # "field;2 and", never "and2"
     if rng.random() < 0.7:
         return last
-    commas = [i for i, t in enumerate(para.tokens[:-1])
-              if t.endswith(",") and len(t) > 2 and not t[-2].isdigit()]
+    commas = [
+        i for i, t in enumerate(para.tokens[:-1]) if t.endswith(",") and len(t) > 2 and not t[-2].isdigit()
+    ]
     return rng.choice(commas) if commas else last
 
 
@@ -718,9 +746,11 @@ def _clash_patterns(k: str) -> tuple[re.Pattern[str], ...]:
     pats = _CLASH.get(k)
     if pats is None:
         e = re.escape(k)
-        pats = (re.compile(rf"(?<=[A-Za-z)\]”’\".,;:]){e}(?![\d/])"),
-                re.compile(rf"(?<=[)\]”’\".,;:]) {{1,3}}{e}(?=\s|$)"),
-                re.compile(rf"(?<![\w/])\d{{1,2}}/(\d{{1,3}}){e}(?!\d)"))
+        pats = (
+            re.compile(rf"(?<=[A-Za-z)\]”’\".,;:]){e}(?![\d/])"),
+            re.compile(rf"(?<=[)\]”’\".,;:]) {{1,3}}{e}(?=\s|$)"),
+            re.compile(rf"(?<![\w/])\d{{1,2}}/(\d{{1,3}}){e}(?!\d)"),
+        )
         _CLASH[k] = pats
     return pats
 
@@ -761,8 +791,7 @@ def _place_marks(paras: list[Para], wanted: list[tuple[int, int]]) -> int:
 class Writer:
     """Builds the text of one generated resolution."""
 
-    def __init__(self, h: Harvest, net: Network, rng: random.Random, me: Meta,
-                 job: int) -> None:
+    def __init__(self, h: Harvest, net: Network, rng: random.Random, me: Meta, job: int) -> None:
         self.h, self.net, self.rng, self.me, self.job = h, net, rng, me, job
         self.cites = Cites(rng, net, me)
 
@@ -793,22 +822,28 @@ class Writer:
             if committee.startswith("Fourth") and s >= 48:
                 name = "Special Political and Decolonization Committee (Fourth Committee)"
             text = f"[on the report of the {name} ({report}, para. {para})]"
-            return text, {"kind": "committee-report", "committee": committee,
-                          "documents": [report], "paragraph": para}
+            return text, {
+                "kind": "committee-report",
+                "committee": committee,
+                "documents": [report],
+                "paragraph": para,
+            }
         r = rng.random()
         if r < 0.08:
             report = f"A/{s}/{rng.randint(500, 700)}"
             para = str(rng.randint(8, 20))
-            return (f"[without reference to a Main Committee ({report}, para. {para})]",
-                    {"kind": "without-reference", "committee": None, "documents": [report],
-                     "paragraph": para})
+            return (
+                f"[without reference to a Main Committee ({report}, para. {para})]",
+                {"kind": "without-reference", "committee": None, "documents": [report], "paragraph": para},
+            )
         draft = f"A/{s}/L.{rng.randint(1, 110)}"
         docs = [draft]
         if r < 0.3:
             docs.append(f"{draft}/Add.1")
-        return (f"[without reference to a Main Committee ({' and '.join(docs)})]",
-                {"kind": "without-reference", "committee": None, "documents": docs,
-                 "paragraph": None})
+        return (
+            f"[without reference to a Main Committee ({' and '.join(docs)})]",
+            {"kind": "without-reference", "committee": None, "documents": docs, "paragraph": None},
+        )
 
     def _committee(self) -> str | None:
         rng = self.rng
@@ -874,9 +909,12 @@ class Writer:
                     paras.append(Para("sub", ident + letter, (sub + end).split(" "), f"({letter})"))
             else:
                 paras.append(Para("op", ident, (text + ("." if last else ";")).split(" "), label))
-        expected = {"preambular": len(pps), "operative": len(ops),
-                    "operative_numbers": [str(n) if numbered else None for n in range(1, len(ops) + 1)],
-                    "subparagraphs": [len(s) for _, s in ops]}
+        expected = {
+            "preambular": len(pps),
+            "operative": len(ops),
+            "operative_numbers": [str(n) if numbered else None for n in range(1, len(ops) + 1)],
+            "subparagraphs": [len(s) for _, s in ops],
+        }
         return paras, expected
 
     def _footnotes(self, paras: list[Para]) -> list[tuple[str, str]]:
@@ -905,7 +943,7 @@ class Writer:
         # where each mark is in the text
         at: list[tuple[int, int]] = []
         for i, k in sorted(p.marks.items()):
-            at.append((len(" ".join(tokens[:i + 1])), k))
+            at.append((len(" ".join(tokens[: i + 1])), k))
         rows: list[Row] = []
         first = 0
         if p.label:
@@ -934,13 +972,28 @@ class Writer:
         sub_item = chr(ord("a") + rng.randint(0, 10)) if rng.random() < 0.3 else None
         item_text = f"{item} ({sub_item})" if sub_item else str(item)
 
-        head: list[str] = ["United Nations ", me.symbol, " ", " ", "General Assembly ",
-                           "Distr.: General ", date_text(issued) + " ", " ",
-                           f"{job} (E)    {issued:%d%m%y}     ", f"*{job.replace('-', '')}* ", " ",
-                           " ", f"{session_words(me.session)} session ", f"Agenda item {item_text} "]
+        head: list[str] = [
+            "United Nations ",
+            me.symbol,
+            " ",
+            " ",
+            "General Assembly ",
+            "Distr.: General ",
+            date_text(issued) + " ",
+            " ",
+            f"{job} (E)    {issued:%d%m%y}     ",
+            f"*{job.replace('-', '')}* ",
+            " ",
+            " ",
+            f"{session_words(me.session)} session ",
+            f"Agenda item {item_text} ",
+        ]
         head += [ln + " " for ln in _wrap_text(agenda, TITLE_WIDTH)]
-        head += [" "] * 4 + [" Resolution adopted by the General Assembly ",
-                             f"on {date_text(me.adopted)} "] + [" "] * 4
+        head += (
+            [" "] * 4
+            + [" Resolution adopted by the General Assembly ", f"on {date_text(me.adopted)} "]
+            + [" "] * 4
+        )
         head += [ln + " " for ln in _wrap_text(basis_text, BODY_WIDTH)]
         head += [" "] * 3
         title_lines = _wrap_text(f"{me.session}/{me.number}. {title}", TITLE_WIDTH)
@@ -952,18 +1005,25 @@ class Writer:
         for p in paras:
             body.extend(self._para_rows(p, same_line))
             body.append(Row(" "))
-        closing = [Row(f"{nth(me.meeting)} plenary meeting ", keep=True),
-                   Row(date_text(me.adopted) + " ", keep=True), Row(" ", keep=True)]
+        closing = [
+            Row(f"{nth(me.meeting)} plenary meeting ", keep=True),
+            Row(date_text(me.adopted) + " ", keep=True),
+            Row(" ", keep=True),
+        ]
         body.extend(closing)
         note_rows = {k: _note_rows(k, text) for k, (text, _) in enumerate(notes, start=1)}
         pages = _paginate(head, body, note_rows, me.symbol, running)
         text = _render(head, pages, note_rows, me.symbol, title, job)
 
         expected = {
-            "symbol": me.symbol, "session": me.session, "number": f"{me.session}/{me.number}",
-            "title": title, "adopted_on": me.adopted.isoformat(),
+            "symbol": me.symbol,
+            "session": me.session,
+            "number": f"{me.session}/{me.number}",
+            "title": title,
+            "adopted_on": me.adopted.isoformat(),
             "agenda_item": {"number": str(item), "sub_item": sub_item, "title": agenda},
-            "basis": basis, "meeting": {"number": me.meeting, "date": me.adopted.isoformat()},
+            "basis": basis,
+            "meeting": {"number": me.meeting, "date": me.adopted.isoformat()},
             **counts,
             "footnotes": [{"mark": str(k), "in": where} for k, (_, where) in enumerate(notes, start=1)],
             "cited": sorted(self.cites.cited),
@@ -988,12 +1048,13 @@ def _furniture_like(text: str, symbol: str, running: str) -> bool:
     if t.endswith(" " + sym):
         t = t[: -len(sym) - 1].strip()
     if t.startswith(sym + " "):
-        t = t[len(sym) + 1:].strip()
+        t = t[len(sym) + 1 :].strip()
     return len(t) >= 6 and f" {t} " in running
 
 
-def _paginate(head: list[str], body: list[Row], notes: dict[int, list[str]], symbol: str,
-              running: str) -> list[tuple[list[Row], list[int]]]:
+def _paginate(
+    head: list[str], body: list[Row], notes: dict[int, list[str]], symbol: str, running: str
+) -> list[tuple[list[Row], list[int]]]:
     """Cut the body into pages: (rows, footnote marks whose texts end the page)."""
     pages: list[tuple[list[Row], list[int]]] = []
     rows: list[Row] = []
@@ -1002,8 +1063,12 @@ def _paginate(head: list[str], body: list[Row], notes: dict[int, list[str]], sym
     room = FIRST_PAGE_ROWS
     for i, row in enumerate(body):
         need = 1 + sum(len(notes[k]) + 1 for k in row.marks) + (2 if row.marks and not marks else 0)
-        if used + need > room and rows and not row.keep and _can_break(body, i, rows, notes, marks,
-                                                                        symbol, running):
+        if (
+            used + need > room
+            and rows
+            and not row.keep
+            and _can_break(body, i, rows, notes, marks, symbol, running)
+        ):
             pages.append((rows, marks))
             rows, marks, used, room = [], [], 0, PAGE_ROWS
             if not row.text.strip():
@@ -1015,8 +1080,15 @@ def _paginate(head: list[str], body: list[Row], notes: dict[int, list[str]], sym
     return pages
 
 
-def _can_break(body: list[Row], i: int, rows: list[Row], notes: dict[int, list[str]],
-               marks: list[int], symbol: str, running: str) -> bool:
+def _can_break(
+    body: list[Row],
+    i: int,
+    rows: list[Row],
+    notes: dict[int, list[str]],
+    marks: list[int],
+    symbol: str,
+    running: str,
+) -> bool:
     """A page may break before ``body[i]`` if the lines on either side of the running header
     cannot be taken for a part of it."""
     before = notes[marks[-1]][-1] if marks else next((r.text for r in reversed(rows) if r.text.strip()), "")
@@ -1034,8 +1106,14 @@ def _running_title(title: str) -> list[str]:
     return lines
 
 
-def _render(head: list[str], pages: list[tuple[list[Row], list[int]]],
-            notes: dict[int, list[str]], symbol: str, title: str, job: str) -> str:
+def _render(
+    head: list[str],
+    pages: list[tuple[list[Row], list[int]]],
+    notes: dict[int, list[str]],
+    symbol: str,
+    title: str,
+    job: str,
+) -> str:
     out: list[str] = list(head)
     total = len(pages)
     running = _running_title(title)
@@ -1075,12 +1153,13 @@ def _write_one(task: tuple[int, int]) -> tuple[str, str]:
         f.write(text)
     expected["file"] = name
     committee = expected["basis"]["committee"] or "Plenary (without reference to a Main Committee)"
-    return (f"{name}\t{me.symbol}\t{me.session}\t{committee}",
-            json.dumps(expected, sort_keys=True, ensure_ascii=False))
+    return (
+        f"{name}\t{me.symbol}\t{me.session}\t{committee}",
+        json.dumps(expected, sort_keys=True, ensure_ascii=False),
+    )
 
 
-def generate(n: int, out: Path, seed: int = 0, source: Path = DEFAULT_SOURCE,
-             jobs: int = 1) -> list[dict]:
+def generate(n: int, out: Path, seed: int = 0, source: Path = DEFAULT_SOURCE, jobs: int = 1) -> list[dict]:
     """Write ``n`` resolutions, ``MANIFEST.tsv`` and ``EXPECTED.jsonl`` into ``out``;
     return the expected values of each.  ``jobs`` processes share the writing; the output
     does not depend on it."""
@@ -1110,18 +1189,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("n", type=int, help="how many resolutions")
     ap.add_argument("out", type=Path, help="folder to write into (created)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--source", type=Path, default=DEFAULT_SOURCE,
-                    help="folder of real resolution texts to harvest (default: %(default)s)")
-    ap.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
-                    help="processes writing files (default: %(default)s); the output is the same")
+    ap.add_argument(
+        "--source",
+        type=Path,
+        default=DEFAULT_SOURCE,
+        help="folder of real resolution texts to harvest (default: %(default)s)",
+    )
+    ap.add_argument(
+        "--jobs",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="processes writing files (default: %(default)s); the output is the same",
+    )
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("N must be at least 1")
     t0 = time.perf_counter()
     results = generate(args.n, args.out, args.seed, args.source, args.jobs)
     size = sum((args.out / r["file"]).stat().st_size for r in results)
-    print(f"wrote {len(results)} resolutions ({size / 1e6:.1f} MB) to {args.out} "
-          f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    print(
+        f"wrote {len(results)} resolutions ({size / 1e6:.1f} MB) to {args.out} "
+        f"in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -41,20 +41,24 @@ def free_port() -> int:
 
 
 def start_server(location: Path, port: int, log: Path) -> subprocess.Popen:
-    exe = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
-        "oxigraph")
+    exe = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
     if exe is None:
         sys.exit("the oxigraph server is not installed (pip install oxigraph)")
     with open(log, "ab") as fh:
-        proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind",
-                                 f"127.0.0.1:{port}"], stdout=fh, stderr=fh)
+        proc = subprocess.Popen(
+            [exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"], stdout=fh, stderr=fh
+        )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             sys.exit(f"oxigraph exited: {log.read_text(errors='replace')}")
         try:
-            if requests.get(f"http://127.0.0.1:{port}/query", params={"query": "ASK {}"},
-                            timeout=1).status_code == 200:
+            if (
+                requests.get(
+                    f"http://127.0.0.1:{port}/query", params={"query": "ASK {}"}, timeout=1
+                ).status_code
+                == 200
+            ):
                 return proc
         except requests.ConnectionError:
             time.sleep(0.1)
@@ -77,26 +81,35 @@ def main() -> None:
             sources = args.sources or [str(CORPUS if CORPUS.is_dir() else ROOT / "examples")]
             started = time.monotonic()
             result = build(sources, tmp / "build", DEFAULT_BASE, docs=False)
-            print(f"build: {len(result.outcomes)} source(s), {result.graphs} graph(s), "
-                  f"{len(result.violations)} violation(s) (resolutions with violations are "
-                  f"left out), {time.monotonic() - started:.2f} s")
+            print(
+                f"build: {len(result.outcomes)} source(s), {result.graphs} graph(s), "
+                f"{len(result.violations)} violation(s) (resolutions with violations are "
+                f"left out), {time.monotonic() - started:.2f} s"
+            )
             nq = tmp / "build" / "unld.nq"
         started = time.monotonic()
         dataset = Dataset.from_nquads(nq, tmp / "spool")
-        print(f"spool: {len(dataset.graphs)} graph(s), {dataset.triples} triples, "
-              f"{time.monotonic() - started:.2f} s")
+        print(
+            f"spool: {len(dataset.graphs)} graph(s), {dataset.triples} triples, "
+            f"{time.monotonic() - started:.2f} s"
+        )
         if args.copies > 1:
-            dataset.graphs = [GraphFile(f"{g.iri}/copy-{i}", g.path, g.triples, g.bytes)
-                              for i in range(1, args.copies + 1) for g in dataset.graphs]
+            dataset.graphs = [
+                GraphFile(f"{g.iri}/copy-{i}", g.path, g.triples, g.bytes)
+                for i in range(1, args.copies + 1)
+                for g in dataset.graphs
+            ]
         port = free_port()
         server = start_server(tmp / "store", port, tmp / "oxigraph.log")
         try:
             for label in ("into an empty store", "again (replacing)"):
                 s = publish(dataset, f"http://127.0.0.1:{port}/store")
                 rate = s.triples / s.seconds if s.seconds else 0.0
-                print(f"publish {label}: {s.sent} graph(s), {s.triples} triples, "
-                      f"{s.bytes / 1e6:.1f} MB, {s.seconds:.2f} s, {rate:,.0f} triples/s, "
-                      f"{len(s.failures)} failure(s)")
+                print(
+                    f"publish {label}: {s.sent} graph(s), {s.triples} triples, "
+                    f"{s.bytes / 1e6:.1f} MB, {s.seconds:.2f} s, {rate:,.0f} triples/s, "
+                    f"{len(s.failures)} failure(s)"
+                )
         finally:
             server.terminate()
             server.wait(10)

@@ -98,8 +98,12 @@ def _pss(pids: list[int]) -> int:
 
 def run_child(src: Path, out: Path, jobs: int, base: str) -> dict:
     """Generate the site of ``src`` in a child process; its report and peak memory."""
-    proc = subprocess.Popen([PY, "-c", CHILD, str(src), str(out), str(jobs), base],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc = subprocess.Popen(
+        [PY, "-c", CHILD, str(src), str(out), str(jobs), base],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
     peak = {"rss": 0, "pss": 0}
 
     def sample() -> None:
@@ -129,11 +133,29 @@ def build_corpus(n: int, work: Path, seed: int, jobs: int) -> Path:
     corpus = work / f"corpus-{n}-{seed}"
     built = work / f"build-{n}-{seed}"
     if not corpus.is_dir():
-        subprocess.run([PY, str(ROOT / "benchmarks" / "make_corpus.py"), str(n), str(corpus),
-                        "--seed", str(seed)], check=True, cwd=ROOT)
+        subprocess.run(
+            [PY, str(ROOT / "benchmarks" / "make_corpus.py"), str(n), str(corpus), "--seed", str(seed)],
+            check=True,
+            cwd=ROOT,
+        )
     if not (built / "unld.nq").is_file():
-        subprocess.run([PY, "-m", "unld.cli", "build", str(corpus), "--out", str(built),
-                        "--no-site", "--quiet", "--jobs", str(jobs)], cwd=ROOT, check=False)
+        subprocess.run(
+            [
+                PY,
+                "-m",
+                "unld.cli",
+                "build",
+                str(corpus),
+                "--out",
+                str(built),
+                "--no-site",
+                "--quiet",
+                "--jobs",
+                str(jobs),
+            ],
+            cwd=ROOT,
+            check=False,
+        )
         if not (built / "unld.nq").is_file():
             sys.exit(f"the build of {corpus} wrote no unld.nq")
     return built
@@ -144,20 +166,30 @@ def main() -> int:
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--from", dest="from_dir", type=Path, help="a built folder (unld.nq)")
     src.add_argument("--size", type=int, help="generate and build N resolutions first")
-    ap.add_argument("--work", type=Path, default=ROOT / "build" / "benchmark",
-                    help="where --size keeps its corpus and build")
+    ap.add_argument(
+        "--work",
+        type=Path,
+        default=ROOT / "build" / "benchmark",
+        help="where --size keeps its corpus and build",
+    )
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--out", type=Path, default=None,
-                    help="output folder of the site (default: site-bench beside the build)")
-    ap.add_argument("--jobs", type=int, default=0, help="processes for the pages "
-                    "(default: one per core)")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output folder of the site (default: site-bench beside the build)",
+    )
+    ap.add_argument("--jobs", type=int, default=0, help="processes for the pages (default: one per core)")
     ap.add_argument("--base-iri", default="", help="default: the build's own")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--keep", action="store_true", help="keep the last site written")
     ap.add_argument("--json", action="store_true", help="one JSON object per run")
     args = ap.parse_args()
-    built = args.from_dir if args.from_dir else build_corpus(
-        args.size, args.work, args.seed, args.jobs or os.cpu_count() or 1)
+    built = (
+        args.from_dir
+        if args.from_dir
+        else build_corpus(args.size, args.work, args.seed, args.jobs or os.cpu_count() or 1)
+    )
     if not (built / "unld.nq").is_file():
         sys.exit(f"{built}: no unld.nq (expected a folder written by 'unld build')")
     out = args.out or built.parent / f"{built.name}-site-bench" / "site"
@@ -170,12 +202,14 @@ def main() -> int:
             print(json.dumps(r))
             continue
         stages = ", ".join(f"{k} {v:.2f}" for k, v in r["timings"].items())
-        print(f"run {i + 1}: {r['quads']:,} quads ({r['triples']:,} triples), "
-              f"{r['resolutions']:,} resolutions -> {r['pages']:,} pages, {r['files']:,} "
-              f"files, {r['bytes']:,} bytes in {r['wall']:.2f} s "
-              f"({r['pages'] / r['wall']:,.0f} pages/s) on {r['jobs']} process(es); "
-              f"peak memory of the process tree: RSS {r['peak_rss'] / 2**20:,.0f} MiB, "
-              f"PSS {r['peak_pss'] / 2**20:,.0f} MiB; stages (s): {stages}")
+        print(
+            f"run {i + 1}: {r['quads']:,} quads ({r['triples']:,} triples), "
+            f"{r['resolutions']:,} resolutions -> {r['pages']:,} pages, {r['files']:,} "
+            f"files, {r['bytes']:,} bytes in {r['wall']:.2f} s "
+            f"({r['pages'] / r['wall']:,.0f} pages/s) on {r['jobs']} process(es); "
+            f"peak memory of the process tree: RSS {r['peak_rss'] / 2**20:,.0f} MiB, "
+            f"PSS {r['peak_pss'] / 2**20:,.0f} MiB; stages (s): {stages}"
+        )
     if not args.keep and out.parent.exists():
         shutil.rmtree(out.parent)
     return 0

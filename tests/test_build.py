@@ -16,11 +16,30 @@ from rdflib.compare import isomorphic
 from tests.conftest import CORPUS, EXAMPLE
 from unld.cli import main
 
-FILES = ["unld.ttl", "unld.nt", "unld.nq", "unld.trig", "unld.jsonld", "context.jsonld",
-         "ontology.ttl", "ontology.html", "shapes.ttl", "validation.ttl", "void.ttl",
-         "SHA256SUMS", "site"]
-SUBSET = ["A_RES_76_19.txt", "A_RES_79_132.txt", "A_RES_80_114.txt", "A_RES_78_220.txt",
-          "A_RES_73_3.txt", "A_RES_80_243.txt", "A_RES_79_103.txt"]
+FILES = [
+    "unld.ttl",
+    "unld.nt",
+    "unld.nq",
+    "unld.trig",
+    "unld.jsonld",
+    "context.jsonld",
+    "ontology.ttl",
+    "ontology.html",
+    "shapes.ttl",
+    "validation.ttl",
+    "void.ttl",
+    "SHA256SUMS",
+    "site",
+]
+SUBSET = [
+    "A_RES_76_19.txt",
+    "A_RES_79_132.txt",
+    "A_RES_80_114.txt",
+    "A_RES_78_220.txt",
+    "A_RES_73_3.txt",
+    "A_RES_80_243.txt",
+    "A_RES_79_103.txt",
+]
 
 
 def build(*args: str):
@@ -49,8 +68,7 @@ def subset(tmp_path: Path) -> Path:
 
 
 def test_writes_every_file(example_build: Path) -> None:
-    assert sorted(p.name for p in example_build.iterdir() if not p.name.startswith(".")) == \
-        sorted(FILES)
+    assert sorted(p.name for p in example_build.iterdir() if not p.name.startswith(".")) == sorted(FILES)
     sums = (example_build / "SHA256SUMS").read_text().splitlines()
     assert sorted(line.split()[1] for line in sums) == sorted(set(FILES) - {"SHA256SUMS", "site"})
     assert (example_build / "site" / "doc" / "A" / "RES" / "76" / "19" / "index.html").exists()
@@ -74,18 +92,21 @@ def _rdflib(path: Path, fmt: str) -> rdflib.Graph:
 def _oxigraph(path: Path, fmt: ox.RdfFormat) -> rdflib.Graph:
     g = rdflib.Graph()
     data = ox.parse(path.read_bytes(), format=fmt)
-    nt = ox.serialize([q.triple if isinstance(q, ox.Quad) else q for q in data],
-                      format=ox.RdfFormat.N_TRIPLES)
+    nt = ox.serialize(
+        [q.triple if isinstance(q, ox.Quad) else q for q in data], format=ox.RdfFormat.N_TRIPLES
+    )
     return g.parse(data=nt, format="nt")
 
 
 def test_dumps_round_trip(example_build: Path) -> None:
     reference = _rdflib(example_build / "unld.nt", "nt")
     assert len(reference) > 2000
-    for name, fmt, oxfmt in [("unld.ttl", "turtle", ox.RdfFormat.TURTLE),
-                             ("unld.nq", "nquads", ox.RdfFormat.N_QUADS),
-                             ("unld.trig", "trig", ox.RdfFormat.TRIG),
-                             ("unld.jsonld", "json-ld", None)]:
+    for name, fmt, oxfmt in [
+        ("unld.ttl", "turtle", ox.RdfFormat.TURTLE),
+        ("unld.nq", "nquads", ox.RdfFormat.N_QUADS),
+        ("unld.trig", "trig", ox.RdfFormat.TRIG),
+        ("unld.jsonld", "json-ld", None),
+    ]:
         assert isomorphic(_rdflib(example_build / name, fmt), reference), name
         if oxfmt is not None:
             assert isomorphic(_oxigraph(example_build / name, oxfmt), reference), name
@@ -98,16 +119,21 @@ def test_jsonld_expands_with_the_reference_processor(example_build: Path) -> Non
     assert doc["@context"] == "https://w3id.org/unld/context.jsonld"
     doc["@context"] = json.loads((example_build / "context.jsonld").read_text())["@context"]
     nq = jsonld.to_rdf(doc, {"format": "application/n-quads"})
-    assert isomorphic(rdflib.Graph().parse(data=nq, format="nt"),
-                      _rdflib(example_build / "unld.nt", "nt"))
+    assert isomorphic(rdflib.Graph().parse(data=nq, format="nt"), _rdflib(example_build / "unld.nt", "nt"))
 
 
 def test_named_graphs(example_build: Path) -> None:
-    graphs = {q.graph_name.value for q in ox.parse((example_build / "unld.nq").read_bytes(),
-                                                   format=ox.RdfFormat.N_QUADS)}
-    assert graphs == {"https://w3id.org/unld/graph/A/RES/76/19", "https://w3id.org/unld/ontology",
-                      "https://w3id.org/unld/graph/vocabularies",
-                      "https://w3id.org/unld/graph/bodies", "https://w3id.org/unld/graph/void"}
+    graphs = {
+        q.graph_name.value
+        for q in ox.parse((example_build / "unld.nq").read_bytes(), format=ox.RdfFormat.N_QUADS)
+    }
+    assert graphs == {
+        "https://w3id.org/unld/graph/A/RES/76/19",
+        "https://w3id.org/unld/ontology",
+        "https://w3id.org/unld/graph/vocabularies",
+        "https://w3id.org/unld/graph/bodies",
+        "https://w3id.org/unld/graph/void",
+    }
 
 
 def test_void_counts(example_build: Path) -> None:
@@ -115,9 +141,11 @@ def test_void_counts(example_build: Path) -> None:
     ds = rdflib.URIRef("https://w3id.org/unld/dataset")
     triples = int(void.value(ds, rdflib.URIRef("http://rdfs.org/ns/void#triples")))
     # the description counts the data: every triple but its own
-    data = {q.triple for q in ox.parse((example_build / "unld.nq").read_bytes(),
-                                       format=ox.RdfFormat.N_QUADS)
-            if not q.graph_name.value.endswith("/graph/void")}
+    data = {
+        q.triple
+        for q in ox.parse((example_build / "unld.nq").read_bytes(), format=ox.RdfFormat.N_QUADS)
+        if not q.graph_name.value.endswith("/graph/void")
+    }
     assert triples == len(data)
     assert void.value(ds, rdflib.URIRef("http://purl.org/dc/terms/license")) is not None
 
@@ -130,9 +158,9 @@ def test_deterministic(tmp_path: Path, subset: Path) -> None:
 
 
 @pytest.mark.parametrize("failure", [KeyboardInterrupt, OSError])
-def test_failed_build_leaves_previous_files(tmp_path: Path, subset: Path,
-                                            monkeypatch: pytest.MonkeyPatch,
-                                            failure: type[BaseException]) -> None:
+def test_failed_build_leaves_previous_files(
+    tmp_path: Path, subset: Path, monkeypatch: pytest.MonkeyPatch, failure: type[BaseException]
+) -> None:
     out = tmp_path / "out"
     assert build(str(EXAMPLE.parent), "--out", str(out), "-q").exit_code == 0
     before = snapshot(out)
@@ -176,8 +204,7 @@ def test_incremental_build_equals_full_build(tmp_path: Path, subset: Path) -> No
     assert build(str(subset), "--out", str(inc), "-q").exit_code == 0
     # change one source, add one, remove one
     text = (subset / "A_RES_80_114.txt").read_text()
-    (subset / "A_RES_80_114.txt").write_text(text.replace("61st plenary meeting",
-                                                          "62nd plenary meeting"))
+    (subset / "A_RES_80_114.txt").write_text(text.replace("61st plenary meeting", "62nd plenary meeting"))
     shutil.copy(CORPUS / "A_RES_78_55.txt", subset / "A_RES_78_55.txt")
     (subset / "A_RES_79_103.txt").unlink()
     assert build(str(subset), "--out", str(inc), "-q").exit_code == 0

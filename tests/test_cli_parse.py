@@ -38,16 +38,21 @@ def _bad(tmp_path: Path, name: str, data: bytes) -> Path:
 TRUNCATED = (CORPUS / "A_RES_76_19.txt").read_text().split("1. \nRecognizes")[0]
 
 
-@pytest.mark.parametrize(("name", "data", "expected"), [
-    ("empty.txt", b"", "empty"),
-    ("blank.txt", b"  \n\n \n", "empty"),
-    ("binary.txt", bytes(range(256)) * 4, "binary"),
-    ("letter.txt", b"Dear Sir,\nI write to you about the weather.\nYours sincerely\n",
-     "not a General Assembly resolution"),
-    ("truncated.txt", TRUNCATED.encode(), "no operative part"),
-])
-def test_bad_input_exit_2_without_traceback(tmp_path: Path, name: str, data: bytes,
-                                             expected: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b"  \n\n \n", "empty"),
+        ("binary.txt", bytes(range(256)) * 4, "binary"),
+        (
+            "letter.txt",
+            b"Dear Sir,\nI write to you about the weather.\nYours sincerely\n",
+            "not a General Assembly resolution",
+        ),
+        ("truncated.txt", TRUNCATED.encode(), "no operative part"),
+    ],
+)
+def test_bad_input_exit_2_without_traceback(tmp_path: Path, name: str, data: bytes, expected: str) -> None:
     path = _bad(tmp_path, name, data)
     result = run("parse", str(path))
     assert result.exit_code == 2

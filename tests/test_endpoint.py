@@ -45,11 +45,11 @@ from unld.errors import UsageError
 EXAMPLES = ROOT / "examples"
 BASE = "https://w3id.org/unld/"
 VOID_GRAPH = f"{BASE}graph/void"
-OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
-    "oxigraph")
+OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -84,9 +84,18 @@ class OxigraphServer:
             pytest.skip("the oxigraph server (PyPI package 'oxigraph') is not installed")
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [OXIGRAPH, "serve", "--location", str(self.location), "--bind",
-                 f"127.0.0.1:{self.port}", "--union-default-graph"],
-                stdout=log, stderr=log)
+                [
+                    OXIGRAPH,
+                    "serve",
+                    "--location",
+                    str(self.location),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--union-default-graph",
+                ],
+                stdout=log,
+                stderr=log,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -152,9 +161,12 @@ def dump_quads(nq: Path) -> dict[str, set[str]]:
 
 def store_quads(server: OxigraphServer) -> dict[str, set[str]]:
     """graph IRI -> its triples, as the server holds them (read back over SPARQL)."""
-    r = requests.post(server.query_url, data={
-        "query": "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"},
-        headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    r = requests.post(
+        server.query_url,
+        data={"query": "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
     r.raise_for_status()
 
     def term(t: dict) -> ox.NamedNode | ox.Literal | ox.BlankNode:
@@ -164,8 +176,11 @@ def store_quads(server: OxigraphServer) -> dict[str, set[str]]:
             return ox.BlankNode(t["value"])
         if "xml:lang" in t:
             return ox.Literal(t["value"], language=t["xml:lang"])
-        return ox.Literal(t["value"], datatype=ox.NamedNode(t["datatype"])) if "datatype" in t \
+        return (
+            ox.Literal(t["value"], datatype=ox.NamedNode(t["datatype"]))
+            if "datatype" in t
             else ox.Literal(t["value"])
+        )
 
     graphs: dict[str, set[str]] = {}
     for b in r.json()["results"]["bindings"]:
@@ -235,6 +250,7 @@ def recorder() -> Iterator[tuple[type[Recorder], str]]:
 
 # --- fixtures --------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return corpus_build(tmp_path_factory)
@@ -252,6 +268,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]
 
 
 # --- no network ------------------------------------------------------------------------------
+
 
 def test_graph_store_url_is_derived_for_oxigraph_and_fuseki() -> None:
     assert graph_store_url("http://localhost:7878/query", None) == "http://localhost:7878/store"
@@ -272,17 +289,17 @@ def test_credentials_in_a_url_are_refused_without_echoing_them() -> None:
 
 
 def test_credentials_come_from_the_environment_only() -> None:
-    basic = Credentials.from_env({"UNLD_ENDPOINT_USER": "alice",
-                                  "UNLD_ENDPOINT_PASSWORD": "pw-9x"})
+    basic = Credentials.from_env({"UNLD_ENDPOINT_USER": "alice", "UNLD_ENDPOINT_PASSWORD": "pw-9x"})
     assert "pw-9x" not in repr(basic)
     req = requests.Request("PUT", "http://h/").prepare()
     assert basic(req).headers["Authorization"].startswith("Basic ")
     token = Credentials.from_env({"UNLD_ENDPOINT_TOKEN": "tok-7"})
-    assert token(requests.Request("PUT", "http://h/").prepare()).headers[
-        "Authorization"] == "Bearer tok-7"
+    assert token(requests.Request("PUT", "http://h/").prepare()).headers["Authorization"] == "Bearer tok-7"
     assert "tok-7" not in repr(token) and token.scrub("x tok-7 y") == "x *** y"
-    assert "Authorization" not in Credentials.from_env({})(
-        requests.Request("PUT", "http://h/").prepare()).headers
+    assert (
+        "Authorization"
+        not in Credentials.from_env({})(requests.Request("PUT", "http://h/").prepare()).headers
+    )
     with pytest.raises(UsageError, match="together"):
         Credentials.from_env({"UNLD_ENDPOINT_USER": "alice"})
     with pytest.raises(UsageError, match="not both"):
@@ -290,20 +307,19 @@ def test_credentials_come_from_the_environment_only() -> None:
 
 
 def test_dataset_splits_the_dump_into_one_ntriples_file_per_graph(
-        build_dir: Path, expected: dict[str, set[str]], tmp_path: Path) -> None:
+    build_dir: Path, expected: dict[str, set[str]], tmp_path: Path
+) -> None:
     ds = Dataset.from_nquads(build_dir / "unld.nq", tmp_path)
     assert [g.iri for g in ds.graphs] == list(expected)  # the order of the dump
     for g in ds.graphs:
-        triples = {str(t) for t in ox.parse(g.path.read_bytes(),
-                                            format=ox.RdfFormat.N_TRIPLES)}
+        triples = {str(t) for t in ox.parse(g.path.read_bytes(), format=ox.RdfFormat.N_TRIPLES)}
         assert triples == expected[g.iri]
         assert g.triples == len(expected[g.iri])
 
 
 def test_dry_run_lists_graphs_and_sends_nothing(build_dir: Path, expected, recorder) -> None:
     handler, root = recorder
-    result = run_cli("publish", "--from", str(build_dir), "--graph-store", f"{root}/store",
-                     "--dry-run")
+    result = run_cli("publish", "--from", str(build_dir), "--graph-store", f"{root}/store", "--dry-run")
     assert result.exit_code == 0, result.output
     assert handler.requests_seen == []
     listed = dict(line.split("\t") for line in result.stdout.splitlines() if "\t" in line)
@@ -329,6 +345,7 @@ def test_publish_with_neither_endpoint_nor_graph_store_is_a_usage_error(build_di
 
 # --- a real Oxigraph server ------------------------------------------------------------------
 
+
 def test_publish_loads_every_graph(server: OxigraphServer, build_dir: Path, expected) -> None:
     result = run_cli("publish", "--endpoint", server.query_url, "--from", str(build_dir))
     assert result.exit_code == 0, result.output
@@ -341,10 +358,8 @@ def test_publish_loads_every_graph(server: OxigraphServer, build_dir: Path, expe
     assert f"{total} triples" in result.stdout and "0 failure(s)" in result.stdout
 
 
-def test_publishing_twice_changes_nothing(server: OxigraphServer, build_dir: Path,
-                                          expected) -> None:
-    assert run_cli("publish", "--endpoint", server.query_url, "--from",
-                   str(build_dir)).exit_code == 0
+def test_publishing_twice_changes_nothing(server: OxigraphServer, build_dir: Path, expected) -> None:
+    assert run_cli("publish", "--endpoint", server.query_url, "--from", str(build_dir)).exit_code == 0
     before = store_quads(server)
     result = run_cli("publish", "--endpoint", server.query_url, "--from", str(build_dir))
     assert result.exit_code == 0, result.output
@@ -354,14 +369,17 @@ def test_publishing_twice_changes_nothing(server: OxigraphServer, build_dir: Pat
 
 
 def test_a_changed_source_replaces_only_its_graph(
-        server: OxigraphServer, build_dir: Path, expected,
-        tmp_path_factory: pytest.TempPathFactory) -> None:
+    server: OxigraphServer, build_dir: Path, expected, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     sources = corpus_sources()[0]
     copy = tmp_path_factory.mktemp("changed-corpus") / "corpus"
     shutil.copytree(sources, copy)
     if sources == CORPUS:
-        text_file, old, new = copy / "A_RES_79_157.txt", "79/157. Report of the Human Rights " \
-            "Council", "79/157. Report of the Human Rights Council and its follow-up"
+        text_file, old, new = (
+            copy / "A_RES_79_157.txt",
+            "79/157. Report of the Human Rights Council",
+            "79/157. Report of the Human Rights Council and its follow-up",
+        )
         changed_graph = f"{BASE}graph/A/RES/79/157"
     else:
         text_file, old, new = copy / "A_RES_76_19.md", "76/19.", "76/19. Revised:"
@@ -374,8 +392,7 @@ def test_a_changed_source_replaces_only_its_graph(
     shutil.copytree(build_dir, out)
     nq = build_dataset([copy], out)
 
-    assert run_cli("publish", "--endpoint", server.query_url, "--from",
-                   str(build_dir)).exit_code == 0
+    assert run_cli("publish", "--endpoint", server.query_url, "--from", str(build_dir)).exit_code == 0
     before = graph_digests(store_quads(server))
     result = run_cli("publish", "--endpoint", server.query_url, "--from", str(nq.parent))
     assert result.exit_code == 0, result.output
@@ -387,15 +404,16 @@ def test_a_changed_source_replaces_only_its_graph(
     assert store_quads(server)[changed_graph] == dump_quads(nq)[changed_graph]
 
     # put the original back for the other tests
-    assert run_cli("publish", "--endpoint", server.query_url, "--from",
-                   str(build_dir)).exit_code == 0
+    assert run_cli("publish", "--endpoint", server.query_url, "--from", str(build_dir)).exit_code == 0
     assert store_quads(server) == expected
 
 
 # --- faults ----------------------------------------------------------------------------------
 
+
 def test_a_server_that_dies_mid_publish_gives_a_clear_error_and_a_rerun_finishes(
-        build_dir: Path, expected, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_dir: Path, expected, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     server = OxigraphServer(tmp_path / "store").start()
     try:
         put = GraphStore.put
@@ -409,8 +427,9 @@ def test_a_server_that_dies_mid_publish_gives_a_clear_error_and_a_rerun_finishes
 
         with monkeypatch.context() as m:
             m.setattr(GraphStore, "put", put_then_die)
-            result = run_cli("publish", "--endpoint", server.query_url, "--from",
-                             str(build_dir), "--retries", "1")
+            result = run_cli(
+                "publish", "--endpoint", server.query_url, "--from", str(build_dir), "--retries", "1"
+            )
         assert result.exit_code == 1
         assert f"cannot reach the graph store {server.store_url}" in result.stderr
         assert f"5 of {len(expected)} graph(s) had been sent" in result.stderr
@@ -426,14 +445,12 @@ def test_a_server_that_dies_mid_publish_gives_a_clear_error_and_a_rerun_finishes
         server.stop()
 
 
-def test_refused_credentials_name_the_variables_and_never_show_the_secret(
-        build_dir: Path, recorder) -> None:
+def test_refused_credentials_name_the_variables_and_never_show_the_secret(build_dir: Path, recorder) -> None:
     handler, root = recorder
     handler.statuses = [401]
     secret = "s3cret-Pa55word"
     env = {"UNLD_ENDPOINT_USER": "alice", "UNLD_ENDPOINT_PASSWORD": secret}
-    result = run_cli("publish", "--graph-store", f"{root}/store", "--from", str(build_dir),
-                     env=env)
+    result = run_cli("publish", "--graph-store", f"{root}/store", "--from", str(build_dir), env=env)
     assert result.exit_code == 1
     assert "401" in result.stderr
     assert "UNLD_ENDPOINT_USER" in result.stderr and "UNLD_ENDPOINT_PASSWORD" in result.stderr
@@ -448,8 +465,14 @@ def test_refused_credentials_name_the_variables_and_never_show_the_secret(
 def test_refused_token_names_the_variable(build_dir: Path, recorder) -> None:
     handler, root = recorder
     handler.statuses = [403]
-    result = run_cli("publish", "--graph-store", f"{root}/store", "--from", str(build_dir),
-                     env={"UNLD_ENDPOINT_TOKEN": "tok-very-secret"})
+    result = run_cli(
+        "publish",
+        "--graph-store",
+        f"{root}/store",
+        "--from",
+        str(build_dir),
+        env={"UNLD_ENDPOINT_TOKEN": "tok-very-secret"},
+    )
     assert result.exit_code == 1
     assert "403" in result.stderr and "UNLD_ENDPOINT_TOKEN" in result.stderr
     assert "tok-very-secret" not in result.output
@@ -457,16 +480,14 @@ def test_refused_token_names_the_variable(build_dir: Path, recorder) -> None:
 
 def test_an_unreachable_endpoint_fails_fast_with_a_clear_message(build_dir: Path) -> None:
     port = free_port()  # nothing listens there
-    result = run_cli("publish", "--endpoint", f"http://127.0.0.1:{port}/query", "--from",
-                     str(build_dir))
+    result = run_cli("publish", "--endpoint", f"http://127.0.0.1:{port}/query", "--from", str(build_dir))
     assert result.exit_code == 1
     assert f"cannot reach the graph store http://127.0.0.1:{port}/store" in result.stderr
     assert "connection refused" in result.stderr
     assert "(3 attempt(s))" in result.stderr
 
 
-def test_5xx_answers_are_retried_and_4xx_are_not(build_dir: Path, recorder,
-                                                 tmp_path: Path) -> None:
+def test_5xx_answers_are_retried_and_4xx_are_not(build_dir: Path, recorder, tmp_path: Path) -> None:
     handler, root = recorder
     ds = Dataset.from_nquads(build_dir / "unld.nq", tmp_path)
     ds.graphs = ds.graphs[:2]
@@ -490,8 +511,7 @@ def test_5xx_answers_are_retried_and_4xx_are_not(build_dir: Path, recorder,
     assert [p for _, p in summary.failures] == ["HTTP 500 (4 attempt(s))"] * 2
 
 
-def test_puts_carry_the_graph_iri_and_ntriples(build_dir: Path, recorder,
-                                               tmp_path: Path) -> None:
+def test_puts_carry_the_graph_iri_and_ntriples(build_dir: Path, recorder, tmp_path: Path) -> None:
     handler, root = recorder
     ds = Dataset.from_nquads(build_dir / "unld.nq", tmp_path)
     ds.graphs = ds.graphs[:1]
@@ -502,8 +522,7 @@ def test_puts_carry_the_graph_iri_and_ntriples(build_dir: Path, recorder,
     assert path == "/store?graph=" + requests.utils.quote(ds.graphs[0].iri, safe="")
 
 
-def test_a_wrong_graph_store_url_stops_at_once(build_dir: Path, recorder,
-                                              tmp_path: Path) -> None:
+def test_a_wrong_graph_store_url_stops_at_once(build_dir: Path, recorder, tmp_path: Path) -> None:
     handler, root = recorder
     handler.statuses = [404]
     ds = Dataset.from_nquads(build_dir / "unld.nq", tmp_path)

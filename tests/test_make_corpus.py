@@ -94,19 +94,30 @@ def test_parse_agrees_with_generator(generated: Path) -> None:
         assert r["adopted_on"] == e["adopted_on"], where
         [item] = r["agenda_items"]
         assert (item["number"], item["sub_item"], item["title"]) == (
-            e["agenda_item"]["number"], e["agenda_item"]["sub_item"], e["agenda_item"]["title"]), where
+            e["agenda_item"]["number"],
+            e["agenda_item"]["sub_item"],
+            e["agenda_item"]["title"],
+        ), where
         assert r["basis"] == e["basis"], where
         assert (r["meeting"]["number"], r["meeting"]["date"]) == (
-            e["meeting"]["number"], e["meeting"]["date"]), where
+            e["meeting"]["number"],
+            e["meeting"]["date"],
+        ), where
         assert len(r["preambular_paragraphs"]) == e["preambular"], where
         ops = r["operative_paragraphs"]
         assert len(ops) == e["operative"], where
         assert [o["number"] for o in ops] == e["operative_numbers"], where
         assert [len(o["subparagraphs"]) for o in ops] == e["subparagraphs"], where
         assert [(f["mark"], f["in"]) for f in r["footnotes"]] == [
-            (f["mark"], f["in"]) for f in e["footnotes"]], where
-        cited = sorted({c["target"] for c in r["citations"]
-                        if c["body"] == "General Assembly" and c["kind"] == "resolution"})
+            (f["mark"], f["in"]) for f in e["footnotes"]
+        ], where
+        cited = sorted(
+            {
+                c["target"]
+                for c in r["citations"]
+                if c["body"] == "General Assembly" and c["kind"] == "resolution"
+            }
+        )
         assert cited == e["cited"], where
 
 
@@ -148,4 +159,14 @@ def test_session_words() -> None:
     assert make_corpus.session_words(76) == "Seventy-sixth"
     assert make_corpus.session_words(80) == "Eightieth"
     assert [make_corpus.nth(n) for n in (1, 2, 3, 11, 12, 13, 21, 22, 101, 111)] == [
-        "1st", "2nd", "3rd", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
+        "1st",
+        "2nd",
+        "3rd",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "101st",
+        "111th",
+    ]

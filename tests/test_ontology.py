@@ -37,22 +37,54 @@ PUBLISHED = ["unld.ttl", "phrases.ttl", "bodies.ttl", "shapes.ttl"] + sorted(
 
 #: Forward citation properties of CiTO that a phrase may name.
 CITO_PROPERTIES = {
-    "agreesWith", "citesAsAuthority", "citesAsDataSource", "citesAsEvidence",
-    "citesAsMetadataDocument", "citesAsPotentialSolution", "citesAsRecommendedReading",
-    "citesAsRelated", "citesAsSourceDocument", "citesForInformation", "compiles", "confirms",
-    "containsAssertionFrom", "corrects", "credits", "critiques", "derides", "describes",
-    "disagreesWith", "discusses", "disputes", "documents", "extends", "includesExcerptFrom",
-    "includesQuotationFrom", "linksTo", "obtainsBackgroundFrom", "obtainsSupportFrom",
-    "parodies", "plagiarizes", "qualifies", "refutes", "repliesTo", "retracts", "reviews",
-    "ridicules", "speculatesOn", "supports", "updates", "usesConclusionsFrom", "usesDataFrom",
+    "agreesWith",
+    "citesAsAuthority",
+    "citesAsDataSource",
+    "citesAsEvidence",
+    "citesAsMetadataDocument",
+    "citesAsPotentialSolution",
+    "citesAsRecommendedReading",
+    "citesAsRelated",
+    "citesAsSourceDocument",
+    "citesForInformation",
+    "compiles",
+    "confirms",
+    "containsAssertionFrom",
+    "corrects",
+    "credits",
+    "critiques",
+    "derides",
+    "describes",
+    "disagreesWith",
+    "discusses",
+    "disputes",
+    "documents",
+    "extends",
+    "includesExcerptFrom",
+    "includesQuotationFrom",
+    "linksTo",
+    "obtainsBackgroundFrom",
+    "obtainsSupportFrom",
+    "parodies",
+    "plagiarizes",
+    "qualifies",
+    "refutes",
+    "repliesTo",
+    "retracts",
+    "reviews",
+    "ridicules",
+    "speculatesOn",
+    "supports",
+    "updates",
+    "usesConclusionsFrom",
+    "usesDataFrom",
     "usesMethodIn",
 }
 
 
 def _load(store: ox.Store, name: str, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> None:
     with open(ONTOLOGY / name, "rb") as fh:
-        store.load(fh, format=ox.RdfFormat.TURTLE, base_iri=DATA_BASE,
-                   to_graph=graph or ox.DefaultGraph())
+        store.load(fh, format=ox.RdfFormat.TURTLE, base_iri=DATA_BASE, to_graph=graph or ox.DefaultGraph())
 
 
 @cache
@@ -70,8 +102,9 @@ def _rows(store: ox.Store, query: str) -> list[tuple[str, ...]]:
 # --- files -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", PUBLISHED + sorted(
-    str(p.relative_to(ONTOLOGY)) for p in (ONTOLOGY / "examples").rglob("*.ttl")))
+@pytest.mark.parametrize(
+    "name", PUBLISHED + sorted(str(p.relative_to(ONTOLOGY)) for p in (ONTOLOGY / "examples").rglob("*.ttl"))
+)
 def test_file_parses(name: str) -> None:
     store = ox.Store()
     _load(store, name)
@@ -82,8 +115,7 @@ def test_file_parses(name: str) -> None:
 def test_no_blank_nodes(name: str) -> None:
     store = ox.Store()
     _load(store, name)
-    blank = [q for q in store if isinstance(q.subject, ox.BlankNode)
-             or isinstance(q.object, ox.BlankNode)]
+    blank = [q for q in store if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)]
     assert not blank, f"{name}: {len(blank)} triples with blank nodes, e.g. {blank[0]}"
 
 
@@ -98,10 +130,20 @@ def test_ontology_header() -> None:
         skos:historyNote ?h .
     }}"""
     rows = _rows(union(), q)
-    assert rows == [("<https://w3id.org/unld/ontology/0.1.0>", '"0.1.0"', '"unld"',
-                     "<https://creativecommons.org/licenses/by/4.0/>", rows[0][4])]
-    notes = _rows(union(), f"""SELECT ?n WHERE {{
-        <https://w3id.org/unld/ontology> <{SKOS}changeNote> ?n }}""")
+    assert rows == [
+        (
+            "<https://w3id.org/unld/ontology/0.1.0>",
+            '"0.1.0"',
+            '"unld"',
+            "<https://creativecommons.org/licenses/by/4.0/>",
+            rows[0][4],
+        )
+    ]
+    notes = _rows(
+        union(),
+        f"""SELECT ?n WHERE {{
+        <https://w3id.org/unld/ontology> <{SKOS}changeNote> ?n }}""",
+    )
     assert notes and all(re.match(r'^"\d{4}-\d{2}-\d{2} ', n[0]) for n in notes), notes
 
 
@@ -111,28 +153,17 @@ QC_QUERIES = sorted(p.name for p in QC.glob("*-violation.rq"))
 
 #: For each query, a graph with the fault it names (added to the real files).
 FAULTS = {
-    "missing-definition-violation.rq":
-        "unld:Bad a owl:Class ; rdfs:label \"bad\"@en ; rdfs:isDefinedBy <https://w3id.org/unld/ontology> .",
-    "missing-label-violation.rq":
-        "unld:bad a owl:DatatypeProperty ; skos:definition \"Bad.\"@en .",
-    "missing-defined-by-violation.rq":
-        "unld:bad a owl:ObjectProperty ; rdfs:label \"bad\"@en .",
-    "property-without-domain-or-range-violation.rq":
-        "unld:bad a owl:ObjectProperty ; rdfs:domain unld:Resolution .",
-    "class-without-shape-violation.rq":
-        "unld:Bad a owl:Class .",
-    "shape-targets-unknown-class-violation.rq":
-        "<https://w3id.org/unld/shapes#BadShape> sh:targetClass unld:Resolutoin .",
-    "shape-without-message-violation.rq":
-        "<https://w3id.org/unld/shapes#Bad-x> a sh:PropertyShape ; sh:path unld:x .",
-    "phrase-concept-without-definition-violation.rq":
-        "phrase:bad a skos:Concept ; skos:inScheme phrase:operative .",
-    "phrase-concept-incomplete-violation.rq":
-        "phrase:bad skos:inScheme phrase:operative ; skos:notation \"worse\" .",
-    "citation-function-not-cito-violation.rq":
-        "phrase:recalls unld:citationFunction <http://example.org/cites> .",
-    "deprecated-without-history-note-violation.rq":
-        "unld:Old a owl:Class ; owl:deprecated true .",
+    "missing-definition-violation.rq": 'unld:Bad a owl:Class ; rdfs:label "bad"@en ; rdfs:isDefinedBy <https://w3id.org/unld/ontology> .',
+    "missing-label-violation.rq": 'unld:bad a owl:DatatypeProperty ; skos:definition "Bad."@en .',
+    "missing-defined-by-violation.rq": 'unld:bad a owl:ObjectProperty ; rdfs:label "bad"@en .',
+    "property-without-domain-or-range-violation.rq": "unld:bad a owl:ObjectProperty ; rdfs:domain unld:Resolution .",
+    "class-without-shape-violation.rq": "unld:Bad a owl:Class .",
+    "shape-targets-unknown-class-violation.rq": "<https://w3id.org/unld/shapes#BadShape> sh:targetClass unld:Resolutoin .",
+    "shape-without-message-violation.rq": "<https://w3id.org/unld/shapes#Bad-x> a sh:PropertyShape ; sh:path unld:x .",
+    "phrase-concept-without-definition-violation.rq": "phrase:bad a skos:Concept ; skos:inScheme phrase:operative .",
+    "phrase-concept-incomplete-violation.rq": 'phrase:bad skos:inScheme phrase:operative ; skos:notation "worse" .',
+    "citation-function-not-cito-violation.rq": "phrase:recalls unld:citationFunction <http://example.org/cites> .",
+    "deprecated-without-history-note-violation.rq": "unld:Old a owl:Class ; owl:deprecated true .",
 }
 FAULT_PREFIXES = f"""
 @prefix unld: <{UNLD}> . @prefix owl: <{OWL}> . @prefix skos: <{SKOS}> .
@@ -180,13 +211,20 @@ def test_mapping_uses_only_declared_terms(path: Path) -> None:
     assert not missing, f"{path.name} uses undeclared terms: {sorted(missing)}"
 
 
-@pytest.mark.parametrize("name", ["bodies.ttl", "phrases.ttl", "shapes.ttl"]
-                         + sorted(f"align/{p.name}" for p in (ONTOLOGY / "align").glob("*.ttl")))
+@pytest.mark.parametrize(
+    "name",
+    ["bodies.ttl", "phrases.ttl", "shapes.ttl"]
+    + sorted(f"align/{p.name}" for p in (ONTOLOGY / "align").glob("*.ttl")),
+)
 def test_vocabularies_use_only_declared_terms(name: str) -> None:
     store = ox.Store()
     _load(store, name)
-    used = {str(n.value) for q in store for n in (q.subject, q.predicate, q.object)
-            if isinstance(n, ox.NamedNode) and n.value.startswith(UNLD)}
+    used = {
+        str(n.value)
+        for q in store
+        for n in (q.subject, q.predicate, q.object)
+        if isinstance(n, ox.NamedNode) and n.value.startswith(UNLD)
+    }
     missing = used - declared_terms()
     assert not missing, f"{name} uses undeclared terms: {sorted(missing)}"
 
@@ -216,8 +254,10 @@ def test_organs_and_main_committees_are_labelled_in_the_six_languages() -> None:
 
 
 def test_body_scheme_is_defined() -> None:
-    assert bool(union().query(f"""ASK {{ <{DATA_BASE}body/scheme> a <{SKOS}ConceptScheme> ;
-        <{SKOS}prefLabel> ?l ; <{SKOS}definition> ?d }}"""))
+    assert bool(
+        union().query(f"""ASK {{ <{DATA_BASE}body/scheme> a <{SKOS}ConceptScheme> ;
+        <{SKOS}prefLabel> ?l ; <{SKOS}definition> ?d }}""")
+    )
 
 
 def test_every_body_has_a_kind_and_an_english_name() -> None:
@@ -239,7 +279,7 @@ def keys(leads: list[str]) -> dict[str, str]:
 @cache
 def scheme_of() -> dict[str, str]:
     q = f"SELECT ?c ?s WHERE {{ ?c <{SKOS}inScheme> ?s FILTER(STRSTARTS(STR(?c), '{PHRASE}')) }}"
-    return {row["c"].value[len(PHRASE):]: row["s"].value[len(PHRASE):] for row in union().query(q)}
+    return {row["c"].value[len(PHRASE) :]: row["s"].value[len(PHRASE) :] for row in union().query(q)}
 
 
 def _gold_leads(field: str) -> list[str]:
@@ -249,8 +289,9 @@ def _gold_leads(field: str) -> list[str]:
     return leads
 
 
-@pytest.mark.parametrize(("field", "scheme"), [("preambular_leads", "preambular"),
-                                               ("operative_leads", "operative")])
+@pytest.mark.parametrize(
+    ("field", "scheme"), [("preambular_leads", "preambular"), ("operative_leads", "operative")]
+)
 def test_every_gold_lead_has_a_concept_in_its_scheme(field: str, scheme: str) -> None:
     leads = _gold_leads(field)
     assert len(leads) > 100
@@ -267,20 +308,33 @@ def test_phrase_keys_follow_the_rule() -> None:
     assert len(rows) > 150
     computed = keys([row["label"].value for row in rows])
     for row in rows:
-        key = row["c"].value[len(PHRASE):]
+        key = row["c"].value[len(PHRASE) :]
         assert row["notation"].value == key
         assert computed[row["label"].value] == key, row["label"].value
 
 
 def test_known_keys() -> None:
-    assert keys(["Recalling also", "Also requests", "Takes note with appreciation",
-                 "Deeply concerned", "Bearing in mind", "Expresses its appreciation",
-                 "Continues to encourage", "Reaffirming once more"]) == {
-        "Recalling also": "recalling", "Also requests": "requests",
+    assert keys(
+        [
+            "Recalling also",
+            "Also requests",
+            "Takes note with appreciation",
+            "Deeply concerned",
+            "Bearing in mind",
+            "Expresses its appreciation",
+            "Continues to encourage",
+            "Reaffirming once more",
+        ]
+    ) == {
+        "Recalling also": "recalling",
+        "Also requests": "requests",
         "Takes note with appreciation": "takes-note-with-appreciation",
-        "Deeply concerned": "concerned", "Bearing in mind": "bearing-in-mind",
+        "Deeply concerned": "concerned",
+        "Bearing in mind": "bearing-in-mind",
         "Expresses its appreciation": "expresses-its-appreciation",
-        "Continues to encourage": "encourage", "Reaffirming once more": "reaffirming"}
+        "Continues to encourage": "encourage",
+        "Reaffirming once more": "reaffirming",
+    }
 
 
 def test_citation_functions_are_cito_properties() -> None:
@@ -289,14 +343,39 @@ def test_citation_functions_are_cito_properties() -> None:
     assert rows
     for row in rows:
         f = row["f"].value
-        assert f.startswith(CITO) and f[len(CITO):] in CITO_PROPERTIES, (row["c"], f)
+        assert f.startswith(CITO) and f[len(CITO) :] in CITO_PROPERTIES, (row["c"], f)
 
 
 def test_common_phrases_are_present() -> None:
-    common = ["decides", "requests", "calls-upon", "urges", "takes-note", "notes-with-concern",
-              "proclaims", "declares", "condemns", "demands", "authorizes", "approves",
-              "endorses", "invites", "encourages", "recommends", "reaffirming", "bearing-in-mind",
-              "noting-with-concern", "concerned", "alarmed", "convinced", "mindful", "aware",
-              "welcoming", "acknowledging", "having-considered", "guided"]
+    common = [
+        "decides",
+        "requests",
+        "calls-upon",
+        "urges",
+        "takes-note",
+        "notes-with-concern",
+        "proclaims",
+        "declares",
+        "condemns",
+        "demands",
+        "authorizes",
+        "approves",
+        "endorses",
+        "invites",
+        "encourages",
+        "recommends",
+        "reaffirming",
+        "bearing-in-mind",
+        "noting-with-concern",
+        "concerned",
+        "alarmed",
+        "convinced",
+        "mindful",
+        "aware",
+        "welcoming",
+        "acknowledging",
+        "having-considered",
+        "guided",
+    ]
     missing = [k for k in common if k not in scheme_of()]
     assert not missing, missing

@@ -16,9 +16,23 @@ from unld.accuracy import project
 from unld.parse import parse_source
 from unld.sources import read_source
 
-EXACT = ["symbol", "session", "adopted_on", "title", "agenda_items", "committee",
-         "basis_document", "basis_documents", "basis_paragraph", "meeting_number",
-         "meeting_date", "n_preambular", "n_operative", "n_footnotes", "has_annex"]
+EXACT = [
+    "symbol",
+    "session",
+    "adopted_on",
+    "title",
+    "agenda_items",
+    "committee",
+    "basis_document",
+    "basis_documents",
+    "basis_paragraph",
+    "meeting_number",
+    "meeting_date",
+    "n_preambular",
+    "n_operative",
+    "n_footnotes",
+    "has_annex",
+]
 SETS = ["cited_resolutions", "cited_sc_resolutions", "cited_decisions", "footnote_documents"]
 
 GOLD_FILES = sorted(GOLD.glob("*.json")) if GOLD.exists() else []

@@ -8,18 +8,54 @@ from tests.conftest import CORPUS, EXAMPLE
 from unld.parse import parse_source
 from unld.sources import read_source
 
-CITED = ["A/RES/43/78 H", "A/RES/53/70", "A/RES/54/49", "A/RES/55/28", "A/RES/56/19",
-         "A/RES/57/53", "A/RES/58/32", "A/RES/59/61", "A/RES/60/45", "A/RES/61/54",
-         "A/RES/62/17", "A/RES/63/37", "A/RES/64/25", "A/RES/65/41", "A/RES/66/24",
-         "A/RES/67/27", "A/RES/68/243", "A/RES/69/28", "A/RES/70/237", "A/RES/71/28",
-         "A/RES/73/27", "A/RES/73/266", "A/RES/74/28", "A/RES/74/29", "A/RES/75/32",
-         "A/RES/75/240"]
-TITLE = ("Developments in the field of information and telecommunications in the context of "
-         "international security, and advancing responsible State behaviour in the use of "
-         "information and communications technologies")
-PP_LEADS = ["Recalling", "Stressing", "Recalling", "Noting", "Expressing concern",
-            "Expressing concern also", "Considering", "Underlining", "Noting", "Reaffirming",
-            "Reaffirming also", "Recognizing", "Guided"]
+CITED = [
+    "A/RES/43/78 H",
+    "A/RES/53/70",
+    "A/RES/54/49",
+    "A/RES/55/28",
+    "A/RES/56/19",
+    "A/RES/57/53",
+    "A/RES/58/32",
+    "A/RES/59/61",
+    "A/RES/60/45",
+    "A/RES/61/54",
+    "A/RES/62/17",
+    "A/RES/63/37",
+    "A/RES/64/25",
+    "A/RES/65/41",
+    "A/RES/66/24",
+    "A/RES/67/27",
+    "A/RES/68/243",
+    "A/RES/69/28",
+    "A/RES/70/237",
+    "A/RES/71/28",
+    "A/RES/73/27",
+    "A/RES/73/266",
+    "A/RES/74/28",
+    "A/RES/74/29",
+    "A/RES/75/32",
+    "A/RES/75/240",
+]
+TITLE = (
+    "Developments in the field of information and telecommunications in the context of "
+    "international security, and advancing responsible State behaviour in the use of "
+    "information and communications technologies"
+)
+PP_LEADS = [
+    "Recalling",
+    "Stressing",
+    "Recalling",
+    "Noting",
+    "Expressing concern",
+    "Expressing concern also",
+    "Considering",
+    "Underlining",
+    "Noting",
+    "Reaffirming",
+    "Reaffirming also",
+    "Recognizing",
+    "Guided",
+]
 OP_LEADS = ["Recognizes", "Welcomes", "Calls upon", "Supports", "Underlines", "Invites", "Decides"]
 
 
@@ -42,22 +78,31 @@ def test_identity(record: dict) -> None:
 
 
 def test_agenda_basis_meeting(record: dict) -> None:
-    assert record["agenda_items"] == [{
-        "number": "95", "sub_item": None, "session": 76,
-        "title": "Developments in the field of information and telecommunications in the "
-                 "context of international security"}]
-    assert record["basis"] == {"kind": "committee-report", "committee": "First Committee",
-                               "documents": ["A/76/439"], "paragraph": "7"}
-    assert record["meeting"] == {"kind": "plenary", "number": 45, "date": "2021-12-06",
-                                 "resumed": False}
+    assert record["agenda_items"] == [
+        {
+            "number": "95",
+            "sub_item": None,
+            "session": 76,
+            "title": "Developments in the field of information and telecommunications in the "
+            "context of international security",
+        }
+    ]
+    assert record["basis"] == {
+        "kind": "committee-report",
+        "committee": "First Committee",
+        "documents": ["A/76/439"],
+        "paragraph": "7",
+    }
+    assert record["meeting"] == {"kind": "plenary", "number": 45, "date": "2021-12-06", "resumed": False}
 
 
 def test_preambular_paragraphs(record: dict) -> None:
     pps = record["preambular_paragraphs"]
     assert [p["lead"] for p in pps] == PP_LEADS
     assert [p["id"] for p in pps] == [f"pp{i}" for i in range(1, 14)]
-    assert pps[0]["text"].startswith("Recalling its resolutions 43/78 H of 7 December 1988, "
-                                     "53/70 of 4 December 1998,")
+    assert pps[0]["text"].startswith(
+        "Recalling its resolutions 43/78 H of 7 December 1988, 53/70 of 4 December 1998,"
+    )
     assert pps[12]["text"].endswith("in the Context of International Security,")
     assert pps[12]["footnotes"] == ["1"]
 
@@ -78,7 +123,8 @@ def test_operative_paragraphs(record: dict, request: pytest.FixtureRequest) -> N
     assert ops[3]["text"] == (
         "Supports the open-ended working group on security of and in the use of information "
         "and communications technologies 2021–2025, and acknowledges its mandate in accordance "
-        "with General Assembly resolution 75/240;")
+        "with General Assembly resolution 75/240;"
+    )
 
 
 def test_footnotes(record: dict) -> None:
@@ -100,7 +146,8 @@ def test_citations(record: dict) -> None:
     decisions = [(c["target"], c["date"]) for c in cites if c["kind"] == "decision"]
     assert decisions == [("A/DEC/72/512", "2017-12-04"), ("A/DEC/75/564", "2021-04-28")]
     assert {"target": "A/RES/75/240", "in": "op4"}.items() <= next(
-        c for c in cites if c["in"] == "op4").items()
+        c for c in cites if c["in"] == "op4"
+    ).items()
     docs = sorted(c["target"] for c in cites if c["kind"] == "document")
     assert docs == ["A/65/201", "A/68/98", "A/70/174", "A/75/816", "A/76/135"]
 
@@ -119,10 +166,15 @@ def test_working_groups(record: dict) -> None:
 
 
 def test_future_agenda(record: dict) -> None:
-    assert record["future_agenda"] == [{
-        "session": 77, "in": "op7", "under": None,
-        "title": "Developments in the field of information and telecommunications in the "
-                 "context of international security"}]
+    assert record["future_agenda"] == [
+        {
+            "session": 77,
+            "in": "op7",
+            "under": None,
+            "title": "Developments in the field of information and telecommunications in the "
+            "context of international security",
+        }
+    ]
 
 
 def test_no_markup_leaks(record: dict) -> None:

@@ -66,8 +66,7 @@ def answers(server: OxigraphServer, build_dir: Path) -> dict[str, tuple[str, str
     out = {}
     for q in QUERIES:
         local = run_cli("query", "-f", str(q), "--from", str(build_dir), "--format", "json")
-        remote = run_cli("query", "-f", str(q), "--endpoint", server.query_url,
-                         "--format", "json")
+        remote = run_cli("query", "-f", str(q), "--endpoint", server.query_url, "--format", "json")
         assert local.exit_code == 0, local.output
         assert remote.exit_code == 0, remote.output
         out[q.name] = (local.stdout, remote.stdout)
@@ -76,10 +75,16 @@ def answers(server: OxigraphServer, build_dir: Path) -> dict[str, tuple[str, str
 
 # --- the example queries ---------------------------------------------------------------------
 
+
 def test_there_are_example_queries_with_a_comment_header() -> None:
     names = {q.name for q in QUERIES}
-    assert {"citation-network.rq", "most-cited.rq", "by-committee-and-session.rq",
-            "working-groups.rq", "agenda-item-across-sessions.rq"} <= names
+    assert {
+        "citation-network.rq",
+        "most-cited.rq",
+        "by-committee-and-session.rq",
+        "working-groups.rq",
+        "agenda-item-across-sessions.rq",
+    } <= names
     for q in QUERIES:
         first = q.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# "), q.name
@@ -141,6 +146,7 @@ def test_resolutions_by_committee_and_session(answers, build_dir: Path) -> None:
 
 # --- formats ---------------------------------------------------------------------------------
 
+
 def test_table_csv_and_json_agree(build_dir: Path) -> None:
     q = str(EXAMPLES / "queries" / "working-groups.rq")
     table = run_cli("query", "-f", q, "--from", str(build_dir))
@@ -157,10 +163,11 @@ def test_table_csv_and_json_agree(build_dir: Path) -> None:
 
 
 def test_table_shortens_project_iris_and_brackets_others() -> None:
-    assert cell({"type": "uri", "value": "https://w3id.org/unld/ontology#Resolution"}) \
-        == "unld:Resolution"
-    assert cell({"type": "uri", "value": "https://w3id.org/unld/doc/A/RES/76/19"}) \
+    assert cell({"type": "uri", "value": "https://w3id.org/unld/ontology#Resolution"}) == "unld:Resolution"
+    assert (
+        cell({"type": "uri", "value": "https://w3id.org/unld/doc/A/RES/76/19"})
         == "<https://w3id.org/unld/doc/A/RES/76/19>"
+    )
     assert cell({"type": "literal", "value": "two\nlines"}) == "two lines"
     assert cell(None) == ""
 
@@ -168,27 +175,32 @@ def test_table_shortens_project_iris_and_brackets_others() -> None:
 def test_ask_and_construct(build_dir: Path) -> None:
     ask = run_cli("query", "ASK { ?r eli:cites ?d }", "--from", str(build_dir))
     assert (ask.exit_code, ask.stdout) == (0, "true\n")
-    ask_json = run_cli("query", "ASK { ?r eli:cites ?d }", "--from", str(build_dir),
-                       "--format", "json")
+    ask_json = run_cli("query", "ASK { ?r eli:cites ?d }", "--from", str(build_dir), "--format", "json")
     assert json.loads(ask_json.stdout) == {"head": {}, "boolean": True}
     construct = run_cli(
-        "query", "CONSTRUCT { ?r unld:session ?s } WHERE { ?r unld:symbol 'A/RES/76/19' ; "
-        "unld:session ?s }", "--from", str(build_dir), "--format", "csv")
+        "query",
+        "CONSTRUCT { ?r unld:session ?s } WHERE { ?r unld:symbol 'A/RES/76/19' ; unld:session ?s }",
+        "--from",
+        str(build_dir),
+        "--format",
+        "csv",
+    )
     assert construct.exit_code == 0, construct.output
     assert construct.stdout.splitlines()[0] == "subject,predicate,object"
     assert "https://w3id.org/unld/session/76" in construct.stdout
 
 
 def test_construct_from_the_endpoint_matches(server: OxigraphServer, build_dir: Path) -> None:
-    q = ("CONSTRUCT { ?r unld:agendaItem ?i } WHERE { ?r unld:symbol ?s ; unld:agendaItem ?i "
-         "FILTER(STRSTARTS(?s, 'A/RES/79/1')) }")
+    q = (
+        "CONSTRUCT { ?r unld:agendaItem ?i } WHERE { ?r unld:symbol ?s ; unld:agendaItem ?i "
+        "FILTER(STRSTARTS(?s, 'A/RES/79/1')) }"
+    )
     local = run_cli("query", q, "--from", str(build_dir), "--format", "json")
     remote = run_cli("query", q, "--endpoint", server.query_url, "--format", "json")
     assert local.exit_code == remote.exit_code == 0, remote.output
 
     def key(out: str) -> list[str]:
-        return sorted(json.dumps(b, sort_keys=True) for b in
-                      json.loads(out)["results"]["bindings"])
+        return sorted(json.dumps(b, sort_keys=True) for b in json.loads(out)["results"]["bindings"])
 
     assert key(local.stdout) == key(remote.stdout) and key(local.stdout)
 
@@ -205,8 +217,8 @@ def test_project_prefixes_need_no_declaration() -> None:
 
 # --- errors ----------------------------------------------------------------------------------
 
-def test_bad_sparql_is_exit_2_locally_and_remotely(server: OxigraphServer,
-                                                   build_dir: Path) -> None:
+
+def test_bad_sparql_is_exit_2_locally_and_remotely(server: OxigraphServer, build_dir: Path) -> None:
     bad = "SELECT ?s WHERE { ?s ?p "
     local = run_cli("query", bad, "--from", str(build_dir))
     assert local.exit_code == 2
@@ -218,8 +230,7 @@ def test_bad_sparql_is_exit_2_locally_and_remotely(server: OxigraphServer,
 
 
 def test_an_update_is_not_a_query(build_dir: Path) -> None:
-    result = run_cli("query", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "--from",
-                     str(build_dir))
+    result = run_cli("query", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "--from", str(build_dir))
     assert result.exit_code == 2
     assert "not valid SPARQL" in result.stderr
 
@@ -237,8 +248,7 @@ def test_query_needs_exactly_one_of_argument_and_file(build_dir: Path) -> None:
 
 
 def test_from_and_endpoint_together_are_a_usage_error(build_dir: Path) -> None:
-    result = run_cli("query", "ASK {}", "--from", str(build_dir), "--endpoint",
-                     "http://127.0.0.1:1/query")
+    result = run_cli("query", "ASK {}", "--from", str(build_dir), "--endpoint", "http://127.0.0.1:1/query")
     assert result.exit_code == 2 and "not both" in result.stderr
 
 

@@ -39,8 +39,7 @@ def test_fast_engine_is_used(engines: tuple[Validator, Validator]) -> None:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_same_report_on_examples(engines: tuple[Validator, Validator], example) -> None:
     fast, ref = engines
-    triples = list(ox.parse(example.read_bytes(), format=ox.RdfFormat.TURTLE,
-                            base_iri=POLICY.base))
+    triples = list(ox.parse(example.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=POLICY.base))
     got = {key(p) for p in fast.validate(triples, only_own=False)}
     want = {key(p) for p in ref.validate(triples, only_own=False)}
     assert got == want
@@ -62,8 +61,9 @@ def test_same_report_on_the_corpus(engines: tuple[Validator, Validator], corpus_
         assert {key(p) for p in whole} == want, (mapped.symbol, {key(p) for p in whole} ^ want)
         # restricted to the graph's own resources: the same results, filtered
         own = {t.subject.value for t in mapped.triples}
-        assert {key(p) for p in fast.validate(mapped.triples, mapped.graph)} == \
-            {key(p) for p in whole if p.focus in own}
+        assert {key(p) for p in fast.validate(mapped.triples, mapped.graph)} == {
+            key(p) for p in whole if p.focus in own
+        }
 
 
 def test_same_report_on_the_shared_graphs(engines: tuple[Validator, Validator]) -> None:

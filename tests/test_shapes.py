@@ -74,13 +74,15 @@ def validate(data: Graph) -> list[dict[str, str]]:
     )
     results = []
     for r in report.subjects(RDF.type, SH.ValidationResult):
-        results.append({
-            "severity": str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[1],
-            "shape": _local(report.value(r, SH.sourceShape)),
-            "constraint": _local(report.value(r, SH.sourceConstraint)),
-            "focus": str(report.value(r, SH.focusNode)),
-            "message": str(report.value(r, SH.resultMessage)),
-        })
+        results.append(
+            {
+                "severity": str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[1],
+                "shape": _local(report.value(r, SH.sourceShape)),
+                "constraint": _local(report.value(r, SH.sourceConstraint)),
+                "focus": str(report.value(r, SH.focusNode)),
+                "message": str(report.value(r, SH.resultMessage)),
+            }
+        )
     return results
 
 
@@ -130,9 +132,13 @@ def test_invalid_example_fails_for_its_reason(path: Path) -> None:
     m = re.search(r"^# expect: unldsh:(\S+)$", path.read_text(encoding="utf-8"), re.M)
     assert m, f"{path.name}: no '# expect: unldsh:<shape>' line"
     expected = m.group(1)
-    assert expected == node_shape or parent_shapes().get(expected) == node_shape or (
-        # a SPARQL constraint shared by several node shapes
-        expected in {_local(c) for c in shapes_graph().objects(UNLDSH[node_shape], SH.sparql)}
+    assert (
+        expected == node_shape
+        or parent_shapes().get(expected) == node_shape
+        or (
+            # a SPARQL constraint shared by several node shapes
+            expected in {_local(c) for c in shapes_graph().objects(UNLDSH[node_shape], SH.sparql)}
+        )
     ), f"{path.name}: {expected} is not a constraint of {node_shape}"
 
     results = validate(Graph().parse(path))
@@ -141,8 +147,9 @@ def test_invalid_example_fails_for_its_reason(path: Path) -> None:
     assert hit, f"{path.name}: {expected} did not fire; results: {results}"
     assert all(node_shape in _sources(r) for r in hit)
     # and nothing else is wrong: every violation is the one the file is about
-    stray = [r for r in results
-             if r["severity"] == "Violation" and expected not in (r["shape"], r["constraint"])]
+    stray = [
+        r for r in results if r["severity"] == "Violation" and expected not in (r["shape"], r["constraint"])
+    ]
     assert not stray, f"{path.name}: other violations: {stray}"
 
 
@@ -172,8 +179,9 @@ def test_symbol_pattern_is_the_one_of_the_code() -> None:
 
 def test_shapes_have_a_version() -> None:
     g = shapes_graph()
-    versions = list(g.objects(URIRef("https://w3id.org/unld/shapes"), URIRef(
-        "http://www.w3.org/2002/07/owl#versionInfo")))
+    versions = list(
+        g.objects(URIRef("https://w3id.org/unld/shapes"), URIRef("http://www.w3.org/2002/07/owl#versionInfo"))
+    )
     assert versions
 
 
@@ -190,8 +198,7 @@ def corpus_results(name: str) -> tuple[dict[str, str], ...]:
     record = parse_source(read_source(str(CORPUS / name)))
     mapped = _mapper().map_one(record)
     g = Graph()
-    g.parse(data=ox.serialize(mapped.triples, format=ox.RdfFormat.N_TRIPLES).decode(),
-            format="nt")
+    g.parse(data=ox.serialize(mapped.triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
     return tuple(validate(g))
 
 
@@ -205,12 +212,8 @@ def _known(name: str, result: dict[str, str]) -> bool:
 
 @pytest.mark.parametrize("name", CORPUS_FILES)
 def test_corpus_graph_has_no_violation(name: str) -> None:
-    violations = [
-        r for r in corpus_results(name) if r["severity"] == "Violation" and not _known(name, r)
-    ]
-    assert not violations, "\n".join(
-        f"{r['shape']}: {r['focus']}: {r['message']}" for r in violations
-    )
+    violations = [r for r in corpus_results(name) if r["severity"] == "Violation" and not _known(name, r)]
+    assert not violations, "\n".join(f"{r['shape']}: {r['focus']}: {r['message']}" for r in violations)
 
 
 def test_corpus_is_there() -> None:

@@ -55,8 +55,9 @@ def _without(graph: list[ox.Triple], subject: str, predicate: str) -> list[ox.Tr
     return [t for t in graph if not (t.subject.value == subject and t.predicate.value == predicate)]
 
 
-def _replace(graph: list[ox.Triple], subject: str, predicate: str,
-             value: ox.Literal | ox.NamedNode) -> list[ox.Triple]:
+def _replace(
+    graph: list[ox.Triple], subject: str, predicate: str, value: ox.Literal | ox.NamedNode
+) -> list[ox.Triple]:
     kept = _without(graph, subject, predicate)
     return [*kept, ox.Triple(ox.NamedNode(subject), ox.NamedNode(predicate), value)]
 
@@ -64,20 +65,38 @@ def _replace(graph: list[ox.Triple], subject: str, predicate: str,
 MANDATE = "https://w3id.org/unld/body/oewg-ict-2021-2025/mandate/2021-2025"
 
 
-@pytest.mark.parametrize(("name", "focus", "path", "break_it"), [
-    ("missing adoption date", RES, UNLD + "adoptedOn",
-     lambda g: _without(g, RES, UNLD + "adoptedOn")),
-    ("paragraph without text", RES + "#op3", UNLD + "text",
-     lambda g: _without(g, RES + "#op3", UNLD + "text")),
-    ("malformed symbol", RES, UNLD + "symbol",
-     lambda g: _replace(g, RES, UNLD + "symbol", ox.Literal("A/RES/76/ 19 ?"))),
-    ("mandate ending before it begins", MANDATE + "#end", "http://www.w3.org/2006/time#inXSDgYear",
-     lambda g: _replace(g, MANDATE + "#end", "http://www.w3.org/2006/time#inXSDgYear",
-                        ox.Literal("2019", datatype=ox.NamedNode(
-                            "http://www.w3.org/2001/XMLSchema#gYear")))),
-])
-def test_broken_copy_is_a_violation(tmp_path: Path, graph: list[ox.Triple], name: str,
-                                    focus: str, path: str, break_it) -> None:
+@pytest.mark.parametrize(
+    ("name", "focus", "path", "break_it"),
+    [
+        ("missing adoption date", RES, UNLD + "adoptedOn", lambda g: _without(g, RES, UNLD + "adoptedOn")),
+        (
+            "paragraph without text",
+            RES + "#op3",
+            UNLD + "text",
+            lambda g: _without(g, RES + "#op3", UNLD + "text"),
+        ),
+        (
+            "malformed symbol",
+            RES,
+            UNLD + "symbol",
+            lambda g: _replace(g, RES, UNLD + "symbol", ox.Literal("A/RES/76/ 19 ?")),
+        ),
+        (
+            "mandate ending before it begins",
+            MANDATE + "#end",
+            "http://www.w3.org/2006/time#inXSDgYear",
+            lambda g: _replace(
+                g,
+                MANDATE + "#end",
+                "http://www.w3.org/2006/time#inXSDgYear",
+                ox.Literal("2019", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")),
+            ),
+        ),
+    ],
+)
+def test_broken_copy_is_a_violation(
+    tmp_path: Path, graph: list[ox.Triple], name: str, focus: str, path: str, break_it
+) -> None:
     result = validate(str(write(tmp_path, break_it(graph))))
     assert result.exit_code == 1, result.output
     violations = [ln for ln in result.output.splitlines() if ln.startswith("Violation:")]

@@ -10,9 +10,21 @@ from __future__ import annotations
 
 import difflib
 
-SCALARS = ["symbol", "session", "adopted_on", "title", "committee", "basis_document",
-           "basis_paragraph", "meeting_number", "meeting_date", "n_preambular", "n_operative",
-           "n_footnotes", "has_annex"]
+SCALARS = [
+    "symbol",
+    "session",
+    "adopted_on",
+    "title",
+    "committee",
+    "basis_document",
+    "basis_paragraph",
+    "meeting_number",
+    "meeting_date",
+    "n_preambular",
+    "n_operative",
+    "n_footnotes",
+    "has_annex",
+]
 LISTS = ["agenda_items", "basis_documents", "operative_leads", "preambular_leads"]
 SETS = ["cited_resolutions", "cited_sc_resolutions", "cited_decisions", "footnote_documents"]
 FIELDS = SCALARS + LISTS + SETS
@@ -25,8 +37,7 @@ def project(record: dict) -> dict:
     cites = record.get("citations", [])
 
     def targets(kind: str, body: str) -> list[str]:
-        return sorted({c["target"] for c in cites
-                       if c["kind"] == kind and c["body"] == body and c["target"]})
+        return sorted({c["target"] for c in cites if c["kind"] == kind and c["body"] == body and c["target"]})
 
     docs = sorted({d for fn in record.get("footnotes", []) for d in fn["documents"]})
     return {
@@ -34,8 +45,10 @@ def project(record: dict) -> dict:
         "session": record.get("session"),
         "adopted_on": record.get("adopted_on"),
         "title": record.get("title"),
-        "agenda_items": [a["number"] + (f" ({a['sub_item']})" if a.get("sub_item") else "")
-                         for a in record.get("agenda_items", [])],
+        "agenda_items": [
+            a["number"] + (f" ({a['sub_item']})" if a.get("sub_item") else "")
+            for a in record.get("agenda_items", [])
+        ],
         "committee": basis.get("committee"),
         "basis_document": (basis.get("documents") or [None])[0],
         "basis_documents": basis.get("documents") or [],

@@ -54,15 +54,27 @@ class Outcome:
     def to_entry(self) -> dict:
         """What the cache keeps beside the graph (nothing that depends on the path the
         source was read from)."""
-        return {"symbol": self.symbol, "graph": self.graph, "triples": self.triples,
-                "problems": [asdict(p) for p in self.problems], "warnings": self.warnings,
-                "error_message": self.error_message, "error_line": self.error_line}
+        return {
+            "symbol": self.symbol,
+            "graph": self.graph,
+            "triples": self.triples,
+            "problems": [asdict(p) for p in self.problems],
+            "warnings": self.warnings,
+            "error_message": self.error_message,
+            "error_line": self.error_line,
+        }
 
     @classmethod
     def from_entry(cls, path: str, entry: dict) -> Outcome:
-        o = cls(path, entry["symbol"], entry["graph"], b"",
-                [Problem(**p) for p in entry["problems"]], entry["warnings"],
-                triples=entry.get("triples", 0))
+        o = cls(
+            path,
+            entry["symbol"],
+            entry["graph"],
+            b"",
+            [Problem(**p) for p in entry["problems"]],
+            entry["warnings"],
+            triples=entry.get("triples", 0),
+        )
         if entry["error_message"]:
             o.error_message, o.error_line = entry["error_message"], entry["error_line"]
             o.error = str(InputError(path, o.error_message, o.error_line))
@@ -141,8 +153,7 @@ def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> lis
         records.append((outcome, record))
         out.append(outcome)
     start = time.perf_counter()
-    for (outcome, _record), mapped in zip(records, mapper.map_many(r for _, r in records),
-                                          strict=True):
+    for (outcome, _record), mapped in zip(records, mapper.map_many(r for _, r in records), strict=True):
         outcome.graph = mapped.graph
         # sorted, distinct lines: the form every dump is written from
         outcome.ntriples = mapped.ntriples
@@ -159,12 +170,18 @@ def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> lis
 
 # --- coordinator side ----------------------------------------------------------------------
 
+
 def chunks(items: list[str], size: int) -> list[list[str]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def run(paths: list[str], base: str, jobs: int, engine: str | None = "fast",
-        progress: Callable[[int], None] | None = None) -> list[Outcome]:
+def run(
+    paths: list[str],
+    base: str,
+    jobs: int,
+    engine: str | None = "fast",
+    progress: Callable[[int], None] | None = None,
+) -> list[Outcome]:
     """Process all sources, in parallel when ``jobs`` > 1, keeping the input order."""
     if jobs <= 1 or len(paths) < 8:
         out = []
@@ -217,10 +234,18 @@ def dedupe(outcomes: list[Outcome]) -> None:
             seen[o.symbol] = o.path
 
 
-def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
-          progress: Callable[[int], None] | None = None, docs: bool = True,
-          total: Callable[[int], None] | None = None, use_cache: bool = True,
-          engine: str = "fast", site: bool = True) -> BuildResult:
+def build(
+    sources: list[str],
+    out: Path,
+    base: str,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    docs: bool = True,
+    total: Callable[[int], None] | None = None,
+    use_cache: bool = True,
+    engine: str = "fast",
+    site: bool = True,
+) -> BuildResult:
     """Build the dataset from ``sources`` (files or folders) into ``out``.
 
     Sources whose result is in the build cache (same bytes, same rules, shapes and code)
@@ -231,8 +256,7 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
     policy = IriPolicy(base)
     paths = [str(p) for p in expand(sources)]
     if not paths:
-        raise InputError(", ".join(sources), "no resolution texts found (expected .txt, .md or "
-                         ".html files)")
+        raise InputError(", ".join(sources), "no resolution texts found (expected .txt, .md or .html files)")
     for p in paths:
         if not Path(p).is_file():
             raise InputError(p, "no such file")
@@ -262,11 +286,15 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
 
     shared = Outcome("(shared graphs)", problems=Validator(policy, engine).validate_shared())
     clock.tick("shared graphs")
-    good = [o for o in outcomes if not o.error and not o.duplicate_of and not any(
-        p.severity == "Violation" for p in o.problems)]
+    good = [
+        o
+        for o in outcomes
+        if not o.error and not o.duplicate_of and not any(p.severity == "Violation" for p in o.problems)
+    ]
     shared_data = shared_graphs(policy)
     graphs: list[tuple[str, Callable[[], list[bytes]]]] = [
-        (o.graph or "", partial(_graph_lines, store, keys[o.path])) for o in good]
+        (o.graph or "", partial(_graph_lines, store, keys[o.path])) for o in good
+    ]
     graphs += [(g, partial(dumps._same, dumps.ntriples_lines(t))) for g, t in shared_data]
     graphs.sort(key=lambda g: g[0])
     void_graph = f"{policy.base}graph/void"
@@ -275,8 +303,15 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
     with dumps.Staging(out) as stage:
         clock.tick("dump preparation")
         stats = dumps.write_dataset(
-            stage, graphs, lambda st: describe(policy, st, [g for g, _ in graphs]),
-            void_graph, context_doc, CONTEXT_URL, timings, jobs or os.cpu_count() or 1)
+            stage,
+            graphs,
+            lambda st: describe(policy, st, [g for g, _ in graphs]),
+            void_graph,
+            context_doc,
+            CONTEXT_URL,
+            timings,
+            jobs or os.cpu_count() or 1,
+        )
         clock.last = time.perf_counter()
         stage.write_bytes("context.jsonld", (mappings_dir() / "context.jsonld").read_bytes())
         ontology = [t for _, ts in shared_data for t in ts]
@@ -293,15 +328,19 @@ def build(sources: list[str], out: Path, base: str, jobs: int | None = None,
             from unld.site import generate
 
             # after the checksums: the site is a folder, and copies the dumps as downloads
-            generate(stage.dir / "unld.nq", stage.path("site"), policy.base, stage.dir,
-                     jobs=jobs or os.cpu_count() or 1)
+            generate(
+                stage.dir / "unld.nq",
+                stage.path("site"),
+                policy.base,
+                stage.dir,
+                jobs=jobs or os.cpu_count() or 1,
+            )
             clock.tick("site")
         stage.commit()
     store.prune()
     clock.tick("commit")
     written = [*names, "SHA256SUMS", *(["site"] if site else [])]
-    return BuildResult(outcomes, written, stats.triples, len(graphs) + 1,
-                       shared.problems, timings)
+    return BuildResult(outcomes, written, stats.triples, len(graphs) + 1, shared.problems, timings)
 
 
 def _graph_lines(store: BuildCache, key: str) -> list[bytes]:

@@ -27,8 +27,13 @@ CACHE_DIR = ".unld-cache"
 def _inputs_digest() -> str:
     h = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    folders = [(package, "*.py"), (package / "parse", "*.py"), (mappings_dir(), "*"),
-               (ontology_dir(), "*.ttl"), (ontology_dir() / "align", "*.ttl")]
+    folders = [
+        (package, "*.py"),
+        (package / "parse", "*.py"),
+        (mappings_dir(), "*"),
+        (ontology_dir(), "*.ttl"),
+        (ontology_dir() / "align", "*.ttl"),
+    ]
     for folder, pattern in folders:
         for f in sorted(folder.glob(pattern)):
             if f.is_file():

@@ -16,7 +16,9 @@ from unld.iri import IriPolicy
 from unld.validate import Problem, Validator
 
 RDF_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
     ".trig": ox.RdfFormat.TRIG,
 }
 SHARED_GRAPH_SUFFIXES = ("graph/vocabularies", "graph/bodies", "graph/void", "/ontology")
@@ -28,8 +30,11 @@ def _graphs_of(path: Path, base: str) -> dict[str, list[ox.Triple]]:
     try:
         with open(path, "rb") as fh:
             for q in ox.parse(fh, format=fmt, base_iri=base):
-                name = str(q.graph_name.value) if isinstance(q, ox.Quad) and isinstance(
-                    q.graph_name, ox.NamedNode) else str(path)
+                name = (
+                    str(q.graph_name.value)
+                    if isinstance(q, ox.Quad) and isinstance(q.graph_name, ox.NamedNode)
+                    else str(path)
+                )
                 triple = q.triple if isinstance(q, ox.Quad) else q
                 graphs.setdefault(name, []).append(triple)
     except SyntaxError as exc:
@@ -39,8 +44,9 @@ def _graphs_of(path: Path, base: str) -> dict[str, list[ox.Triple]]:
     return {g: t for g, t in graphs.items() if not g.endswith(SHARED_GRAPH_SUFFIXES)}
 
 
-def validate_paths(files: list[Path], from_dir: Path | None, base: str,
-                   engine: str = "fast") -> tuple[list[Problem], int]:
+def validate_paths(
+    files: list[Path], from_dir: Path | None, base: str, engine: str = "fast"
+) -> tuple[list[Problem], int]:
     """Validate every graph found, and the shared graphs once; return the problems and the
     number of graphs."""
     policy = IriPolicy(base)

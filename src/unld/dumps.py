@@ -127,6 +127,7 @@ RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 #: Graphs merged in memory at once when the union is formed (each batch makes one sorted run)
 BATCH = 256
 
+
 def ntriples_lines(triples: Iterable[ox.Triple]) -> list[bytes]:
     """Sorted, distinct N-Triples lines of ``triples``."""
     return lines.sorted_lines(ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES))
@@ -135,10 +136,16 @@ def ntriples_lines(triples: Iterable[ox.Triple]) -> list[bytes]:
 Graph = tuple[str, Callable[[], list[bytes]]]
 
 
-def write_dataset(stage: Staging, graphs: list[Graph],
-                  void: Callable[[Stats], list[ox.Triple]], void_graph: str,
-                  context_doc: dict, context_url: str,
-                  timings: dict[str, float] | None = None, jobs: int = 1) -> Stats:
+def write_dataset(
+    stage: Staging,
+    graphs: list[Graph],
+    void: Callable[[Stats], list[ox.Triple]],
+    void_graph: str,
+    context_doc: dict,
+    context_url: str,
+    timings: dict[str, float] | None = None,
+    jobs: int = 1,
+) -> Stats:
     """Write unld.nq, .trig, .nt, .ttl and .jsonld from sorted lines, graph by graph.
 
     ``graphs`` are (name, loader) pairs, sorted by name; a loader returns the graph's sorted
@@ -153,7 +160,7 @@ def write_dataset(stage: Staging, graphs: list[Graph],
     for i in range(0, len(graphs), BATCH):
         run = stage.dir / f".run-{len(runs)}.nt"
         with open(run, "wb") as fh:
-            for line in lines.merge(load() for _, load in graphs[i:i + BATCH]):
+            for line in lines.merge(load() for _, load in graphs[i : i + BATCH]):
                 fh.write(line + b"\n")
         runs.append(run)
     stats = Stats()
@@ -165,15 +172,16 @@ def write_dataset(stage: Staging, graphs: list[Graph],
     for r in runs:
         r.unlink()
     void_lines = ntriples_lines(void(stats))
-    everything: list[Graph] = sorted([*graphs, (void_graph, partial(_same, void_lines))],
-                                     key=lambda g: g[0])
+    everything: list[Graph] = sorted([*graphs, (void_graph, partial(_same, void_lines))], key=lambda g: g[0])
     clock.tick("union")
     # the three writers read only files and the graph loaders: they run side by side
     tasks = [
         (_write_graphs, (stage.path("unld.nq"), stage.path("unld.trig"), everything)),
         (_write_union, (stage.path("unld.nt"), stage.path("unld.ttl"), union_tmp, void_lines)),
-        (_write_jsonld, (stage.path("unld.jsonld"), union_tmp, void_lines,
-                         context_doc["@context"], context_url)),
+        (
+            _write_jsonld,
+            (stage.path("unld.jsonld"), union_tmp, void_lines, context_doc["@context"], context_url),
+        ),
     ]
     if jobs > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
@@ -211,8 +219,7 @@ def _union(union_tmp: Path, void_lines: list[bytes]) -> Iterator[bytes]:
     yield from lines.merge([_read_lines(union_tmp), void_lines])
 
 
-def _write_union(nt_path: Path, ttl_path: Path, union_tmp: Path,
-                 void_lines: list[bytes]) -> dict[str, float]:
+def _write_union(nt_path: Path, ttl_path: Path, union_tmp: Path, void_lines: list[bytes]) -> dict[str, float]:
     """unld.nt and unld.ttl: the union of all graphs, sorted."""
     start = time.perf_counter()
     with open(nt_path, "wb") as fh:
@@ -224,8 +231,9 @@ def _write_union(nt_path: Path, ttl_path: Path, union_tmp: Path,
     return {"unld.nt": middle - start, "unld.ttl": time.perf_counter() - middle}
 
 
-def _write_jsonld(path: Path, union_tmp: Path, void_lines: list[bytes], context: dict,
-                  context_url: str) -> dict[str, float]:
+def _write_jsonld(
+    path: Path, union_tmp: Path, void_lines: list[bytes], context: dict, context_url: str
+) -> dict[str, float]:
     """unld.jsonld: the union, compacted with the published context."""
     from unld import jsonld as writer
 

@@ -44,8 +44,9 @@ if TYPE_CHECKING:
 ENV_USER = "UNLD_ENDPOINT_USER"
 ENV_PASSWORD = "UNLD_ENDPOINT_PASSWORD"
 ENV_TOKEN = "UNLD_ENDPOINT_TOKEN"
-CREDENTIALS_HINT = (f"set {ENV_USER} and {ENV_PASSWORD} (HTTP Basic) or {ENV_TOKEN} (Bearer "
-                    "token) in the environment")
+CREDENTIALS_HINT = (
+    f"set {ENV_USER} and {ENV_PASSWORD} (HTTP Basic) or {ENV_TOKEN} (Bearer token) in the environment"
+)
 NTRIPLES = "application/n-triples"
 BATCH = 20_000  # triples serialised at a time while spooling
 
@@ -56,8 +57,7 @@ class EndpointError(PublishError):
     ``summary`` holds what had been done before the failure, when a publish was under way.
     """
 
-    def __init__(self, message: str, summary: PublishSummary | None = None,
-                 resumable: bool = False) -> None:
+    def __init__(self, message: str, summary: PublishSummary | None = None, resumable: bool = False) -> None:
         super().__init__(message)
         self.summary = summary
         self.resumable = resumable  # running the same command again may finish the job
@@ -68,6 +68,7 @@ class AuthenticationError(EndpointError):
 
 
 # --- 1. the dataset, one N-Triples file per named graph -----------------------------------
+
 
 @dataclass(frozen=True)
 class GraphFile:
@@ -118,8 +119,9 @@ class Dataset:
             with open(dump, "rb") as fh:
                 for quad in ox.parse(fh, format=ox.RdfFormat.N_QUADS):
                     if not isinstance(quad.graph_name, ox.NamedNode):
-                        raise InputError(str(dump), "holds triples outside a named graph; "
-                                         "unld publishes named graphs only")
+                        raise InputError(
+                            str(dump), "holds triples outside a named graph; unld publishes named graphs only"
+                        )
                     name = quad.graph_name.value
                     if name != current or len(batch) >= BATCH:
                         flush()
@@ -131,23 +133,24 @@ class Dataset:
                     counts[name] += 1
                 flush()
         except FileNotFoundError:
-            raise UsageError(f"{dump} not found: run 'unld build --out {dump.parent}' "
-                             "first") from None
+            raise UsageError(f"{dump} not found: run 'unld build --out {dump.parent}' first") from None
         except SyntaxError as exc:
             raise InputError(str(dump), f"is not valid N-Quads: {exc}") from None
         except OSError as exc:
             raise InputError(str(dump), f"cannot be read ({exc.strerror})") from None
-        graphs = [GraphFile(name, path, counts[name], path.stat().st_size)
-                  for name, path in files.items()]
+        graphs = [GraphFile(name, path, counts[name], path.stat().st_size) for name, path in files.items()]
         return cls(dump, graphs)
 
 
 @contextlib.contextmanager
-def open_dataset(from_dir: Path | None = None, sources: Sequence[str] = (),
-                 base: str | None = None, jobs: int | None = None,
-                 progress: Callable[[int], None] | None = None,
-                 total: Callable[[int], None] | None = None,
-                 ) -> Iterator[tuple[Dataset, BuildResult | None]]:
+def open_dataset(
+    from_dir: Path | None = None,
+    sources: Sequence[str] = (),
+    base: str | None = None,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    total: Callable[[int], None] | None = None,
+) -> Iterator[tuple[Dataset, BuildResult | None]]:
     """The dataset to publish: ``from_dir``'s ``unld.nq``, or SOURCES built in a temporary
     folder (the build result is yielded too, for its skipped sources and violations).
 
@@ -162,19 +165,22 @@ def open_dataset(from_dir: Path | None = None, sources: Sequence[str] = (),
             from unld.iri import DEFAULT_BASE
 
             out = Path(tmp) / "build"
-            result = build(list(sources), out, base or DEFAULT_BASE, jobs, progress=progress,
-                           docs=False, total=total)
+            result = build(
+                list(sources), out, base or DEFAULT_BASE, jobs, progress=progress, docs=False, total=total
+            )
             dump = out / "unld.nq"
         else:
             folder = from_dir if from_dir is not None else Path("build")
             if not folder.is_dir():
-                raise UsageError(f"{folder} is not a folder: run 'unld build --out {folder}' "
-                                 "first, or give SOURCES")
+                raise UsageError(
+                    f"{folder} is not a folder: run 'unld build --out {folder}' first, or give SOURCES"
+                )
             dump = folder / "unld.nq"
         yield Dataset.from_nquads(dump, Path(tmp) / "graphs"), result
 
 
 # --- 2. where to send it ---------------------------------------------------------------------
+
 
 def check_url(url: str, option: str) -> str:
     """An http(s) URL without credentials in it (they belong in the environment)."""
@@ -208,12 +214,15 @@ def graph_store_url(endpoint: str | None, graph_store: str | None) -> str:
             return urlunsplit(parts._replace(path="/store"))
         if len(segments) >= 2 and segments[-1] in ("sparql", "query"):
             return urlunsplit(parts._replace(path="/".join(["", *segments[:-1], "data"])))
-    raise UsageError(f"cannot tell the Graph Store Protocol URL of {endpoint}: give "
-                     "--graph-store URL (Oxigraph: .../store, Fuseki: .../DATASET/data, "
-                     "Virtuoso: .../sparql-graph-crud-auth)")
+    raise UsageError(
+        f"cannot tell the Graph Store Protocol URL of {endpoint}: give "
+        "--graph-store URL (Oxigraph: .../store, Fuseki: .../DATASET/data, "
+        "Virtuoso: .../sparql-graph-crud-auth)"
+    )
 
 
 # --- 3. credentials --------------------------------------------------------------------------
+
 
 class Credentials(requests.auth.AuthBase):
     """HTTP Basic or Bearer credentials from the environment; their repr shows no secret.
@@ -268,6 +277,7 @@ class Credentials(requests.auth.AuthBase):
 
 # --- 4. sending ------------------------------------------------------------------------------
 
+
 @dataclass
 class PublishOptions:
     """Timeouts (seconds) and the retry policy.
@@ -305,12 +315,16 @@ class PublishSummary:
 
     def line(self) -> str:
         if self.dry_run:
-            return (f"dry run: would send {self.graphs} graph(s), {self.triples} triples, "
-                    f"{self.bytes} bytes to {self.target}")
+            return (
+                f"dry run: would send {self.graphs} graph(s), {self.triples} triples, "
+                f"{self.bytes} bytes to {self.target}"
+            )
         rate = self.triples / self.seconds if self.seconds > 0 else 0.0
-        return (f"published {self.sent} of {self.graphs} graph(s) to {self.target}: "
-                f"{self.triples} triples, {self.bytes} bytes, {len(self.failures)} failure(s), "
-                f"{self.seconds:.2f} s ({rate:.0f} triples/s)")
+        return (
+            f"published {self.sent} of {self.graphs} graph(s) to {self.target}: "
+            f"{self.triples} triples, {self.bytes} bytes, {len(self.failures)} failure(s), "
+            f"{self.seconds:.2f} s ({rate:.0f} triples/s)"
+        )
 
 
 # answers that say the graph store URL or the protocol is wrong: no other graph would fare
@@ -327,8 +341,11 @@ def _reason(exc: requests.RequestException, options: PublishOptions) -> str:
     text = str(exc).lower()
     if "refused" in text:
         return "connection refused"
-    if "name or service not known" in text or "nodename nor servname" in text or (
-            "failed to resolve" in text):
+    if (
+        "name or service not known" in text
+        or "nodename nor servname" in text
+        or ("failed to resolve" in text)
+    ):
         return "host name not found"
     if "reset" in text or "aborted" in text or "remotedisconnected" in text:
         return "connection closed by the server"
@@ -343,10 +360,14 @@ def _answer_text(response: requests.Response, credentials: Credentials) -> str:
 class GraphStore:
     """A Graph Store Protocol endpoint that graphs are PUT into."""
 
-    def __init__(self, url: str, credentials: Credentials | None = None,
-                 options: PublishOptions | None = None,
-                 session: requests.Session | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        url: str,
+        credentials: Credentials | None = None,
+        options: PublishOptions | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.url = url
         self.credentials = credentials or Credentials(None, "none")
         self.options = options or PublishOptions()
@@ -367,10 +388,17 @@ class GraphStore:
         while True:
             attempt += 1
             try:
-                with open(graph.path, "rb") as body, self.session.put(
-                        self.url, params={"graph": graph.iri}, data=body,
-                        headers={"Content-Type": NTRIPLES}, auth=self.credentials,
-                        timeout=(opts.connect_timeout, opts.timeout)) as response:
+                with (
+                    open(graph.path, "rb") as body,
+                    self.session.put(
+                        self.url,
+                        params={"graph": graph.iri},
+                        data=body,
+                        headers={"Content-Type": NTRIPLES},
+                        auth=self.credentials,
+                        timeout=(opts.connect_timeout, opts.timeout),
+                    ) as response,
+                ):
                     status = response.status_code
                     if 200 <= status < 300:
                         return None
@@ -384,23 +412,32 @@ class GraphStore:
                 if status in _FATAL_STATUSES:
                     raise EndpointError(
                         f"{self.url} answered {problem} to a Graph Store PUT: is it the "
-                        "Graph Store Protocol URL? (give --graph-store)")
+                        "Graph Store Protocol URL? (give --graph-store)"
+                    )
                 if status < 500:
                     return problem
             if attempt > opts.retries or time.monotonic() + delay > deadline:
                 if status is None:
-                    raise EndpointError(f"cannot reach the graph store {self.url}: {problem} "
-                                        f"({attempt} attempt(s))", resumable=True)
+                    raise EndpointError(
+                        f"cannot reach the graph store {self.url}: {problem} ({attempt} attempt(s))",
+                        resumable=True,
+                    )
                 return f"{problem} ({attempt} attempt(s))"
             self.sleep(delay)
             delay = min(delay * 2, opts.max_backoff)
 
 
-def publish(dataset: Dataset, store_url: str, *, credentials: Credentials | None = None,
-            options: PublishOptions | None = None, dry_run: bool = False,
-            session: requests.Session | None = None,
-            progress: Callable[[int], None] | None = None,
-            on_graph: Callable[[GraphFile], None] | None = None) -> PublishSummary:
+def publish(
+    dataset: Dataset,
+    store_url: str,
+    *,
+    credentials: Credentials | None = None,
+    options: PublishOptions | None = None,
+    dry_run: bool = False,
+    session: requests.Session | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_graph: Callable[[GraphFile], None] | None = None,
+) -> PublishSummary:
     """PUT every graph of ``dataset`` into the graph store at ``store_url``.
 
     ``on_graph`` is called after each graph has been sent (or, for a dry run, listed).  A
@@ -427,9 +464,11 @@ def publish(dataset: Dataset, store_url: str, *, credentials: Credentials | None
                 summary.seconds = time.monotonic() - started
                 exc.summary = summary
                 if exc.resumable:
-                    exc.args = (f"{exc}; {summary.sent} of {summary.graphs} graph(s) had been "
-                                "sent: run the command again to finish (each graph is "
-                                "replaced, so sending it again is safe)",)
+                    exc.args = (
+                        f"{exc}; {summary.sent} of {summary.graphs} graph(s) had been "
+                        "sent: run the command again to finish (each graph is "
+                        "replaced, so sending it again is safe)",
+                    )
                 raise
             if problem is None:
                 summary.sent += 1

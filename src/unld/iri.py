@@ -64,9 +64,7 @@ class IriPolicy:
 
     def __post_init__(self) -> None:
         if not re.match(r"^https?://[^\s<>\"{}|\\^`]+/$", self.base):
-            raise UsageError(
-                f"base IRI {self.base!r} must be an absolute http(s) IRI ending with '/'"
-            )
+            raise UsageError(f"base IRI {self.base!r} must be an absolute http(s) IRI ending with '/'")
 
     def document(self, symbol: str) -> str:
         return f"{self.base}doc/{symbol_path(symbol)}"

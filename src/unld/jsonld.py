@@ -78,7 +78,7 @@ class Compactor:
             short = iri
             for ns, name in self.prefixes:
                 if iri.startswith(ns) and len(iri) > len(ns):
-                    local = iri[len(ns):]
+                    local = iri[len(ns) :]
                     if not local.startswith("//"):
                         short = f"{name}:{local}"
                     break
@@ -122,8 +122,12 @@ class Compactor:
                 types.append(self.compact_iri(t.object.value))
                 continue
             term = self.terms.get(p)
-            if term is not None and term.language_map and isinstance(t.object, ox.Literal) and \
-                    t.object.datatype.value in (LANG_STRING, XSD_STRING):
+            if (
+                term is not None
+                and term.language_map
+                and isinstance(t.object, ox.Literal)
+                and t.object.datatype.value in (LANG_STRING, XSD_STRING)
+            ):
                 key = t.object.language or "@none"
                 maps.setdefault(term.name, {}).setdefault(key, []).append(t.object.value)
                 continue
@@ -139,8 +143,7 @@ class Compactor:
         for key, values in grouped.items():
             out[key] = values[0] if len(values) == 1 else sorted(values, key=_sort_key)
         for key, langs in maps.items():
-            out[key] = {lang: (vs[0] if len(vs) == 1 else sorted(vs))
-                        for lang, vs in sorted(langs.items())}
+            out[key] = {lang: (vs[0] if len(vs) == 1 else sorted(vs)) for lang, vs in sorted(langs.items())}
         return {k: out[k] for k in sorted(out, key=lambda k: (k != "id", k != "type", k))}
 
 

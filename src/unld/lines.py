@@ -60,14 +60,17 @@ class Turtle:
     """A Turtle writer for sorted N-Triples lines, with prefixes."""
 
     def __init__(self, prefixes: dict[str, str]) -> None:
-        self.prefixes = sorted(((ns.encode(), name.encode()) for name, ns in prefixes.items()),
-                               key=lambda p: -len(p[0]))
+        self.prefixes = sorted(
+            ((ns.encode(), name.encode()) for name, ns in prefixes.items()), key=lambda p: -len(p[0])
+        )
         self.by_namespace = dict(self.prefixes)
         self.cache: dict[bytes, bytes] = {}
 
     def header(self) -> bytes:
-        return b"".join(b"@prefix " + name + b": <" + ns + b"> .\n"
-                        for ns, name in sorted(self.prefixes, key=lambda p: p[1]))
+        return b"".join(
+            b"@prefix " + name + b": <" + ns + b"> .\n"
+            for ns, name in sorted(self.prefixes, key=lambda p: p[1])
+        )
 
     def term(self, term: bytes) -> bytes:
         """A term, with its IRI shortened to a prefixed name where one fits.
@@ -99,13 +102,11 @@ class Turtle:
                 if subject is not None:
                     yield b" .\n"
                 subject, predicate = s, p
-                pred = b"a" if p == b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" \
-                    else self.term(p)
+                pred = b"a" if p == b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" else self.term(p)
                 yield indent + self.term(s) + b" " + pred + b" " + o
             elif p != predicate:
                 predicate = p
-                pred = b"a" if p == b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" \
-                    else self.term(p)
+                pred = b"a" if p == b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" else self.term(p)
                 yield b" ;\n" + indent + b"    " + pred + b" " + o
             else:
                 yield b" ,\n" + indent + b"        " + o

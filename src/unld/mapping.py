@@ -100,11 +100,18 @@ class Mapper:
                 store.extend(self.vocab)
             view_graph = ox.NamedNode(f"urn:unld:view-graph:{i}")
             load_view(store, record, self.policy, view_graph)
-            chunks = [store.query(rule.text, default_graph=[view_graph, VOCAB_GRAPH])
-                      .serialize(format=ox.RdfFormat.N_TRIPLES) for rule in self.rules]
+            chunks = [
+                store.query(rule.text, default_graph=[view_graph, VOCAB_GRAPH]).serialize(
+                    format=ox.RdfFormat.N_TRIPLES
+                )
+                for rule in self.rules
+            ]
             lines = sorted(set(b"".join(chunks).split(b"\n")) - {b""})
-            yield Mapped(record["symbol"], graph_iri(self.policy, record["symbol"]),
-                         b"".join(line + b"\n" for line in lines))
+            yield Mapped(
+                record["symbol"],
+                graph_iri(self.policy, record["symbol"]),
+                b"".join(line + b"\n" for line in lines),
+            )
 
     def map_one(self, record: dict) -> Mapped:
         return next(self.map_many([record]))

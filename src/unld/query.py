@@ -35,8 +35,7 @@ PREFIXES = {**DUMP_PREFIXES, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RESULTS_JSON = "application/sparql-results+json"
-ACCEPT = (f"{RESULTS_JSON}, application/n-triples;q=0.9, text/turtle;q=0.8, "
-          "application/n-quads;q=0.5")
+ACCEPT = f"{RESULTS_JSON}, application/n-triples;q=0.9, text/turtle;q=0.8, application/n-quads;q=0.5"
 GRAPH_VARIABLES = ["subject", "predicate", "object"]
 FORMATS = ("table", "csv", "json")
 
@@ -90,8 +89,7 @@ def prepare(text: str) -> tuple[str, str | None]:
     if error is None or "prefix not found" not in error.lower():
         return text, error
     declared = {m.group(1) or "" for m in _DECLARED.finditer(text)}
-    missing = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()
-                       if p not in declared)
+    missing = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p not in declared)
     fuller = f"{missing}\n{text}"
     error2 = _syntax_error(fuller)
     if error2 is None:
@@ -99,13 +97,16 @@ def prepare(text: str) -> tuple[str, str | None]:
     shifted = _POSITION.sub(lambda m: f"error at {int(m.group(1)) - 1}:{m.group(2)}", error2)
     if "prefix not found" in shifted.lower():
         where = _POSITION.search(shifted)
-        shifted = (f"{where.group(0) if where else 'error'}: a prefix that is not declared "
-                   f"(the project prefixes {', '.join(p + ':' for p in PREFIXES)} need no "
-                   "declaration)")
+        shifted = (
+            f"{where.group(0) if where else 'error'}: a prefix that is not declared "
+            f"(the project prefixes {', '.join(p + ':' for p in PREFIXES)} need no "
+            "declaration)"
+        )
     return text, shifted
 
 
 # --- running it ------------------------------------------------------------------------------
+
 
 def term(node: object) -> Term | None:
     """A pyoxigraph term as a SPARQL JSON results term."""
@@ -123,8 +124,7 @@ def term(node: object) -> Term | None:
             out["datatype"] = node.datatype.value
         return out
     if isinstance(node, ox.Triple):
-        return {"type": "triple", "value": {k: term(getattr(node, k))
-                                            for k in GRAPH_VARIABLES}}
+        return {"type": "triple", "value": {k: term(getattr(node, k)) for k in GRAPH_VARIABLES}}
     return {"type": "literal", "value": str(node)}
 
 
@@ -134,8 +134,7 @@ def normalise(t: Term) -> Term:
     out = dict(t)
     if out.get("type") == "typed-literal":
         out["type"] = "literal"
-    if out.get("datatype") == XSD_STRING or (
-            "xml:lang" in out and out.get("datatype") == RDF_LANG_STRING):
+    if out.get("datatype") == XSD_STRING or ("xml:lang" in out and out.get("datatype") == RDF_LANG_STRING):
         del out["datatype"]
     return out
 
@@ -149,8 +148,7 @@ def load_store(from_dir: Path) -> ox.Store:
     """An in-memory store holding ``from_dir``'s ``unld.nq``."""
     dump = from_dir / "unld.nq"
     if not dump.is_file():
-        raise UsageError(f"{dump} not found: run 'unld build --out {from_dir}' first, or give "
-                         "--endpoint URL")
+        raise UsageError(f"{dump} not found: run 'unld build --out {from_dir}' first, or give --endpoint URL")
     store = ox.Store()
     try:
         store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
@@ -182,8 +180,13 @@ def query_local(text: str, from_dir: Path) -> QueryResult:
     return query_store(load_store(from_dir), text)
 
 
-def query_remote(text: str, endpoint: str, credentials: Credentials | None = None,
-                 timeout: float = 60.0, connect_timeout: float = 5.0) -> QueryResult:
+def query_remote(
+    text: str,
+    endpoint: str,
+    credentials: Credentials | None = None,
+    timeout: float = 60.0,
+    connect_timeout: float = 5.0,
+) -> QueryResult:
     """Send ``text`` to a SPARQL 1.1 Protocol ``endpoint`` (POST form).
 
     A query that does not parse here is still sent as it is when the parser's only
@@ -194,17 +197,27 @@ def query_remote(text: str, endpoint: str, credentials: Credentials | None = Non
     credentials = credentials or Credentials.from_env()
     text, _error = prepare(text)
     try:
-        with requests.Session() as session, session.post(
-                endpoint, data={"query": text}, headers={"Accept": ACCEPT}, auth=credentials,
-                timeout=(connect_timeout, timeout)) as response:
+        with (
+            requests.Session() as session,
+            session.post(
+                endpoint,
+                data={"query": text},
+                headers={"Accept": ACCEPT},
+                auth=credentials,
+                timeout=(connect_timeout, timeout),
+            ) as response,
+        ):
             status = response.status_code
             body = response.content
             media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     except requests.Timeout:
         raise EndpointError(f"{endpoint} gave no answer within {timeout:g} s") from None
     except requests.RequestException as exc:
-        reason = "connection refused" if "refused" in str(exc).lower() else (
-            f"connection failed ({type(exc).__name__})")
+        reason = (
+            "connection refused"
+            if "refused" in str(exc).lower()
+            else (f"connection failed ({type(exc).__name__})")
+        )
         raise EndpointError(f"cannot reach the SPARQL endpoint {endpoint}: {reason}") from None
     answer = credentials.scrub(" ".join(body.decode("utf-8", "replace").split())[:300])
     if status in (401, 403):
@@ -221,8 +234,7 @@ def query_remote(text: str, endpoint: str, credentials: Credentials | None = Non
         if "boolean" in doc:
             return QueryResult("boolean", boolean=bool(doc["boolean"]))
         names = list(doc.get("head", {}).get("vars", []))
-        rows = [{k: normalise(v) for k, v in b.items()}
-                for b in doc.get("results", {}).get("bindings", [])]
+        rows = [{k: normalise(v) for k, v in b.items()} for b in doc.get("results", {}).get("bindings", [])]
         return QueryResult("bindings", names, rows)
     fmt = ox.RdfFormat.from_media_type(media) if media else None
     if fmt is None:
@@ -230,17 +242,17 @@ def query_remote(text: str, endpoint: str, credentials: Credentials | None = Non
     try:
         parsed = list(ox.parse(body, format=fmt))
     except SyntaxError as exc:
-        raise EndpointError(f"{endpoint} sent RDF that does not parse: {_short(str(exc))}") \
-            from None
+        raise EndpointError(f"{endpoint} sent RDF that does not parse: {_short(str(exc))}") from None
     return _triples_result(q.triple if isinstance(q, ox.Quad) else q for q in parsed)
 
 
 # --- writing the results ---------------------------------------------------------------------
 
+
 def _short_iri(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns):
-            local = iri[len(ns):]
+            local = iri[len(ns) :]
             if re.fullmatch(r"[A-Za-z_][\w-]*", local):
                 return f"{prefix}:{local}"
     return f"<{iri}>"

@@ -49,6 +49,7 @@ class Result:
 
 # --- lexical checks of typed literals (a literal with an ill-formed value fails datatype) ---
 
+
 def _valid_integer(v: str) -> bool:
     return re.fullmatch(r"[+-]?\d+", v) is not None
 
@@ -78,8 +79,9 @@ LEXICAL: dict[str, Callable[[str], bool]] = {
     XSD + "gYear": lambda v: re.fullmatch(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?", v) is not None,
     XSD + "string": lambda v: True,
     XSD + "anyURI": lambda v: True,
-    XSD + "dateTime": lambda v: re.fullmatch(
-        r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", v) is not None,
+    XSD + "dateTime": lambda v: (
+        re.fullmatch(r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", v) is not None
+    ),
 }
 
 
@@ -87,8 +89,16 @@ def _number(term: Term) -> Decimal | None:
     if not isinstance(term, ox.Literal):
         return None
     dt = term.datatype.value
-    if dt in (XSD + "integer", XSD + "decimal", XSD + "nonNegativeInteger",
-              XSD + "positiveInteger", XSD + "int", XSD + "long", XSD + "double", XSD + "float"):
+    if dt in (
+        XSD + "integer",
+        XSD + "decimal",
+        XSD + "nonNegativeInteger",
+        XSD + "positiveInteger",
+        XSD + "int",
+        XSD + "long",
+        XSD + "double",
+        XSD + "float",
+    ):
         try:
             return Decimal(term.value)
         except InvalidOperation:
@@ -101,6 +111,7 @@ def _lexical(term: Term) -> str:
 
 
 # --- data --------------------------------------------------------------------------------
+
 
 class Index:
     """Triples indexed by subject and predicate, and objects by predicate."""
@@ -151,8 +162,11 @@ class Data:
         return out
 
     def instances(self, cls: str) -> set[Term]:
-        return {s for s, o in self.pairs(RDF_TYPE)
-                if isinstance(o, ox.NamedNode) and cls in self.superclasses.get(o.value, {o.value})}
+        return {
+            s
+            for s, o in self.pairs(RDF_TYPE)
+            if isinstance(o, ox.NamedNode) and cls in self.superclasses.get(o.value, {o.value})
+        }
 
     def triples(self) -> Iterable[ox.Triple]:
         seen: set[ox.Triple] = set()
@@ -194,11 +208,38 @@ def superclass_closure(triples: Iterable[ox.Triple]) -> dict[str, set[str]]:
 Check = Callable[[Data, Term, list[Term]], list[tuple[Term | None, str | None]]]
 
 _SUPPORTED = {
-    "targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode", "property", "path",
-    "minCount", "maxCount", "class", "datatype", "nodeKind", "pattern", "flags", "in",
-    "hasValue", "uniqueLang", "minInclusive", "maxInclusive", "minExclusive", "maxExclusive",
-    "minLength", "maxLength", "severity", "message", "sparql", "deactivated", "name",
-    "description", "order", "group", "select", "prefixes",
+    "targetClass",
+    "targetSubjectsOf",
+    "targetObjectsOf",
+    "targetNode",
+    "property",
+    "path",
+    "minCount",
+    "maxCount",
+    "class",
+    "datatype",
+    "nodeKind",
+    "pattern",
+    "flags",
+    "in",
+    "hasValue",
+    "uniqueLang",
+    "minInclusive",
+    "maxInclusive",
+    "minExclusive",
+    "maxExclusive",
+    "minLength",
+    "maxLength",
+    "severity",
+    "message",
+    "sparql",
+    "deactivated",
+    "name",
+    "description",
+    "order",
+    "group",
+    "select",
+    "prefixes",
 }
 
 
@@ -252,8 +293,8 @@ class Engine:
 
     def _compile(self, node: ox.NamedNode | ox.BlankNode, is_property: bool) -> Shape | None:
         for p in self.index.spo.get(node, {}):
-            if p.value.startswith(SH) and p.value[len(SH):] not in _SUPPORTED:
-                raise Unsupported(f"{node}: sh:{p.value[len(SH):]}")
+            if p.value.startswith(SH) and p.value[len(SH) :] not in _SUPPORTED:
+                raise Unsupported(f"{node}: sh:{p.value[len(SH) :]}")
         if any(v.value == "true" for v in self._get(node, "deactivated")):
             return None
         sev = self._get(node, "severity")
@@ -276,8 +317,8 @@ class Engine:
                 shape.properties.append(compiled)
         for c in self._get(node, "sparql"):
             for p in self.index.spo.get(c, {}):
-                if p.value.startswith(SH) and p.value[len(SH):] not in _SUPPORTED:
-                    raise Unsupported(f"{c}: sh:{p.value[len(SH):]}")
+                if p.value.startswith(SH) and p.value[len(SH) :] not in _SUPPORTED:
+                    raise Unsupported(f"{c}: sh:{p.value[len(SH) :]}")
             if self._get(c, "prefixes"):
                 raise Unsupported(f"{c}: sh:prefixes (write full IRIs in the query)")
             select = self._get(c, "select")
@@ -296,18 +337,20 @@ class Engine:
                 n = int(v.value)
                 add(("MaxCount", lambda d, f, vs, n=n: [(None, None)] if len(vs) > n else []))
             if g("uniqueLang") and g("uniqueLang")[0].value == "true":
+
                 def unique(d: Data, f: Term, vs: list[Term]) -> list[tuple[Term | None, str | None]]:
                     langs = [v.language for v in vs if isinstance(v, ox.Literal) and v.language]
                     return [(None, None)] * len({lang for lang in langs if langs.count(lang) > 1})
+
                 add(("UniqueLang", unique))
 
         def per_value(name: str, ok: Callable[[Data, Term], bool]) -> None:
             add((name, lambda d, f, vs: [(v, None) for v in vs if not ok(d, v)]))
 
         for c in g("class"):
-            per_value("Class", lambda d, v, c=c.value: not isinstance(v, ox.Literal)
-                      and c in d.classes(v))
+            per_value("Class", lambda d, v, c=c.value: not isinstance(v, ox.Literal) and c in d.classes(v))
         for dt in g("datatype"):
+
             def datatype(d: Data, v: Term, dt: str = dt.value) -> bool:
                 if not isinstance(v, ox.Literal):
                     return False
@@ -316,10 +359,13 @@ class Engine:
                     return False
                 check = LEXICAL.get(dt)
                 return check(v.value) if check else True
+
             per_value("Datatype", datatype)
         for kind in g("nodeKind"):
             allowed = {
-                "IRI": (ox.NamedNode,), "Literal": (ox.Literal,), "BlankNode": (ox.BlankNode,),
+                "IRI": (ox.NamedNode,),
+                "Literal": (ox.Literal,),
+                "BlankNode": (ox.BlankNode,),
                 "BlankNodeOrIRI": (ox.BlankNode, ox.NamedNode),
                 "IRIOrLiteral": (ox.NamedNode, ox.Literal),
                 "BlankNodeOrLiteral": (ox.BlankNode, ox.Literal),
@@ -331,28 +377,36 @@ class Engine:
             if flags and "i" in flags[0].value:
                 rx_flags |= re.I
             rx = re.compile(pat.value, rx_flags)
-            per_value("Pattern", lambda d, v, rx=rx: not isinstance(v, ox.BlankNode)
-                      and rx.search(v.value) is not None)
+            per_value(
+                "Pattern",
+                lambda d, v, rx=rx: not isinstance(v, ox.BlankNode) and rx.search(v.value) is not None,
+            )
         for lst in g("in"):
             members = set(_rdf_list(self.index, lst))
             per_value("In", lambda d, v, m=members: v in m)
         for hv in g("hasValue"):
             add(("HasValue", lambda d, f, vs, hv=hv: [] if hv in vs else [(None, None)]))
-        for name, op in (("minInclusive", lambda a, b: a >= b), ("maxInclusive", lambda a, b: a <= b),
-                         ("minExclusive", lambda a, b: a > b), ("maxExclusive", lambda a, b: a < b)):
+        for name, op in (
+            ("minInclusive", lambda a, b: a >= b),
+            ("maxInclusive", lambda a, b: a <= b),
+            ("minExclusive", lambda a, b: a > b),
+            ("maxExclusive", lambda a, b: a < b),
+        ):
             for bound in g(name):
                 limit = _number(bound)
                 if limit is None:
                     raise Unsupported(f"{node}: sh:{name} with a non-numeric bound")
-                per_value(name[0].upper() + name[1:],
-                          lambda d, v, limit=limit, op=op: (_number(v) is not None
-                                                            and op(_number(v), limit)))
+                per_value(
+                    name[0].upper() + name[1:],
+                    lambda d, v, limit=limit, op=op: _number(v) is not None and op(_number(v), limit),
+                )
         for name, op in (("minLength", lambda a, b: a >= b), ("maxLength", lambda a, b: a <= b)):
             for bound in g(name):
                 n = int(bound.value)
-                per_value(name[0].upper() + name[1:],
-                          lambda d, v, n=n, op=op: not isinstance(v, ox.BlankNode)
-                          and op(len(v.value), n))
+                per_value(
+                    name[0].upper() + name[1:],
+                    lambda d, v, n=n, op=op: not isinstance(v, ox.BlankNode) and op(len(v.value), n),
+                )
 
     # --- running -------------------------------------------------------------------------
 
@@ -369,16 +423,23 @@ class Engine:
         # restricted to ``only``: decide membership node by node instead of scanning
         nodes &= only
         for node in only:
-            if shape.target_class and not data.classes(node).isdisjoint(shape.target_class) or \
-                    any(data.values(node, p) for p in shape.target_subjects_of):
+            if (
+                shape.target_class
+                and not data.classes(node).isdisjoint(shape.target_class)
+                or any(data.values(node, p) for p in shape.target_subjects_of)
+            ):
                 nodes.add(node)
         for p in shape.target_objects_of:
             nodes |= {o for _, o in data.pairs(p) if o in only}
         return nodes
 
-    def validate(self, data: Data, only: set[Term] | None = None,
-                 store: ox.Store | None = None,
-                 default_graph: list[ox.NamedNode] | None = None) -> list[Result]:
+    def validate(
+        self,
+        data: Data,
+        only: set[Term] | None = None,
+        store: ox.Store | None = None,
+        default_graph: list[ox.NamedNode] | None = None,
+    ) -> list[Result]:
         """Results over ``data``; with ``only``, just for focus nodes in that set.
 
         SPARQL constraints run on ``store`` (with ``default_graph``) when given, else on a
@@ -393,23 +454,42 @@ class Engine:
             for f in focus:
                 for name, check in shape.checks:
                     for value, _ in check(data, f, [f]):
-                        out.append(Result(f, None, value if value is not None else None,
-                                          shape.severity, shape.node,
-                                          _message(shape.messages, name)))
+                        out.append(
+                            Result(
+                                f,
+                                None,
+                                value if value is not None else None,
+                                shape.severity,
+                                shape.node,
+                                _message(shape.messages, name),
+                            )
+                        )
                 for prop in shape.properties:
                     values = data.values(f, prop.path) if prop.path is not None else []
                     for name, check in prop.checks:
                         for value, _ in check(data, f, values):
-                            out.append(Result(f, prop.path, value, prop.severity, prop.node,
-                                              _message(prop.messages, name)))
+                            out.append(
+                                Result(
+                                    f,
+                                    prop.path,
+                                    value,
+                                    prop.severity,
+                                    prop.node,
+                                    _message(prop.messages, name),
+                                )
+                            )
             for query, message in shape.sparql:
                 if sparql_store is None:
                     sparql_store = ox.Store()
-                    sparql_store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                                        for t in data.triples())
+                    sparql_store.extend(
+                        ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in data.triples()
+                    )
                     default_graph = None
-                solutions = sparql_store.query(query, default_graph=default_graph) \
-                    if default_graph else sparql_store.query(query)
+                solutions = (
+                    sparql_store.query(query, default_graph=default_graph)
+                    if default_graph
+                    else sparql_store.query(query)
+                )
                 names = [v.value for v in solutions.variables]
                 for row in solutions:
                     binding = dict(zip(names, row, strict=True))
@@ -422,8 +502,16 @@ class Engine:
                     path = binding.get("path")
                     # a node shape's result has the focus node as its value unless ?value says
                     value = binding.get("value") or (this if shape.path is None else None)
-                    out.append(Result(this, path if isinstance(path, ox.NamedNode) else None,
-                                      value, shape.severity, shape.node, text))
+                    out.append(
+                        Result(
+                            this,
+                            path if isinstance(path, ox.NamedNode) else None,
+                            value,
+                            shape.severity,
+                            shape.node,
+                            text,
+                        )
+                    )
         return out
 
 

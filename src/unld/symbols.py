@@ -38,8 +38,9 @@ SYMBOL_PATTERN = (
     r"( [A-Z]{1,2}| \([A-Za-z0-9.\- ]+\)(/[A-Za-z0-9.\-()]+)*)*$"
 )
 
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-                         "\u2014": "-", "\u2212": "-"})
+_DASHES = str.maketrans(
+    {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"}
+)
 
 
 def normalise(symbol: str) -> str:
@@ -101,8 +102,7 @@ def organ_of(symbol: str) -> str | None:
     if symbol.startswith("A/HRC/"):
         return "Human Rights Council"
     head = symbol.split("/", 1)[0]
-    return {"A": "General Assembly", "S": "Security Council",
-            "E": "Economic and Social Council"}.get(head)
+    return {"A": "General Assembly", "S": "Security Council", "E": "Economic and Social Council"}.get(head)
 
 
 def find_documents(text: str) -> list[str]:

@@ -124,22 +124,23 @@ class Validator:
             self.ontology = _rdflib_graph(tuple(str(p) for p in ontology_paths()), policy.base)
             self.shared = _to_rdflib(self.shared_list)
 
-    def validate(self, triples: list[ox.Triple], graph: str | None = None,
-                 only_own: bool = True) -> list[Problem]:
+    def validate(
+        self, triples: list[ox.Triple], graph: str | None = None, only_own: bool = True
+    ) -> list[Problem]:
         """Problems of one graph (with ``only_own``, of the resources it describes)."""
         own = {t.subject for t in triples} if only_own else None
         if self.fast is not None:
             from unld.shacl import Data, Index
 
-            data = Data([Index(triples), self.shared_index, self.ontology_index],
-                        self.superclasses)
+            data = Data([Index(triples), self.shared_index, self.ontology_index], self.superclasses)
             self.graphs_in_store += 1
             if self.graphs_in_store > STORE_GRAPHS:
                 self._fresh_store()
             name = ox.NamedNode(f"urn:unld:validation:data:{self.graphs_in_store}")
             self.store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-            results = self.fast.validate(data, only=own, store=self.store,
-                                         default_graph=[name, _SHARED_GRAPH])
+            results = self.fast.validate(
+                data, only=own, store=self.store, default_graph=[name, _SHARED_GRAPH]
+            )
             return _problems(results, graph)
         problems = self._pyshacl(_to_rdflib(triples) + self.shared, graph)
         if own is not None:
@@ -149,8 +150,10 @@ class Validator:
 
     def _fresh_store(self) -> None:
         self.store = ox.Store()
-        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH)
-                          for t in [*self.shared_list, *self.ontology_list])
+        self.store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH)
+            for t in [*self.shared_list, *self.ontology_list]
+        )
         self.graphs_in_store = 0
 
     def validate_shared(self) -> list[Problem]:
@@ -160,8 +163,9 @@ class Validator:
             from unld.shacl import Data
 
             data = Data([self.shared_index, self.ontology_index], self.superclasses)
-            return _problems(self.fast.validate(data, only=own, store=self.store,
-                                                default_graph=[_SHARED_GRAPH]), "shared")
+            return _problems(
+                self.fast.validate(data, only=own, store=self.store, default_graph=[_SHARED_GRAPH]), "shared"
+            )
         names = {_name(n) for n in own}
         return [p for p in self._pyshacl(self.shared, "shared") if p.focus in names]
 
@@ -169,8 +173,13 @@ class Validator:
         from pyshacl import validate
 
         _conforms, report, _text = validate(
-            data, shacl_graph=self.shapes, ont_graph=self.ontology, inference="none",
-            abort_on_first=False, allow_warnings=True, advanced=True,
+            data,
+            shacl_graph=self.shapes,
+            ont_graph=self.ontology,
+            inference="none",
+            abort_on_first=False,
+            allow_warnings=True,
+            advanced=True,
         )
         return problems_from(report, graph)
 
@@ -188,18 +197,23 @@ def _load(paths: list[Path], base: str) -> list[ox.Triple]:
 
 
 def _problems(results: list, graph: str | None) -> list[Problem]:
-    out = [Problem(severity=r.severity, focus=r.focus.value,
-                   path=r.path.value if r.path is not None else None,
-                   value=r.value.value if r.value is not None else None,
-                   message=r.message or "does not conform",
-                   shape=r.shape.value if isinstance(r.shape, ox.NamedNode) else None,
-                   graph=graph) for r in results]
+    out = [
+        Problem(
+            severity=r.severity,
+            focus=r.focus.value,
+            path=r.path.value if r.path is not None else None,
+            value=r.value.value if r.value is not None else None,
+            message=r.message or "does not conform",
+            shape=r.shape.value if isinstance(r.shape, ox.NamedNode) else None,
+            graph=graph,
+        )
+        for r in results
+    ]
     return sorted(set(out), key=_order)
 
 
 def _order(p: Problem) -> tuple:
-    return (p.severity != "Violation", p.focus, p.path or "", p.message, p.value or "",
-            p.shape or "")
+    return (p.severity != "Violation", p.focus, p.path or "", p.message, p.value or "", p.shape or "")
 
 
 def problems_from(report: rdflib.Graph, graph: str | None = None) -> list[Problem]:
@@ -207,15 +221,17 @@ def problems_from(report: rdflib.Graph, graph: str | None = None) -> list[Proble
     out: list[Problem] = []
     for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
         sev = report.value(result, SH.resultSeverity)
-        out.append(Problem(
-            severity=str(sev).rsplit("#", 1)[-1] if sev else "Violation",
-            focus=str(report.value(result, SH.focusNode)),
-            path=_n3(report.value(result, SH.resultPath)),
-            value=_n3(report.value(result, SH.value)),
-            message=str(report.value(result, SH.resultMessage) or "does not conform"),
-            shape=_n3(report.value(result, SH.sourceShape)),
-            graph=graph,
-        ))
+        out.append(
+            Problem(
+                severity=str(sev).rsplit("#", 1)[-1] if sev else "Violation",
+                focus=str(report.value(result, SH.focusNode)),
+                path=_n3(report.value(result, SH.resultPath)),
+                value=_n3(report.value(result, SH.value)),
+                message=str(report.value(result, SH.resultMessage) or "does not conform"),
+                shape=_n3(report.value(result, SH.sourceShape)),
+                graph=graph,
+            )
+        )
     return sorted(set(out), key=_order)
 
 
@@ -256,9 +272,14 @@ def report_graph(problems: list[Problem]) -> list[ox.Triple]:
     report = ox.NamedNode("urn:unld:validation:report")
     triples = [
         ox.Triple(report, rdf_type, ox.NamedNode(sh + "ValidationReport")),
-        ox.Triple(report, ox.NamedNode(sh + "conforms"),
-                  ox.Literal("false" if any(p.severity == "Violation" for p in problems) else "true",
-                             datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))),
+        ox.Triple(
+            report,
+            ox.NamedNode(sh + "conforms"),
+            ox.Literal(
+                "false" if any(p.severity == "Violation" for p in problems) else "true",
+                datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
+            ),
+        ),
     ]
     for i, p in enumerate(problems, start=1):
         r = ox.NamedNode(f"urn:unld:validation:result:{i}")

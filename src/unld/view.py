@@ -45,10 +45,13 @@ def _footnote(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
 
 
 def _root(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
-    out = {"_iri": p.document(root["symbol"]), "_undocs": p.undocs(root["symbol"]),
-           "_graph": graph_iri(p, root["symbol"]),
-           "_organIri": p.body(slug(root.get("organ") or "General Assembly")),
-           "_sourceIri": f"urn:sha256:{root['source']['sha256']}"}
+    out = {
+        "_iri": p.document(root["symbol"]),
+        "_undocs": p.undocs(root["symbol"]),
+        "_graph": graph_iri(p, root["symbol"]),
+        "_organIri": p.body(slug(root.get("organ") or "General Assembly")),
+        "_sourceIri": f"urn:sha256:{root['source']['sha256']}",
+    }
     if root.get("session") is not None:
         out["_sessionIri"] = p.session(root["session"])
     return out
@@ -56,8 +59,10 @@ def _root(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
 
 def _agenda(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
     session = obj.get("session") or root.get("session")
-    return {"_iri": p.agenda_item(session, obj["number"], obj.get("sub_item")),
-            "_sessionIri": p.session(session)}
+    return {
+        "_iri": p.agenda_item(session, obj["number"], obj.get("sub_item")),
+        "_sessionIri": p.session(session),
+    }
 
 
 def _meeting(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
@@ -79,8 +84,7 @@ def _citation(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
 
 
 def _group(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
-    out = {"_iri": p.body(obj["key"]),
-           "_parentIri": p.body(slug(root.get("organ") or "General Assembly"))}
+    out = {"_iri": p.body(obj["key"]), "_parentIri": p.body(slug(root.get("organ") or "General Assembly"))}
     mandate = obj.get("mandate")
     if mandate and mandate.get("start"):
         m = p.mandate(obj["key"], mandate["start"], mandate.get("end"))
@@ -91,8 +95,10 @@ def _group(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
 
 
 def _future(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
-    return {"_iri": p.fragment(root["symbol"], f"fa{obj['_position']}"),
-            "_sessionIri": p.session(obj["session"])}
+    return {
+        "_iri": p.fragment(root["symbol"], f"fa{obj['_position']}"),
+        "_sessionIri": p.session(obj["session"]),
+    }
 
 
 def _section(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
@@ -119,13 +125,15 @@ IRI_RULES: dict[str, IriRule] = {
 
 #: List-valued keys whose elements are references to published things, and their IRIs.
 ListRule = Callable[[IriPolicy, dict, str], str]
-_PARAGRAPH_PATHS = [f"{top}{sub}" for top in ("preambular_paragraphs[]", "operative_paragraphs[]")
-                    for sub in ("", ".subparagraphs[]", ".subparagraphs[].subparagraphs[]")]
+_PARAGRAPH_PATHS = [
+    f"{top}{sub}"
+    for top in ("preambular_paragraphs[]", "operative_paragraphs[]")
+    for sub in ("", ".subparagraphs[]", ".subparagraphs[].subparagraphs[]")
+]
 IRI_LISTS: dict[str, ListRule] = {
     "basis.documents": lambda p, r, s: p.document(s),
     "working_groups[].in": lambda p, r, s: p.fragment(r["symbol"], s),
-    **{f"{path}.footnotes": (lambda p, r, s: p.fragment(r["symbol"], f"fn{s}"))
-       for path in _PARAGRAPH_PATHS},
+    **{f"{path}.footnotes": (lambda p, r, s: p.fragment(r["symbol"], f"fn{s}")) for path in _PARAGRAPH_PATHS},
 }
 
 
@@ -169,8 +177,11 @@ def record_document(record: dict, policy: IriPolicy) -> dict:
                         items.append(item)
                         if make is not None:
                             # a reference: a node pairing the value with its IRI
-                            ref = {"value": item, "_index": i,
-                                   "_iri": {"@id": make(policy, record, str(item))}}
+                            ref = {
+                                "value": item,
+                                "_index": i,
+                                "_iri": {"@id": make(policy, record, str(item))},
+                            }
                             if sub == "basis.documents":
                                 ref["_undocs"] = {"@id": policy.undocs(str(item))}
                             refs.append(ref)

@@ -39,8 +39,7 @@ def dataset_iri(policy: IriPolicy) -> str:
 def describe(policy: IriPolicy, stats: Stats, graphs: list[str]) -> list[ox.Triple]:
     """VoID/DCAT triples describing the dataset whose union ``stats`` counted."""
     ds = ox.NamedNode(dataset_iri(policy))
-    classes = {ox.NamedNode(k.decode()[1:-1]): n for k, n in stats.classes.items()
-               if k.startswith(b"<")}
+    classes = {ox.NamedNode(k.decode()[1:-1]): n for k, n in stats.classes.items() if k.startswith(b"<")}
     out: list[ox.Triple] = []
 
     def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
@@ -52,10 +51,15 @@ def describe(policy: IriPolicy, stats: Stats, graphs: list[str]) -> list[ox.Trip
     add(ds, str(RDF_TYPE.value), ox.NamedNode(VOID + "Dataset"))
     add(ds, str(RDF_TYPE.value), ox.NamedNode(DCAT + "Dataset"))
     add(ds, DCT + "title", ox.Literal("United Nations resolutions as linked data", language="en"))
-    add(ds, DCT + "description", ox.Literal(
-        "Resolutions of the United Nations General Assembly parsed from their text: paragraphs, "
-        "citations, agenda items, committees, meetings, working groups and mandates.",
-        language="en"))
+    add(
+        ds,
+        DCT + "description",
+        ox.Literal(
+            "Resolutions of the United Nations General Assembly parsed from their text: paragraphs, "
+            "citations, agenda items, committees, meetings, working groups and mandates.",
+            language="en",
+        ),
+    )
     add(ds, DCT + "license", ox.NamedNode(LICENSE))
     add(ds, DCT + "hasVersion", ox.Literal(__version__))
     add(ds, "http://www.w3.org/2002/07/owl#versionInfo", ox.Literal(f"unld {__version__}"))
@@ -82,8 +86,7 @@ def describe(policy: IriPolicy, stats: Stats, graphs: list[str]) -> list[ox.Trip
         add(ds, DCAT + "distribution", dist)
         add(dist, str(RDF_TYPE.value), ox.NamedNode(DCAT + "Distribution"))
         add(dist, DCAT + "downloadURL", url)
-        add(dist, DCAT + "mediaType",
-            ox.NamedNode(f"https://www.iana.org/assignments/media-types/{media}"))
+        add(dist, DCAT + "mediaType", ox.NamedNode(f"https://www.iana.org/assignments/media-types/{media}"))
         add(dist, DCT + "format", ox.Literal(media))
         add(dist, DCT + "license", ox.NamedNode(LICENSE))
     for g in graphs:

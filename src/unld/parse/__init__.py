@@ -52,37 +52,52 @@ def parse_source(source: Source) -> dict:
     body = layout.body
     opening = structure.find_opening(body)
     if opening is None:
-        raise InputError(source.path, "not a General Assembly resolution: no line "
-                         "'The General Assembly,' opening the text was found")
+        raise InputError(
+            source.path,
+            "not a General Assembly resolution: no line 'The General Assembly,' opening the text was found",
+        )
     mh = structure.parse_masthead(body[:opening])
     warnings = list(mh.warnings)
-    rest = body[opening + 1:]
+    rest = body[opening + 1 :]
     meeting_idx = structure.find_meeting(rest)
     meeting = None
     tail: list[Line] = []
     if meeting_idx is not None:
         mline = rest[meeting_idx]
         m = structure.MEETING_LINE.match(mline.text)
-        date_line = next((ln for ln in rest[meeting_idx + 1:meeting_idx + 4] if not ln.blank), None)
+        date_line = next((ln for ln in rest[meeting_idx + 1 : meeting_idx + 4] if not ln.blank), None)
         date = iso_date(date_line.text) if date_line else None
         if date is None:
-            structure._warn(warnings, mline.no + 1, "meeting date cannot be read: expected a date "
-                                                   "such as '6 December 2021' under the meeting line")
-        meeting = {"kind": "plenary", "number": int(m.group("num")), "date": date,
-                   "resumed": bool(m.group("resumed") or m.group("resumed1"))}
+            structure._warn(
+                warnings,
+                mline.no + 1,
+                "meeting date cannot be read: expected a date "
+                "such as '6 December 2021' under the meeting line",
+            )
+        meeting = {
+            "kind": "plenary",
+            "number": int(m.group("num")),
+            "date": date,
+            "resumed": bool(m.group("resumed") or m.group("resumed1")),
+        }
         skip = rest.index(date_line) + 1 if date is not None and date_line else meeting_idx + 1
         tail = rest[skip:]
         rest = rest[:meeting_idx]
     else:
-        structure._warn(warnings, body[-1].no if body else None,
-                        "no closing 'Nth plenary meeting' line: expected one after the last "
-                        "operative paragraph")
+        structure._warn(
+            warnings,
+            body[-1].no if body else None,
+            "no closing 'Nth plenary meeting' line: expected one after the last operative paragraph",
+        )
     blocks, adopted = structure.segment(rest, hints)
     annexes = _annexes(adopted, tail)
     if not any(b.kind == "op" for b in blocks):
-        raise InputError(source.path, "no operative part: expected numbered operative paragraphs "
-                         "or a paragraph opening with a verb such as 'Decides' after the preamble",
-                         line=(rest[-1].no if rest else body[opening].no))
+        raise InputError(
+            source.path,
+            "no operative part: expected numbered operative paragraphs "
+            "or a paragraph opening with a verb such as 'Decides' after the preamble",
+            line=(rest[-1].no if rest else body[opening].no),
+        )
     return _record(source, mh, blocks, annexes, meeting, layout, hints, warnings)
 
 
@@ -126,14 +141,25 @@ def _annex(lines: list[Line], kind: str) -> dict:
             continue
         started = True
         title_lines.append(ln.text)
-    return {"kind": kind, "heading": heading, "title": join_lines(title_lines) or None,
-            "line": nonblank[0].no if nonblank else None,
-            "text": join_lines([ln.text for ln in nonblank])}
+    return {
+        "kind": kind,
+        "heading": heading,
+        "title": join_lines(title_lines) or None,
+        "line": nonblank[0].no if nonblank else None,
+        "text": join_lines([ln.text for ln in nonblank]),
+    }
 
 
-def _record(source: Source, mh: structure.Masthead, blocks: list[structure.Block],
-            annexes: list[dict], meeting: dict | None, layout: Layout, hints: dict[int, str],
-            warnings: list[dict]) -> dict:
+def _record(
+    source: Source,
+    mh: structure.Masthead,
+    blocks: list[structure.Block],
+    annexes: list[dict],
+    meeting: dict | None,
+    layout: Layout,
+    hints: dict[int, str],
+    warnings: list[dict],
+) -> dict:
     session = mh.session
     number = mh.number
     if number is None:
@@ -143,11 +169,18 @@ def _record(source: Source, mh: structure.Masthead, blocks: list[structure.Block
         session = int(head) if head.isdigit() else head
     symbol = symbols.ga_resolution(*number.split("/"), mh.part) if number else layout.symbol
     if layout.symbol and symbol and symbols.normalise(layout.symbol) != symbol:
-        structure._warn(warnings, 2, f"masthead symbol {layout.symbol} differs from the "
-                                     f"title number {number}; the title number is used")
+        structure._warn(
+            warnings,
+            2,
+            f"masthead symbol {layout.symbol} differs from the "
+            f"title number {number}; the title number is used",
+        )
     if symbol is None:
-        raise InputError(source.path, "no symbol: expected a title line such as '76/19. Title' "
-                         "or a masthead symbol such as 'A/RES/76/19'")
+        raise InputError(
+            source.path,
+            "no symbol: expected a title line such as '76/19. Title' "
+            "or a masthead symbol such as 'A/RES/76/19'",
+        )
     sectioned = any(b.kind == "section" for b in blocks)
 
     def pid(prefix: str, n: str | int, section: str | None) -> str:
@@ -185,9 +218,17 @@ def _record(source: Source, mh: structure.Masthead, blocks: list[structure.Block
         if b.kind == "pp":
             pp_count[b.section] = pp_count.get(b.section, 0) + 1
             ident = pid("pp", pp_count[b.section], b.section)
-            pps.append({"id": ident, "index": len(pps) + 1, "section": b.section,
-                        "lead": _lead(text, hints.get(b.line)), "text": text,
-                        "footnotes": fmarks, "line": b.line})
+            pps.append(
+                {
+                    "id": ident,
+                    "index": len(pps) + 1,
+                    "section": b.section,
+                    "lead": _lead(text, hints.get(b.line)),
+                    "text": text,
+                    "footnotes": fmarks,
+                    "line": b.line,
+                }
+            )
             ids[i] = ident
             last_op, last_sub = None, None
         elif b.kind == "op":
@@ -199,9 +240,16 @@ def _record(source: Source, mh: structure.Masthead, blocks: list[structure.Block
                 ident = pid("op", n if b.section not in numbered_sections else f"u{n}", b.section)
             else:
                 ident = pid("op", b.number, b.section)
-            last_op = {"id": ident, "number": b.number, "section": b.section,
-                       "lead": _lead(text, hints.get(b.line)), "text": text,
-                       "footnotes": fmarks, "subparagraphs": [], "line": b.line}
+            last_op = {
+                "id": ident,
+                "number": b.number,
+                "section": b.section,
+                "lead": _lead(text, hints.get(b.line)),
+                "text": text,
+                "footnotes": fmarks,
+                "subparagraphs": [],
+                "line": b.line,
+            }
             ops.append(last_op)
             ids[i] = ident
             last_sub = None
@@ -212,13 +260,25 @@ def _record(source: Source, mh: structure.Masthead, blocks: list[structure.Block
             owner.setdefault("subparagraphs", [])
             if b.level == 2 and last_sub is not None:
                 ident = f"{last_sub['id']}-{b.label}"
-                sub = {"id": ident, "label": b.label, "text": text, "footnotes": fmarks,
-                       "subparagraphs": [], "line": b.line}
+                sub = {
+                    "id": ident,
+                    "label": b.label,
+                    "text": text,
+                    "footnotes": fmarks,
+                    "subparagraphs": [],
+                    "line": b.line,
+                }
                 last_sub["subparagraphs"].append(sub)
             else:
                 ident = f"{owner['id']}{b.label}"
-                sub = {"id": ident, "label": b.label, "text": text, "footnotes": fmarks,
-                       "subparagraphs": [], "line": b.line}
+                sub = {
+                    "id": ident,
+                    "label": b.label,
+                    "text": text,
+                    "footnotes": fmarks,
+                    "subparagraphs": [],
+                    "line": b.line,
+                }
                 owner["subparagraphs"].append(sub)
                 last_sub = sub
             ids[i] = ident
@@ -230,30 +290,38 @@ def _record(source: Source, mh: structure.Masthead, blocks: list[structure.Block
     annex_footnotes: list[dict] = []
     for note in notes:
         text = note.text
-        entry = {"id": f"fn{note.mark}", "mark": note.mark, "text": text,
-                 "documents": _footnote_documents(text), "in": ids.get(where.get(note.mark, -1)),
-                 "line": note.line}
+        entry = {
+            "id": f"fn{note.mark}",
+            "mark": note.mark,
+            "text": text,
+            "documents": _footnote_documents(text),
+            "in": ids.get(where.get(note.mark, -1)),
+            "line": note.line,
+        }
         in_annex = note.mark in where and note.mark not in own_marks
         if note.mark not in where:
             # a mark not found belongs where the marks numbered around it are
             in_annex = bool(annexes) and _in_annex_by_neighbours(note.mark, where, n_blocks)
-            structure._warn(warnings, note.line, f"footnote {note.mark}: its mark was not found "
-                                                 "in the text")
+            structure._warn(warnings, note.line, f"footnote {note.mark}: its mark was not found in the text")
         (annex_footnotes if in_annex else footnotes).append(entry)
     for entry in annex_footnotes:
         # in the annex whose text holds the mark (or the annex of the marks around it)
         t = where.get(entry["mark"])
         if t is None:
-            placed = sorted((int(m), i) for m, i in where.items() if m.isdigit() and i >= n_blocks
-                            and int(m) < int(entry["mark"]))
+            placed = sorted(
+                (int(m), i)
+                for m, i in where.items()
+                if m.isdigit() and i >= n_blocks and int(m) < int(entry["mark"])
+            )
             t = placed[-1][1] if placed else n_blocks
         annexes[t - n_blocks].setdefault("footnotes", []).append(entry)
 
     citations: list[dict] = []
     cur_session = session if isinstance(session, int) else None
     for para in _all_paragraphs(pps, ops):
-        for c in find_citations(para["text"], para["id"], cur_session) + \
-                find_documents(para["text"], para["id"]):
+        for c in find_citations(para["text"], para["id"], cur_session) + find_documents(
+            para["text"], para["id"]
+        ):
             citations.append(c.as_dict())
     for fn in footnotes:
         found = find_citations(fn["text"], fn["id"], cur_session)

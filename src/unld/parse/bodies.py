@@ -95,8 +95,7 @@ def registry() -> tuple[dict[str, Body], dict[str, str]]:
 def _alias_re() -> re.Pattern[str]:
     bodies, names = registry()
     kinds = {k for k, _ in _KINDS}
-    alts = sorted((n for n, key in names.items() if bodies[key].kind in kinds), key=len,
-                  reverse=True)
+    alts = sorted((n for n, key in names.items() if bodies[key].kind in kinds), key=len, reverse=True)
     pattern = "|".join(re.escape(a).replace(r"\-", "[-–‑]").replace(r"\ ", r"\s+") for a in alts)
     return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)
 
@@ -114,7 +113,7 @@ def _specific_name(text: str, start: int, end: int) -> tuple[str, int]:
     if not m:
         y = _YEARS.match(rest)
         return (head + y.group(0), end + y.end()) if y else (head, end)
-    words = re.findall(r"\S+", rest[m.end():m.end() + 300])
+    words = re.findall(r"\S+", rest[m.end() : m.end() + 300])
     taken: list[str] = []
     for i, w in enumerate(words):
         bare = w.rstrip(",;.:)")
@@ -174,8 +173,7 @@ def find_working_groups(paragraphs: list[dict], citations: list[dict]) -> list[d
             name, end = _specific_name(text, m.start(), m.end())
             kind = _kind_of(m.group(0))
             key = names.get(_norm(name))
-            generic = bool(re.fullmatch("|".join(rx for _, rx in _KINDS) + "|working groups",
-                                        _norm(name)))
+            generic = bool(re.fullmatch("|".join(rx for _, rx in _KINDS) + "|working groups", _norm(name)))
             title = m.group(0)[:1].isupper()
             if key is None and generic:
                 mentions.append((para["id"], kind, title, ""))
@@ -183,8 +181,7 @@ def find_working_groups(paragraphs: list[dict], citations: list[dict]) -> list[d
             if key is None:
                 key = slug(re.sub(r"^(?:the|an?)\s+", "", name, flags=re.I))
             years = _YEARS.search(name)
-            _note(found, order, key, name, kind, para, bodies.get(key),
-                  years.groups() if years else None)
+            _note(found, order, key, name, kind, para, bodies.get(key), years.groups() if years else None)
             _founding(found[key], text, end, para)
             mentions.append((para["id"], kind, title, key))
     # generic mentions take the nearest specific body of the same kind and case
@@ -192,7 +189,7 @@ def find_working_groups(paragraphs: list[dict], citations: list[dict]) -> list[d
         if key:
             continue
         before = [m for m in mentions[:i] if m[3] and m[1] == kind and m[2] == title]
-        after = [m for m in mentions[i + 1:] if m[3] and m[1] == kind and m[2] == title]
+        after = [m for m in mentions[i + 1 :] if m[3] and m[1] == kind and m[2] == title]
         pick = before[-1] if before else (after[0] if after else None)
         if pick is None:
             continue
@@ -212,14 +209,24 @@ def _ordered(ids: list[str], paragraphs: list[dict]) -> list[str]:
     return sorted(set(ids), key=lambda x: rank.get(x, 0))
 
 
-def _note(found: dict, order: list, key: str, name: str, kind: str, para: dict,
-          known: Body | None, years: tuple[str, str] | None = None) -> None:
+def _note(
+    found: dict,
+    order: list,
+    key: str,
+    name: str,
+    kind: str,
+    para: dict,
+    known: Body | None,
+    years: tuple[str, str] | None = None,
+) -> None:
     if key not in found:
         start, end = (known.start, known.end) if known else (None, None)
         if years:
             start, end = years
         found[key] = {
-            "key": key, "name": known.name if known else name, "kind": kind,
+            "key": key,
+            "name": known.name if known else name,
+            "kind": kind,
             "registered": known is not None,
             "mandate": {"start": start, "end": end} if start else None,
             "established_by": known.established_by if known else None,
@@ -260,6 +267,12 @@ def find_future_agenda(operative: list[dict]) -> list[dict]:
                 if session is None:
                     continue
                 sub = re.search(r"under the item entitled [“\"]([^”\"]+)[”\"]", m.group(0))
-                out.append({"session": session, "title": m.group("title").strip(" ,."),
-                            "under": sub.group(1) if sub else None, "in": p["id"]})
+                out.append(
+                    {
+                        "session": session,
+                        "title": m.group("title").strip(" ,."),
+                        "under": sub.group(1) if sub else None,
+                        "in": p["id"],
+                    }
+                )
     return out

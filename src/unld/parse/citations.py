@@ -28,8 +28,10 @@ OTHER_BODIES = [
     ("Security Council", "Security Council"),
     ("Commission on Human Rights", "Commission on Human Rights"),
     ("Commission on the Status of Women", "Commission on the Status of Women"),
-    ("Commission on Crime Prevention and Criminal Justice",
-     "Commission on Crime Prevention and Criminal Justice"),
+    (
+        "Commission on Crime Prevention and Criminal Justice",
+        "Commission on Crime Prevention and Criminal Justice",
+    ),
     ("Commission on Narcotic Drugs", "Commission on Narcotic Drugs"),
     ("Commission on Population and Development", "Commission on Population and Development"),
     ("Commission for Social Development", "Commission for Social Development"),
@@ -98,8 +100,14 @@ class Citation:
     text: str
 
     def as_dict(self) -> dict:
-        return {"target": self.target, "kind": self.kind, "body": self.body,
-                "date": self.date, "in": self.where, "text": self.text}
+        return {
+            "target": self.target,
+            "kind": self.kind,
+            "body": self.body,
+            "date": self.date,
+            "in": self.where,
+            "text": self.text,
+        }
 
 
 _BODY_ALT = "|".join(re.escape(name) for name, _ in OTHER_BODIES)
@@ -123,14 +131,13 @@ def _body_before(text: str, upto: int) -> str | None:
     document (``A/56/1026, annex II, resolution 14/221``, ``E/2025/27, chap. I, sect. C,
     resolution 69/1``) belongs to some other body: ``None`` is returned for it.
     """
-    before = text[max(0, upto - 120):upto]
+    before = text[max(0, upto - 120) : upto]
     m = _SUBJECT_ITS.search(before)
     if m:  # "the Human Rights Council in its resolution": "its" is the Council's
         return next(canon for n, canon in OTHER_BODIES if n == m.group("other"))
     if re.search(r"\b(?:Council|Commission|Conference|Board|Committee)(?:['’]s)?\s+$", before):
         # "Council resolution 52/27": a short name; the full one was given earlier
-        named = [canon for n, canon in OTHER_BODIES
-                 for _ in re.finditer(re.escape(n), text[:upto])]
+        named = [canon for n, canon in OTHER_BODIES for _ in re.finditer(re.escape(n), text[:upto])]
         full = [mm for mm in _BODY_RE.finditer(text[:upto]) if not mm.group("ga")]
         if full:
             last = full[-1]
@@ -150,8 +157,11 @@ def _body_before(text: str, upto: int) -> str | None:
 
 def _body_after(text: str, pos: int) -> str | None:
     """A body named right after a number: ``5/12 of the United Nations Environment Assembly``."""
-    m = re.match(r"\s*(?:\([^)]*\)\s*)?(?:of\s+(?:\d{1,2}\s+\w+\s+\d{4}\s+)?)?(?:of|by|adopted by)\s+"
-                 r"the\s+([^,;]{3,90})", text[pos:])
+    m = re.match(
+        r"\s*(?:\([^)]*\)\s*)?(?:of\s+(?:\d{1,2}\s+\w+\s+\d{4}\s+)?)?(?:of|by|adopted by)\s+"
+        r"the\s+([^,;]{3,90})",
+        text[pos:],
+    )
     if not m:
         return None
     phrase = m.group(1)
@@ -239,14 +249,29 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
         if m.group("sc"):
             if body not in ("Security Council", "General Assembly") or kind != "resolution":
                 continue
-            found = [Citation(symbols.sc_resolution(m.group("scnum"), m.group("year")),
-                              "resolution", "Security Council", None, where, m.group(0))]
+            found = [
+                Citation(
+                    symbols.sc_resolution(m.group("scnum"), m.group("year")),
+                    "resolution",
+                    "Security Council",
+                    None,
+                    where,
+                    m.group(0),
+                )
+            ]
         elif m.group("old"):
             if body != "General Assembly":
                 continue
-            found = [Citation(symbols.ga_resolution(m.group("roman"), m.group("onum"),
-                                                    m.group("opart")),
-                              kind, "General Assembly", None, where, m.group(0))]
+            found = [
+                Citation(
+                    symbols.ga_resolution(m.group("roman"), m.group("onum"), m.group("opart")),
+                    kind,
+                    "General Assembly",
+                    None,
+                    where,
+                    m.group(0),
+                )
+            ]
         elif m.group("eco"):
             body_here = body or "Economic and Social Council"
             ecosoc = body_here == "Economic and Social Council" and kind == "resolution"
@@ -255,8 +280,9 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
         else:
             sess, num = m.group("sess"), m.group("num")
             parts, end = _parts(text, end)
-            if not _AFTER_OK.match(text[end:end + 40]) or text[max(0, m.start() - 6):m.start()] \
-                    .rstrip().endswith("No."):
+            if not _AFTER_OK.match(text[end : end + 40]) or text[
+                max(0, m.start() - 6) : m.start()
+            ].rstrip().endswith("No."):
                 continue
             if sess.isdigit() and not (1 <= int(sess) <= max_session):
                 continue
@@ -268,8 +294,10 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
             body_here = after_body or ("General Assembly" if body == "Security Council" else body)
             if body_here == "General Assembly":
                 maker = symbols.ga_decision if kind == "decision" else symbols.ga_resolution
-                found = [Citation(maker(sess, num, part), kind, body_here, None, where, m.group(0))
-                         for part in parts or [None]]
+                found = [
+                    Citation(maker(sess, num, part), kind, body_here, None, where, m.group(0))
+                    for part in parts or [None]
+                ]
             else:
                 hrc = body_here == "Human Rights Council" and kind == "resolution"
                 target = symbols.hrc_resolution(sess, num) if hrc else None
@@ -284,14 +312,19 @@ def find_documents(text: str, where: str) -> list[Citation]:
     for sym in symbols.find_documents(text):
         m = re.fullmatch(r"A/RES/((?:ES-|S-)?\d+)/(\d+)(?: ([A-Z]))?", sym)
         if m:
-            out.append(Citation(symbols.ga_resolution(*m.groups()), "resolution",
-                                "General Assembly", None, where, sym))
+            out.append(
+                Citation(
+                    symbols.ga_resolution(*m.groups()), "resolution", "General Assembly", None, where, sym
+                )
+            )
             continue
         m = re.fullmatch(r"S/RES/(\d+)\s?\((\d{4})\)", sym)
         if m:
-            out.append(Citation(symbols.sc_resolution(*m.groups()), "resolution",
-                                "Security Council", None, where, sym))
+            out.append(
+                Citation(
+                    symbols.sc_resolution(*m.groups()), "resolution", "Security Council", None, where, sym
+                )
+            )
             continue
-        out.append(Citation(sym, "document", symbols.organ_of(sym) or "United Nations",
-                            None, where, sym))
+        out.append(Citation(sym, "document", symbols.organ_of(sym) or "United Nations", None, where, sym))
     return out

@@ -98,8 +98,13 @@ def _candidates(t: int, text: str) -> list[_Spot]:
             i = m.start(1)
             # "COP26", "G20": digits glued to a capital letter are part of a name; "42.1 million"
             # is a decimal number
-            if sure == 3 and (text[i - 1].isupper() and not (i > 1 and text[i - 2].islower())
-                              or text[i - 1] == "." and i > 1 and text[i - 2].isdigit()):
+            if sure == 3 and (
+                text[i - 1].isupper()
+                and not (i > 1 and text[i - 2].islower())
+                or text[i - 1] == "."
+                and i > 1
+                and text[i - 2].isdigit()
+            ):
                 continue
             if sure == 0 and _COUNTED.search(text, max(0, i - 16), i - 1):
                 continue
@@ -163,6 +168,6 @@ def place_marks(texts: list[str], marks: list[str]) -> tuple[list[str], dict[str
     for t, spots in per_text.items():
         text = out[t]
         for spot in sorted(spots, key=lambda s: s.start, reverse=True):
-            text = text[:spot.start] + f"[^{spot.mark}]" + text[spot.end:]
+            text = text[: spot.start] + f"[^{spot.mark}]" + text[spot.end :]
         out[t] = text
     return out, where

@@ -13,8 +13,28 @@ from html.parser import HTMLParser
 from unld.parse.lines import Line
 from unld.parse.pdftext import Layout
 
-_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
-           "article", "header", "footer", "blockquote", "ol", "ul", "table", "hr"}
+_BLOCKS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "ol",
+    "ul",
+    "table",
+    "hr",
+}
 
 
 class _Text(HTMLParser):

@@ -52,8 +52,11 @@ def join_lines(parts: list[str]) -> str:
         part = squash(raw)
         if not part:
             continue
-        if pieces and pieces[-1].endswith("-") and len(pieces[-1]) > 1 and (
-            pieces[-1][-2].isalnum() or pieces[-1][-2] == " "
+        if (
+            pieces
+            and pieces[-1].endswith("-")
+            and len(pieces[-1]) > 1
+            and (pieces[-1][-2].isalnum() or pieces[-1][-2] == " ")
         ):
             # "Secretary-" + "General", "drug -" + "resistant": no space at the hyphen
             pieces[-1] = pieces[-1].rstrip(" -") + "-"

@@ -41,8 +41,9 @@ def split_markdown(lines: list[Line]) -> tuple[Layout, dict[int, str]]:
     for line in lines:
         fm = _FOOTNOTE_LINE.match(line.text)
         if fm:
-            footnotes.append(Line(line.no, f"{fm.group(1).translate(SUPERSCRIPTS)} "
-                                           f"{strip_inline(fm.group(2))}"))
+            footnotes.append(
+                Line(line.no, f"{fm.group(1).translate(SUPERSCRIPTS)} {strip_inline(fm.group(2))}")
+            )
             continue
         lead = _LEAD.match(line.text)
         if lead:

@@ -109,7 +109,7 @@ def _superscript_marks(line: Line) -> Line:
     head = ""
     if lead:
         head = lead.group(1) + lead.group(2).translate(_SUPER_DIGITS) + " "
-        text = text[lead.end():]
+        text = text[lead.end() :]
     text = _SUPERSCRIPT.sub(lambda m: f"[^{m.group(0).translate(_SUPER_DIGITS)}]", text)
     return Line(line.no, head + text)
 
@@ -150,5 +150,4 @@ def split_layout(lines: list[Line]) -> Layout:
             continue
         body.append(line)
     footnotes = [lines[i] for i in sorted(footnote_idx) if i not in removed]
-    return Layout(body=body, footnotes=footnotes, symbol=symbol,
-                  removed=[lines[i] for i in sorted(removed)])
+    return Layout(body=body, footnotes=footnotes, symbol=symbol, removed=[lines[i] for i in sorted(removed)])

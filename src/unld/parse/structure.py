@@ -28,7 +28,8 @@ SESSION_LINE = re.compile(
 AGENDA_LINE = re.compile(r"^\s*Agenda items?\s+(?P<items>\S.*?)\s*$")
 MEETING_LINE = re.compile(
     r"^\s*(?P<num>\d{1,4})(?:st|nd|rd|th)(?P<resumed1>\s*\(resumed\))?\s+plenary\s+meeting"
-    r"(?P<resumed>\s*\(resumed\))?\s*$", re.I
+    r"(?P<resumed>\s*\(resumed\))?\s*$",
+    re.I,
 )
 NUMBERED = re.compile(r"^\s*(?P<num>\d{1,3})\.(?:\s+(?P<rest>\S.*))?\s*$")
 SUBPARA = re.compile(r"^\s*\((?P<label>[a-z]{1,2}|[ivxl]{1,6})\)(?:\s+(?P<rest>\S.*))?\s*$")
@@ -40,8 +41,28 @@ ADOPTS_FOLLOWING = re.compile(
     r".*\bfollowing\b.*:\s*(?:\[\^\d+\])?\s*$",
     re.S,
 )
-ROMAN_SUB = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii",
-             "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx"}
+ROMAN_SUB = {
+    "i",
+    "ii",
+    "iii",
+    "iv",
+    "v",
+    "vi",
+    "vii",
+    "viii",
+    "ix",
+    "x",
+    "xi",
+    "xii",
+    "xiii",
+    "xiv",
+    "xv",
+    "xvi",
+    "xvii",
+    "xviii",
+    "xix",
+    "xx",
+}
 
 
 @dataclass
@@ -115,44 +136,55 @@ def parse_masthead(lines: list[Line]) -> Masthead:
         if m and not mh.agenda:
             items = re.findall(r"(\d{1,3})(?:\s*\(([a-z]{1,2})\))?", m.group("items"))
             if not items:
-                _warn(mh.warnings, ln.no,
-                      f"agenda line '{s}': expected item numbers such as '95' or '99 (k)'")
+                _warn(
+                    mh.warnings, ln.no, f"agenda line '{s}': expected item numbers such as '95' or '99 (k)'"
+                )
             # title lines follow until a blank line in the source
             title_lines: list[str] = []
             j = lines.index(ln) + 1
             while j < len(lines) and lines[j].blank:
                 j += 1
-            while j < len(lines) and not lines[j].blank and not re.match(
-                r"^\s*(Resolution adopted|\[)", lines[j].text
-            ) and not TITLE_LINE.match(lines[j].text):
+            while (
+                j < len(lines)
+                and not lines[j].blank
+                and not re.match(r"^\s*(Resolution adopted|\[)", lines[j].text)
+                and not TITLE_LINE.match(lines[j].text)
+            ):
                 title_lines.append(lines[j].text)
                 j += 1
             title = join_lines(title_lines) or None
             for number, sub in items:
-                mh.agenda.append({"number": number, "sub_item": sub or None,
-                                  "title": title if len(items) == 1 else None})
+                mh.agenda.append(
+                    {"number": number, "sub_item": sub or None, "title": title if len(items) == 1 else None}
+                )
             i += 1
             continue
         i += 1
     joined = " ".join(squash(ln.text) for ln in text_lines)
-    m = re.search(r"Resolution adopted by the (General Assembly|Security Council|"
-                  r"Human Rights Council|Economic and Social Council)\s*(?:on\s+(.{0,40}))?", joined,
-                  re.I)  # older texts print the line in capitals
+    m = re.search(
+        r"Resolution adopted by the (General Assembly|Security Council|"
+        r"Human Rights Council|Economic and Social Council)\s*(?:on\s+(.{0,40}))?",
+        joined,
+        re.I,
+    )  # older texts print the line in capitals
     if m:
         mh.organ = " ".join(w if w == "and" else w.capitalize() for w in m.group(1).lower().split())
         date_text = m.group(2) or ""
         mh.adopted_on = iso_date(date_text)
         if mh.adopted_on is None:
-            line = next((ln.no for ln in text_lines if "resolution adopted" in ln.text.lower()),
-                        None)
-            _warn(mh.warnings, line, f"adoption date '{date_text.strip()}' cannot be read: expected "
-                                     "a date such as '6 December 2021'")
+            line = next((ln.no for ln in text_lines if "resolution adopted" in ln.text.lower()), None)
+            _warn(
+                mh.warnings,
+                line,
+                f"adoption date '{date_text.strip()}' cannot be read: expected "
+                "a date such as '6 December 2021'",
+            )
     mh.basis = _basis(lines, mh.warnings)
     for k, ln in enumerate(lines):
         m = TITLE_LINE.match(ln.text)
         if m:
             parts = [m.group("title")]
-            for nxt in lines[k + 1:]:
+            for nxt in lines[k + 1 :]:
                 if nxt.blank or GA_OPENING.match(nxt.text):
                     break
                 parts.append(nxt.text)
@@ -169,30 +201,45 @@ def _basis(lines: list[Line], warnings: list[dict]) -> dict | None:
     if start is None:
         return None
     parts = []
-    for ln in lines[start:start + 6]:
+    for ln in lines[start : start + 6]:
         parts.append(ln.text)
         if "]" in ln.text:
             break
     content = squash(" ".join(parts)).strip()
     m = re.match(r"^\[(?P<body>.*)\]", content)
     if not m:
-        _warn(warnings, lines[start].no, "basis line has no closing ']': expected "
-                                         "'[on the report of the ... Committee (A/..., para. ...)]'")
+        _warn(
+            warnings,
+            lines[start].no,
+            "basis line has no closing ']': expected "
+            "'[on the report of the ... Committee (A/..., para. ...)]'",
+        )
         return None
     body = m.group("body").strip()
     docs = [c.target for c in find_documents(body, "basis")]
     para = re.search(r"\bparas?\.\s*(\d+[a-z]?)", body)
     if body.lower().startswith("without reference to a main committee"):
-        return {"kind": "without-reference", "committee": None, "documents": docs,
-                "paragraph": para.group(1) if para else None}
+        return {
+            "kind": "without-reference",
+            "committee": None,
+            "documents": docs,
+            "paragraph": para.group(1) if para else None,
+        }
     rm = re.match(r"on the reports? of the (?P<c>.+?)\s*\((?P<d>[^()]*(?:\([^()]*\)[^()]*)*)\)\s*$", body)
     if not rm:
-        _warn(warnings, lines[start].no, f"basis line '{content}' cannot be read: expected "
-                                         "'[on the report of the ... Committee (...)]'")
+        _warn(
+            warnings,
+            lines[start].no,
+            f"basis line '{content}' cannot be read: expected '[on the report of the ... Committee (...)]'",
+        )
         return None
     committee = normalise_committee(rm.group("c"))
-    return {"kind": "committee-report", "committee": committee, "documents": docs,
-            "paragraph": para.group(1) if para else None}
+    return {
+        "kind": "committee-report",
+        "committee": committee,
+        "documents": docs,
+        "paragraph": para.group(1) if para else None,
+    }
 
 
 _COMMITTEES = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth"]
@@ -241,9 +288,14 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
             continue
         text = ln.text
         ended = cur.ended() if cur and cur.kind != "section" else True
-        if cur is not None and cur.kind in ("op", "pp") and ended and ":" in cur.lines[-1].text \
-                and ADOPTS_FOLLOWING.match(join_lines([x.text for x in cur.lines])):
-            adopted = lines[k - 1:]
+        if (
+            cur is not None
+            and cur.kind in ("op", "pp")
+            and ended
+            and ":" in cur.lines[-1].text
+            and ADOPTS_FOLLOWING.match(join_lines([x.text for x in cur.lines]))
+        ):
+            adopted = lines[k - 1 :]
             break
         m = NUMBERED.match(text)
         if m and (ended or saw_blank):
@@ -266,15 +318,22 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
                 continues_letters = prev_sub.level == 1 and label == _next_letter(prev_label)
                 if not continues_letters and (prev_sub.level == 2 or label == "i"):
                     level = 2
-            cur = Block("sub", [Line(ln.no, m.group("rest") or "")], label=label, level=level,
-                        section=section, number=parent.number if parent else None)
+            cur = Block(
+                "sub",
+                [Line(ln.no, m.group("rest") or "")],
+                label=label,
+                level=level,
+                section=section,
+                number=parent.number if parent else None,
+            )
             blocks.append(cur)
             saw_blank = False
             continue
         m = SECTION.match(text)
         # a heading cannot follow a colon: "as set out in the table below:" / "A." / "Action"
-        after_colon = cur is not None and cur.lines and re.search(
-            r":\s*(?:\[\^\d+\])?\s*$", cur.lines[-1].text)
+        after_colon = (
+            cur is not None and cur.lines and re.search(r":\s*(?:\[\^\d+\])?\s*$", cur.lines[-1].text)
+        )
         if m and ended and not after_colon and (saw_blank or not cur) and _section_follows(lines, k):
             section = m.group("label")
             title_lines = []
@@ -288,8 +347,12 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
             in_operative = False
             saw_blank = True
             continue
-        if ended and cur is not None and cur.kind != "section" and not saw_blank and re.search(
-            r":[”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$", cur.lines[-1].text
+        if (
+            ended
+            and cur is not None
+            and cur.kind != "section"
+            and not saw_blank
+            and re.search(r":[”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$", cur.lines[-1].text)
         ):
             # after a colon only a blank line starts a new paragraph: "Goal 6:\nEnsure ..."
             ended = False
@@ -316,8 +379,10 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
     # operative paragraphs end with ";" or "."; an unnumbered paragraph opening with a finite
     # verb but ending with "," is part of a preamble ("Recalls its resolution 79/258 A, ...,")
     for b in blocks:
-        if b.kind == "op" and b.number is None and re.search(
-            r",[”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$", b.lines[-1].text
+        if (
+            b.kind == "op"
+            and b.number is None
+            and re.search(r",[”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$", b.lines[-1].text)
         ):
             b.kind = "pp"
     return blocks, adopted

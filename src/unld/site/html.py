@@ -38,8 +38,7 @@ def permalink(id: str, iri: str) -> Markup:
     """The small ``#id`` link of a part to its own IRI."""
     iri_ = escape(iri)
     id_ = escape(id)
-    return Markup(f'<a class="pid" href="#{id_}" title="{iri_}" aria-label="Link to {iri_}">'
-                  f"#{id_}</a>")
+    return Markup(f'<a class="pid" href="#{id_}" title="{iri_}" aria-label="Link to {iri_}">#{id_}</a>')
 
 
 def text(segments: list[dict]) -> Markup:
@@ -47,8 +46,7 @@ def text(segments: list[dict]) -> Markup:
     out = []
     for s in segments:
         if s["href"]:
-            out.append(f'<a href="{escape(s["href"])}" title="{escape(s["title"])}">'
-                       f'{escape(s["text"])}</a>')
+            out.append(f'<a href="{escape(s["href"])}" title="{escape(s["title"])}">{escape(s["text"])}</a>')
         else:
             out.append(escape(s["text"]))
     return Markup("".join(out))

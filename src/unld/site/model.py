@@ -151,8 +151,7 @@ class Dataset:
             out[i] = t
         if literals:
             doc = b"".join(b"<urn:x:s> <urn:x:p> %b .\n" % st.text(i) for i in literals)
-            for i, q in zip(literals, ox.parse(doc, format=ox.RdfFormat.N_TRIPLES),
-                            strict=True):
+            for i, q in zip(literals, ox.parse(doc, format=ox.RdfFormat.N_TRIPLES), strict=True):
                 out[i] = q.object
                 cache.put(i, q.object)
         return out
@@ -257,9 +256,9 @@ class Dataset:
         out: dict[str, list[int]] = defaultdict(list)
         blob, off, roles = st.blob, st.off, st.roles
         for i in range(st.lit_end, st.iri_end):
-            text = blob[off[i]:off[i + 1]]
+            text = blob[off[i] : off[i + 1]]
             if b"#" in text and roles[i] & (SUBJECT | OBJECT):
-                out[text[1:text.index(b"#")].decode("utf-8")].append(i)
+                out[text[1 : text.index(b"#")].decode("utf-8")].append(i)
         return dict(out)
 
     def graph_keys(self, g: str) -> list[int]:
@@ -279,8 +278,6 @@ class Dataset:
 
     def graph_triples(self, g: str) -> list[ox.Triple]:
         return self.store.triples(self.graph_keys(g))
-
-
 
     @cached_property
     def graph_names(self) -> list[str]:
@@ -380,7 +377,7 @@ class Dataset:
         if frag:
             return f"{self.label(head)} #{frag}"
         if iri.startswith(self.base):
-            return iri[len(self.base):] or iri
+            return iri[len(self.base) :] or iri
         return iri
 
     # --- pages ---------------------------------------------------------------------------
@@ -392,7 +389,7 @@ class Dataset:
         found: set[str] = set()
         blob, off = st.blob, st.off
         for i in range(st.lit_end, st.iri_end):
-            text = blob[off[i] + 1:off[i + 1] - 1]
+            text = blob[off[i] + 1 : off[i + 1] - 1]
             cut = text.find(b"#")
             found.add((text if cut < 0 else text[:cut]).decode("utf-8"))
         out = {}
@@ -408,7 +405,7 @@ class Dataset:
         """An IRI of this dataset (under the base or the fixed namespaces) that is not one
         of the site's own files (the dumps)."""
         if iri.startswith(self.base):
-            first = iri[len(self.base):].split("/", 1)[0]
+            first = iri[len(self.base) :].split("/", 1)[0]
             return first not in RESERVED
         return iri.startswith((ONTOLOGY_IRI, PHRASE_NS))
 
@@ -463,8 +460,11 @@ class Dataset:
     def terms_in(self, namespace: str, roles: int) -> list[str]:
         """IRIs starting with ``namespace`` (and longer) that have one of ``roles``."""
         st = self.store
-        return [st.value(i) for i in st.iris_with_prefix(namespace)
-                if st.roles[i] & roles and st.off[i + 1] - st.off[i] > len(namespace) + 2]
+        return [
+            st.value(i)
+            for i in st.iris_with_prefix(namespace)
+            if st.roles[i] & roles and st.off[i + 1] - st.off[i] > len(namespace) + 2
+        ]
 
     def paragraph_owner(self, iri: str) -> str:
         return split_fragment(iri)[0]

@@ -23,10 +23,23 @@ ONTOLOGY_IRI = "https://w3id.org/unld/ontology"
 PHRASE_NS = "https://w3id.org/unld/phrase/"
 
 #: Top-level names the site uses for its own files: no resource page may take them.
-RESERVED = frozenset({
-    "dumps", "static", "_config", "browse", "index.html", "index.ttl", "index.jsonld",
-    "sitemap.xml", "robots.txt", "404.html", "context.jsonld", ".htaccess", ".nojekyll",
-})
+RESERVED = frozenset(
+    {
+        "dumps",
+        "static",
+        "_config",
+        "browse",
+        "index.html",
+        "index.ttl",
+        "index.jsonld",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "context.jsonld",
+        ".htaccess",
+        ".nojekyll",
+    }
+)
 
 # Characters an IRI path may hold here: RFC 3986 unreserved, sub-delimiters, ':', '@',
 # '/' and percent-escapes.  Anything else (spaces, quotes, '<', '\\', '?', non-ASCII,
@@ -52,11 +65,11 @@ def page_path(iri: str, base: str) -> str | None:
     """
     head, _ = split_fragment(iri)
     if head.startswith(base):
-        rest = head[len(base):]
+        rest = head[len(base) :]
     elif head == ONTOLOGY_IRI or head == ONTOLOGY_IRI + "/":
         return "ontology"
     elif head.startswith(PHRASE_NS):
-        rest = "phrase/" + head[len(PHRASE_NS):]
+        rest = "phrase/" + head[len(PHRASE_NS) :]
     else:
         return None
     if rest == "":
@@ -102,8 +115,7 @@ def disk_path(root: Path, path: str, *, own: bool = False) -> Path:
     return target
 
 
-def relative(from_path: str, to_path: str, fragment: str | None = None, *,
-             folder: bool = True) -> str:
+def relative(from_path: str, to_path: str, fragment: str | None = None, *, folder: bool = True) -> str:
     """A relative link from the page at ``from_path`` to the page (or file) ``to_path``.
 
     Relative links let the site work under any prefix (a project site on a static host,

@@ -77,10 +77,13 @@ DUMP_FILES = [
     ("unld.nq", "N-Quads", "application/n-quads", "one named graph per resolution"),
     ("unld.trig", "TriG", "application/trig", "one named graph per resolution"),
     ("unld.jsonld", "JSON-LD", "application/ld+json", "compact, with the published context"),
-    ("context.jsonld", "JSON-LD context", "application/ld+json", "the @context of every "
-     "JSON-LD file"),
-    ("ontology.ttl", "Ontology (Turtle)", "text/turtle", "ontology, alignments, phrase "
-     "vocabularies and bodies"),
+    ("context.jsonld", "JSON-LD context", "application/ld+json", "the @context of every JSON-LD file"),
+    (
+        "ontology.ttl",
+        "Ontology (Turtle)",
+        "text/turtle",
+        "ontology, alignments, phrase vocabularies and bodies",
+    ),
     ("ontology.html", "Ontology documentation", "text/html", "human-readable documentation"),
     ("shapes.ttl", "SHACL shapes", "text/turtle", "what the data must look like"),
     ("void.ttl", "VoID / DCAT description", "text/turtle", "counts, dumps, licence"),
@@ -89,12 +92,29 @@ DUMP_FILES = [
 ]
 
 #: Folders the site uses for its own listings (they are not IRIs of resources).
-LISTINGS = {"doc": "Documents", "session": "Sessions", "body": "Bodies",
-            "phrase": "Lead phrases", "browse/committee": "Resolutions by committee",
-            "browse/agenda": "Resolutions by agenda item"}
+LISTINGS = {
+    "doc": "Documents",
+    "session": "Sessions",
+    "body": "Bodies",
+    "phrase": "Lead phrases",
+    "browse/committee": "Resolutions by committee",
+    "browse/agenda": "Resolutions by agenda item",
+}
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 #: How a page names what links to it: (predicate, class of the linking resource or None).
 INVERSE: dict[tuple[str, str | None], str] = {
@@ -127,19 +147,40 @@ INVERSE: dict[tuple[str, str | None], str] = {
     (VOID + "exampleResource", None): "Example resource of the dataset",
     (VOID + "subset", None): "Part of the dataset",
 }
-_GROUP_ORDER = {title: i for i, title in enumerate(dict.fromkeys(
-    ["Resolutions of this session", "Resolutions under this agenda item",
-     "Resolutions adopted at this meeting", "Resolutions adopted on this document",
-     "Resolutions recommended by this committee", "Cited by", *INVERSE.values()]))}
+_GROUP_ORDER = {
+    title: i
+    for i, title in enumerate(
+        dict.fromkeys(
+            [
+                "Resolutions of this session",
+                "Resolutions under this agenda item",
+                "Resolutions adopted at this meeting",
+                "Resolutions adopted on this document",
+                "Resolutions recommended by this committee",
+                "Cited by",
+                *INVERSE.values(),
+            ]
+        )
+    )
+}
 #: Links not listed on the linked page: the CiTO typing repeats eli:cites; types would list
 #: every instance on the ontology page; parts are shown on their document's own page.
-_SKIP_INVERSE = {TYPE, VOID + "class", ELI + "has_part", UNLD + "reported",
-                 UNLD + "mandatePeriod", UNLD + "establishes", UNLD + "includesInProvisionalAgenda"}
+_SKIP_INVERSE = {
+    TYPE,
+    VOID + "class",
+    ELI + "has_part",
+    UNLD + "reported",
+    UNLD + "mandatePeriod",
+    UNLD + "establishes",
+    UNLD + "includesInProvisionalAgenda",
+}
 
 _FRAGMENT_NAMES = [
     (re.compile(r"^(?:(?P<sec>[A-Z]+)-)?pp(?P<n>\d+)$"), "preambular paragraph {n}"),
-    (re.compile(r"^(?:(?P<sec>[A-Z]+)-)?op(?P<n>\d+)(?P<sub>[a-z]+)?(?:-(?P<sub2>[a-z]+))?$"),
-     "operative paragraph {n}"),
+    (
+        re.compile(r"^(?:(?P<sec>[A-Z]+)-)?op(?P<n>\d+)(?P<sub>[a-z]+)?(?:-(?P<sub2>[a-z]+))?$"),
+        "operative paragraph {n}",
+    ),
     (re.compile(r"^fn(?P<n>\d+)$"), "footnote {n}"),
     (re.compile(r"^sec(?P<n>[A-Z0-9]+)$"), "section {n}"),
     (re.compile(r"^fa(?P<n>\d+)$"), "proposed agenda item {n}"),
@@ -155,8 +196,9 @@ _SPACES = re.compile(r"\s+")
 def _mention(variant: str) -> re.Pattern:
     """The pattern of one way of writing a symbol, found at every position where it
     starts (group 1 is the mention)."""
-    return re.compile(r"(?<![\w/.])(?=(" + r"\s+".join(re.escape(part) for part in
-                                                      variant.split(" ")) + r")(?![\w/]))")
+    return re.compile(
+        r"(?<![\w/.])(?=(" + r"\s+".join(re.escape(part) for part in variant.split(" ")) + r")(?![\w/]))"
+    )
 
 
 def _is_word(c: str) -> bool:
@@ -198,8 +240,7 @@ def _mentions(text: str, alternatives: list[str]) -> list[tuple[int, int]]:
     each place the first alternative that matches there, not overlapping.  Without
     compiling a pattern for each paragraph's list (or for each symbol: a large corpus cites
     hundreds of thousands)."""
-    found = sorted((start, i, end) for i, v in enumerate(alternatives)
-                   for start, end in _starts(text, v))
+    found = sorted((start, i, end) for i, v in enumerate(alternatives) for start, end in _starts(text, v))
     out = []
     last = 0
     for start, _, end in found:
@@ -254,9 +295,11 @@ class SiteReport:
     jobs: int = 1
 
     def summary(self) -> str:
-        return (f"site written to {self.out}/: {self.pages} pages ({self.resolutions} "
-                f"resolutions), {self.files} files, {self.bytes} bytes"
-                + (f", {len(self.skipped)} IRI(s) without a safe path" if self.skipped else ""))
+        return (
+            f"site written to {self.out}/: {self.pages} pages ({self.resolutions} "
+            f"resolutions), {self.files} files, {self.bytes} bytes"
+            + (f", {len(self.skipped)} IRI(s) without a safe path" if self.skipped else "")
+        )
 
 
 def load_quads(folder: Path) -> Store:
@@ -295,7 +338,9 @@ def _environment() -> jinja2.Environment:
     env = _Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
     env.filters["human_date"] = human_date
@@ -340,17 +385,22 @@ class _Writer:
         self.bytes += len(data)
 
 
-_PREFIXES = sorted({**dumps.PREFIXES, "vann": "http://purl.org/vocab/vann/",
-                    "eli-dl": "http://data.europa.eu/eli/eli-draft-legislation-ontology#",
-                    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-                    "foaf": "http://xmlns.com/foaf/0.1/"}.items(),
-                   key=lambda kv: (-len(kv[1]), kv[0]))
+_PREFIXES = sorted(
+    {
+        **dumps.PREFIXES,
+        "vann": "http://purl.org/vocab/vann/",
+        "eli-dl": "http://data.europa.eu/eli/eli-draft-legislation-ontology#",
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "foaf": "http://xmlns.com/foaf/0.1/",
+    }.items(),
+    key=lambda kv: (-len(kv[1]), kv[0]),
+)
 
 
 def _curie(iri: str) -> str:
     for name, ns in _PREFIXES:
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{name}:{iri[len(ns):]}"
+            return f"{name}:{iri[len(ns) :]}"
     return iri
 
 
@@ -362,7 +412,7 @@ class _JsonLd:
     def __init__(self, ds: Dataset, context: dict, context_url: str) -> None:
         self.ds = ds
         self.c = Compactor(context)
-        self.head = (b'{"@context": ' + json.dumps(context_url).encode() + b',\n "@graph": [\n')
+        self.head = b'{"@context": ' + json.dumps(context_url).encode() + b',\n "@graph": [\n'
         self.memo = Cache(TERM_CACHE_SIZE)
         #: node objects already written, by subject and triples (a resolution's page and
         #: its graph's page, written one after the other, share most of theirs)
@@ -376,8 +426,12 @@ class _JsonLd:
         if p == _RDF_TYPE and isinstance(obj, ox.NamedNode):
             return (0, None, c.compact_iri(obj.value), None)
         term = c.terms.get(p)
-        if term is not None and term.language_map and isinstance(obj, ox.Literal) and \
-                obj.datatype.value in (_LANG_STRING, _XSD_STRING):
+        if (
+            term is not None
+            and term.language_map
+            and isinstance(obj, ox.Literal)
+            and obj.datatype.value in (_LANG_STRING, _XSD_STRING)
+        ):
             return (1, term.name, obj.language or "@none", obj.value)
         key = term.name if term is not None else c.compact_iri(p)
         if term is not None and term.language_map:
@@ -386,8 +440,11 @@ class _JsonLd:
         else:
             value = c._value(obj, term)  # type: ignore[arg-type]
         # the sort key of Compactor.node: the value as JSON
-        sort = (encode_basestring(value) if isinstance(value, str)
-                else json.dumps(value, sort_keys=True, ensure_ascii=False))
+        sort = (
+            encode_basestring(value)
+            if isinstance(value, str)
+            else json.dumps(value, sort_keys=True, ensure_ascii=False)
+        )
         return (2, key, value, sort)
 
     def node(self, subject: str, entries: list[tuple]) -> dict:
@@ -411,8 +468,7 @@ class _JsonLd:
                 values.sort(key=itemgetter(0))
                 out[key] = [v for _, v in values]
         for key, langs in maps.items():
-            out[key] = {lang: (vs[0] if len(vs) == 1 else sorted(vs))
-                        for lang, vs in sorted(langs.items())}
+            out[key] = {lang: (vs[0] if len(vs) == 1 else sorted(vs)) for lang, vs in sorted(langs.items())}
         return {k: out[k] for k in sorted(out, key=_node_order)}
 
     def document(self, page: Page) -> bytes:
@@ -433,8 +489,7 @@ class _JsonLd:
                         memo.put(r, e)
                     entries.append(e)
                 subject = terms[s]
-                name = (subject.value if isinstance(subject, ox.NamedNode)
-                        else f"_:{subject.value}")
+                name = subject.value if isinstance(subject, ox.NamedNode) else f"_:{subject.value}"
                 node = json.dumps(self.node(name, entries), ensure_ascii=False).encode("utf-8")
                 nodes.put((s, rs), node)
             out.append(node)
@@ -454,8 +509,9 @@ _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 class Site:
     """One generation run: the dataset, the templates, and where each page lives."""
 
-    def __init__(self, quads: Store | Iterable[ox.Quad], base: str, root: Path,
-                 dumps_dir: Path | None) -> None:
+    def __init__(
+        self, quads: Store | Iterable[ox.Quad], base: str, root: Path, dumps_dir: Path | None
+    ) -> None:
         IriPolicy(base)  # raises a usage error for a malformed base
         self.base = base
         self.ds = Dataset.from_quads(quads, base)
@@ -492,7 +548,7 @@ class Site:
         if head in self.pages:
             return relative(frm, self.pages[head], frag)
         if head.startswith(self.base + "dumps/"):
-            name = head[len(self.base + "dumps/"):]
+            name = head[len(self.base + "dumps/") :]
             if name in self.dump_names:
                 return relative(frm, "dumps/" + name, frag, folder=False)
         if iri.startswith(("http://", "https://")):
@@ -518,12 +574,16 @@ class Site:
         shown = o.value
         if dt == XSD + "date":
             shown = human_date(o.value) or o.value
-        return {"kind": "literal", "text": shown, "raw": o.value,
-                "lang": o.language if o.language and o.language != "en" else None,
-                "datatype": _curie(dt) if dt and dt not in (
-                    XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
-                else None,
-                "is_date": dt == XSD + "date"}
+        return {
+            "kind": "literal",
+            "text": shown,
+            "raw": o.value,
+            "lang": o.language if o.language and o.language != "en" else None,
+            "datatype": _curie(dt)
+            if dt and dt not in (XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+            else None,
+            "is_date": dt == XSD + "date",
+        }
 
     def predicate(self, p: str, frm: str) -> dict:
         return {"curie": _curie(p), **self.link(p, frm, label=_curie(p))}
@@ -533,13 +593,14 @@ class Site:
         for p, objs in sorted(self.ds.props(iri).items(), key=lambda kv: _curie(kv[0])):
             if p in skip:
                 continue
-            rows.append({"predicate": self.predicate(p, frm),
-                         "values": [self.value(o, frm) for o in objs]})
+            rows.append({"predicate": self.predicate(p, frm), "values": [self.value(o, frm) for o in objs]})
         return rows
 
     def types(self, iri: str, frm: str) -> list[dict]:
-        return [self.link(t, frm, label=self.ds.label(t) if t.startswith(UNLD) else _curie(t))
-                for t in self.ds.types(iri)]
+        return [
+            self.link(t, frm, label=self.ds.label(t) if t.startswith(UNLD) else _curie(t))
+            for t in self.ds.types(iri)
+        ]
 
     # --- what links here -----------------------------------------------------------------
 
@@ -571,8 +632,10 @@ class Site:
             for head in sorted(groups[title], key=self.sort_key):
                 frags = sorted((f for f in groups[title][head] if f), key=self._frag_key)
                 item = self.link(head, frm)
-                item["parts"] = [{"href": self.href(f"{head}#{f}", frm), "label": f,
-                                  "title": fragment_name(f)} for f in frags]
+                item["parts"] = [
+                    {"href": self.href(f"{head}#{f}", frm), "label": f, "title": fragment_name(f)}
+                    for f in frags
+                ]
                 item["detail"] = self.detail(head)
                 items.append(item)
             out.append({"title": title, "items": items})
@@ -583,18 +646,18 @@ class Site:
         title = self.ds.value(iri, DCT + "title")
         if title and title != self.ds.label(iri):
             return title
-        return human_date(self.ds.value(iri, UNLD + "adoptedOn") or
-                          self.ds.value(iri, UNLD + "meetingDate"))
+        return human_date(self.ds.value(iri, UNLD + "adoptedOn") or self.ds.value(iri, UNLD + "meetingDate"))
 
     def _sort_key(self, iri: str) -> tuple:
         if self.ds.value(iri, UNLD + "symbol"):
             return (0, self.ds.doc_sort_key(iri))
-        number = (self.ds.value(iri, UNLD + "itemNumber") or
-                  self.ds.value(iri, UNLD + "meetingNumber") or
-                  self.ds.value(iri, UNLD + "sessionNumber"))
+        number = (
+            self.ds.value(iri, UNLD + "itemNumber")
+            or self.ds.value(iri, UNLD + "meetingNumber")
+            or self.ds.value(iri, UNLD + "sessionNumber")
+        )
         if number:
-            return (1, (number_key(number + (self.ds.value(iri, UNLD + "subItem") or "")),),
-                    iri)
+            return (1, (number_key(number + (self.ds.value(iri, UNLD + "subItem") or "")),), iri)
         tail = iri.rsplit("/", 1)[-1]
         if tail.isdigit():
             return (1, (number_key(tail),), iri)
@@ -611,9 +674,16 @@ class Site:
 
     # --- page frame ----------------------------------------------------------------------
 
-    def frame(self, path: str, title: str, crumbs: list[tuple[str, str | None]],
-              iri: str | None, jsonld: str | None, alternates: bool = True,
-              description: str | None = None) -> dict:
+    def frame(
+        self,
+        path: str,
+        title: str,
+        crumbs: list[tuple[str, str | None]],
+        iri: str | None,
+        jsonld: str | None,
+        alternates: bool = True,
+        description: str | None = None,
+    ) -> dict:
         return {
             "path": path,
             "title": title,
@@ -625,12 +695,17 @@ class Site:
             "css": relative(path, "static/style.css", folder=False),
             "nav": [
                 {"href": relative(path, p), "label": label, "current": p == path}
-                for p, label in [("doc", "Documents"), ("session", "Sessions"),
-                                 ("browse/committee", "Committees"),
-                                 ("browse/agenda", "Agenda items"), ("body", "Bodies"),
-                                 ("phrase", "Phrases"), ("ontology", "Ontology")]
-            ] + [{"href": relative(path, "", "downloads"), "label": "Downloads",
-                  "current": False}],
+                for p, label in [
+                    ("doc", "Documents"),
+                    ("session", "Sessions"),
+                    ("browse/committee", "Committees"),
+                    ("browse/agenda", "Agenda items"),
+                    ("body", "Bodies"),
+                    ("phrase", "Phrases"),
+                    ("ontology", "Ontology"),
+                ]
+            ]
+            + [{"href": relative(path, "", "downloads"), "label": "Downloads", "current": False}],
             "crumbs": [{"label": label, "href": href} for label, href in crumbs],
         }
 
@@ -677,8 +752,11 @@ class Site:
     def write_resource(self, iri: str, path: str) -> None:
         ds = self.ds
         page = ds.page(iri)
-        self.writer.write_page(path, "index.ttl", dumps.serialize(
-            ox.parse(page.ntriples, format=ox.RdfFormat.N_TRIPLES), ox.RdfFormat.TURTLE))
+        self.writer.write_page(
+            path,
+            "index.ttl",
+            dumps.serialize(ox.parse(page.ntriples, format=ox.RdfFormat.N_TRIPLES), ox.RdfFormat.TURTLE),
+        )
         self.writer.write_page(path, "index.jsonld", self.jsonld.document(page))
         del page
         title = ds.label(iri)
@@ -701,10 +779,16 @@ class Site:
         parts = []
         for f in ds.fragments(iri):
             frag = split_fragment(f)[1] or ""
-            parts.append({"id": frag, "iri": f, "name": ds.label(f) if ds.props(f) else frag,
-                          "types": self.types(f, path),
-                          "properties": self.properties(f, path, skip={TYPE}),
-                          "backlinks": self._part_backlinks(f, path)})
+            parts.append(
+                {
+                    "id": frag,
+                    "iri": f,
+                    "name": ds.label(f) if ds.props(f) else frag,
+                    "types": self.types(f, path),
+                    "properties": self.properties(f, path, skip={TYPE}),
+                    "backlinks": self._part_backlinks(f, path),
+                }
+            )
         definition = ds.value(iri, SKOS + "definition") or ds.value(iri, RDFS + "comment")
         return {
             "iri": iri,
@@ -741,13 +825,18 @@ class Site:
             v = ds.value(p, UNLD + "position")
             return int(v) if v and v.lstrip("-").isdigit() else 0
 
-        sections = {s: {"id": split_fragment(s)[1], "iri": s,
-                        "label": ds.value(s, UNLD + "label") or "",
-                        "title": ds.value(s, DCT + "title"), "position": pos(s)}
-                    for s in by_type.get(UNLD + "Section", [])}
+        sections = {
+            s: {
+                "id": split_fragment(s)[1],
+                "iri": s,
+                "label": ds.value(s, UNLD + "label") or "",
+                "title": ds.value(s, DCT + "title"),
+                "position": pos(s),
+            }
+            for s in by_type.get(UNLD + "Section", [])
+        }
         footnotes = sorted(by_type.get(UNLD + "Footnote", []), key=pos)
-        fn_marks = {f: ds.value(f, UNLD + "label") or str(i + 1)
-                    for i, f in enumerate(footnotes)}
+        fn_marks = {f: ds.value(f, UNLD + "label") or str(i + 1) for i, f in enumerate(footnotes)}
         fn_refs: dict[str, list[dict]] = defaultdict(list)
         rendered: set[str] = set()
 
@@ -760,11 +849,13 @@ class Site:
             cited = ds.iris(p, ELI + "cites")
             segments, linked = self.segments(text, cited, path)
             lead_seg = None
-            if lead and segments and segments[0]["href"] is None and \
-                    segments[0]["text"].startswith(lead):
-                lead_seg = {"text": lead, "href": self.href(concept, path) if concept else None,
-                            "title": ds.label(concept) if concept else None}
-                segments[0] = {**segments[0], "text": segments[0]["text"][len(lead):]}
+            if lead and segments and segments[0]["href"] is None and segments[0]["text"].startswith(lead):
+                lead_seg = {
+                    "text": lead,
+                    "href": self.href(concept, path) if concept else None,
+                    "title": ds.label(concept) if concept else None,
+                }
+                segments[0] = {**segments[0], "text": segments[0]["text"][len(lead) :]}
             refs = []
             for f in sorted(ds.iris(p, UNLD + "hasFootnote"), key=pos):
                 fid = split_fragment(f)[1] or ""
@@ -775,8 +866,14 @@ class Site:
             number = ds.value(p, UNLD + "paragraphNumber")
             label = ds.value(p, UNLD + "label")
             return {
-                "id": frag, "iri": p, "kind": kind, "number": number, "label": label,
-                "name": fragment_name(frag), "lead": lead_seg, "segments": segments,
+                "id": frag,
+                "iri": p,
+                "kind": kind,
+                "number": number,
+                "label": label,
+                "name": fragment_name(frag),
+                "lead": lead_seg,
+                "segments": segments,
                 "refs": refs,
                 "cites": [self.link(c, path) for c in cited if c not in linked],
                 "bodies": [self.link(b, path) for b in ds.iris(p, UNLD + "mentionsBody")],
@@ -784,58 +881,72 @@ class Site:
             }
 
         groups: dict[str | None, dict] = {}
-        ordered = ([(0, pos(p), p, "pp") for p in by_type.get(UNLD + "PreambularParagraph", [])]
-                   + [(1, pos(p), p, "op") for p in by_type.get(UNLD + "OperativeParagraph", [])])
+        ordered = [(0, pos(p), p, "pp") for p in by_type.get(UNLD + "PreambularParagraph", [])] + [
+            (1, pos(p), p, "op") for p in by_type.get(UNLD + "OperativeParagraph", [])
+        ]
 
         def group_key(item: tuple) -> tuple:
             sec = ds.iri(item[2], UNLD + "inSection")
-            return (sections[sec]["position"] if sec in sections else 0, item[0], item[1],
-                    item[2])
+            return (sections[sec]["position"] if sec in sections else 0, item[0], item[1], item[2])
 
         for item in sorted(ordered, key=group_key):
             sec = ds.iri(item[2], UNLD + "inSection")
             sec = sec if sec in sections else None
             if sec not in groups:
-                groups[sec] = {"section": sections.get(sec) if sec else None,
-                               "preamble": [], "operative": []}
+                groups[sec] = {"section": sections.get(sec) if sec else None, "preamble": [], "operative": []}
                 if sec:
                     rendered.add(sec)
-            groups[sec]["preamble" if item[3] == "pp" else "operative"].append(
-                paragraph(item[2], item[3]))
+            groups[sec]["preamble" if item[3] == "pp" else "operative"].append(paragraph(item[2], item[3]))
         for sec in sorted(sections, key=lambda s: sections[s]["position"]):
             if sec not in groups:  # a section without paragraphs still gets its anchor
                 groups[sec] = {"section": sections[sec], "preamble": [], "operative": []}
                 rendered.add(sec)
-        body = sorted(groups.values(),
-                      key=lambda g: g["section"]["position"] if g["section"] else 0)
+        body = sorted(groups.values(), key=lambda g: g["section"]["position"] if g["section"] else 0)
 
         notes = []
         for f in footnotes:
             rendered.add(f)
             cited = ds.iris(f, ELI + "cites")
             segments, linked = self.segments(ds.value(f, UNLD + "text") or "", cited, path)
-            notes.append({"id": split_fragment(f)[1], "iri": f, "mark": fn_marks[f],
-                          "segments": segments, "backrefs": fn_refs.get(f, []),
-                          "cites": [self.link(c, path) for c in cited if c not in linked]})
+            notes.append(
+                {
+                    "id": split_fragment(f)[1],
+                    "iri": f,
+                    "mark": fn_marks[f],
+                    "segments": segments,
+                    "backrefs": fn_refs.get(f, []),
+                    "cites": [self.link(c, path) for c in cited if c not in linked],
+                }
+            )
 
         future = []
         for fa in sorted(ds.iris(iri, UNLD + "includesInProvisionalAgenda")):
             rendered.add(fa)
             session = ds.iri(fa, UNLD + "session")
             decided = ds.iri(fa, UNLD + "decidedIn")
-            future.append({"id": split_fragment(fa)[1], "iri": fa,
-                           "title": ds.value(fa, DCT + "title"),
-                           "under": ds.value(fa, UNLD + "underItemTitled"),
-                           "session": self.link(session, path) if session else None,
-                           "decided": self.link(decided, path) if decided else None})
+            future.append(
+                {
+                    "id": split_fragment(fa)[1],
+                    "iri": fa,
+                    "title": ds.value(fa, DCT + "title"),
+                    "under": ds.value(fa, UNLD + "underItemTitled"),
+                    "session": self.link(session, path) if session else None,
+                    "decided": self.link(decided, path) if decided else None,
+                }
+            )
 
         leftovers = []
         for f in ds.fragments(iri):
             if f not in rendered:
-                leftovers.append({"id": split_fragment(f)[1], "iri": f,
-                                  "name": fragment_name(split_fragment(f)[1] or ""),
-                                  "types": self.types(f, path),
-                                  "properties": self.properties(f, path, skip={TYPE})})
+                leftovers.append(
+                    {
+                        "id": split_fragment(f)[1],
+                        "iri": f,
+                        "name": fragment_name(split_fragment(f)[1] or ""),
+                        "types": self.types(f, path),
+                        "properties": self.properties(f, path, skip={TYPE}),
+                    }
+                )
 
         basis_docs = ds.iris(iri, UNLD + "basedOn")
         committee = ds.iri(iri, UNLD + "recommendedBy")
@@ -851,10 +962,15 @@ class Site:
             "adopted_on": ds.value(iri, UNLD + "adoptedOn"),
             "adopted_by": [self.link(b, path) for b in ds.iris(iri, UNLD + "adoptedBy")],
             "session": [self.link(s, path) for s in ds.iris(iri, UNLD + "session")],
-            "agenda": [{**self.link(a, path), "title": ds.value(a, DCT + "title")}
-                       for a in sorted(ds.iris(iri, UNLD + "agendaItem"), key=self.sort_key)],
-            "meeting": ({**self.link(meeting, path),
-                         "date": ds.value(meeting, UNLD + "meetingDate")} if meeting else None),
+            "agenda": [
+                {**self.link(a, path), "title": ds.value(a, DCT + "title")}
+                for a in sorted(ds.iris(iri, UNLD + "agendaItem"), key=self.sort_key)
+            ],
+            "meeting": (
+                {**self.link(meeting, path), "date": ds.value(meeting, UNLD + "meetingDate")}
+                if meeting
+                else None
+            ),
             "basis": [self.link(d, path) for d in basis_docs],
             "basis_paragraph": ds.value(iri, UNLD + "basisParagraph"),
             "committee": self.link(committee, path) if committee else None,
@@ -863,13 +979,22 @@ class Site:
             "footnotes": notes,
             "future": future,
             "leftovers": leftovers,
-            "cited": [{**self.link(c, path), "detail": self.detail(c)}
-                      for c in sorted(ds.iris(iri, ELI + "cites"), key=self.sort_key)],
+            "cited": [
+                {**self.link(c, path), "detail": self.detail(c)}
+                for c in sorted(ds.iris(iri, ELI + "cites"), key=self.sort_key)
+            ],
             "bodies": [self.link(b, path) for b in ds.iris(iri, UNLD + "mentionsBody")],
             "backlinks": self.backlinks(iri, path, skip={UNLD + "describes"}),
             "graph": self.link(graph, path) if graph else None,
-            "source": ({"label": ds.label(source), "sha256": ds.value(source, UNLD + "sha256"),
-                        "format": ds.value(source, UNLD + "sourceFormat")} if source else None),
+            "source": (
+                {
+                    "label": ds.label(source),
+                    "sha256": ds.value(source, UNLD + "sha256"),
+                    "format": ds.value(source, UNLD + "sourceFormat"),
+                }
+                if source
+                else None
+            ),
             "properties": self.properties(iri, path, skip={TYPE, ELI + "has_part"}),
         }
 
@@ -903,8 +1028,7 @@ class Site:
                 continue
             if start > last:
                 out.append({"text": text[last:start], "href": None, "title": None})
-            out.append({"text": mention, "href": self.href(target, frm),
-                        "title": self.ds.label(target)})
+            out.append({"text": mention, "href": self.href(target, frm), "title": self.ds.label(target)})
             linked.add(target)
             last = end
         if last < len(text):
@@ -918,7 +1042,7 @@ class Site:
         # subjects, objects (of an IRI subject) and predicates in the ontology's namespace
         terms = set(ds.terms_in(UNLD, SUBJECT | OBJECT_OF_IRI | PREDICATE))
         groups: dict[str, list[dict]] = defaultdict(list)
-        for t in sorted(terms, key=lambda t: t[len(UNLD):].lower()):
+        for t in sorted(terms, key=lambda t: t[len(UNLD) :].lower()):
             types = ds.types(t)
             if OWL + "Class" in types or RDFS + "Class" in types:
                 kind = "Classes"
@@ -929,26 +1053,35 @@ class Site:
             else:  # not declared (yet): by the naming convention
                 kind = "Classes" if t[len(UNLD)].isupper() else "Properties"
             used = ds.count_incoming(t, TYPE)
-            groups[kind].append({
-                "id": t[len(UNLD):], "iri": t, "label": ds.value(t, LABEL) or t[len(UNLD):],
-                "definition": ds.value(t, SKOS + "definition") or ds.value(t, RDFS + "comment"),
-                "types": self.types(t, path),
-                "properties": self.properties(t, path, skip={TYPE, LABEL, SKOS + "definition"}),
-                "instances": used,
-            })
+            groups[kind].append(
+                {
+                    "id": t[len(UNLD) :],
+                    "iri": t,
+                    "label": ds.value(t, LABEL) or t[len(UNLD) :],
+                    "definition": ds.value(t, SKOS + "definition") or ds.value(t, RDFS + "comment"),
+                    "types": self.types(t, path),
+                    "properties": self.properties(t, path, skip={TYPE, LABEL, SKOS + "definition"}),
+                    "instances": used,
+                }
+            )
         order = ["Classes", "Properties", "Individuals"]
         return {
             "onto": {
                 "iri": iri,
                 "title": ds.value(iri, DCT + "title") or "unld ontology",
                 "description": ds.value(iri, DCT + "description"),
-                "properties": self.properties(iri, path, skip={TYPE, DCT + "title",
-                                                               DCT + "description"}),
+                "properties": self.properties(iri, path, skip={TYPE, DCT + "title", DCT + "description"}),
                 "groups": [{"title": k, "terms": groups[k]} for k in order if groups.get(k)],
-                "doc_href": (relative(path, "dumps/ontology.html", folder=False)
-                             if "ontology.html" in self.dump_names else None),
-                "ttl_href": (relative(path, "dumps/ontology.ttl", folder=False)
-                             if "ontology.ttl" in self.dump_names else None),
+                "doc_href": (
+                    relative(path, "dumps/ontology.html", folder=False)
+                    if "ontology.html" in self.dump_names
+                    else None
+                ),
+                "ttl_href": (
+                    relative(path, "dumps/ontology.ttl", folder=False)
+                    if "ontology.ttl" in self.dump_names
+                    else None
+                ),
             }
         }
 
@@ -956,16 +1089,17 @@ class Site:
 
     def write_listing(self, path: str, title: str, intro: str, sections: list[dict]) -> None:
         crumbs = [("Home", relative(path, "")), (title, None)]
-        frame = self.frame(path, title, crumbs, None, None, alternates=False,
-                           description=intro)
-        self.writer.write(path, "index.html",
-                          self.render("listing.html", page=frame, intro=intro,
-                                      sections=sections), own=True)
+        frame = self.frame(path, title, crumbs, None, None, alternates=False, description=intro)
+        self.writer.write(
+            path,
+            "index.html",
+            self.render("listing.html", page=frame, intro=intro, sections=sections),
+            own=True,
+        )
         self.report.pages += 1
 
     def item(self, iri: str, frm: str, detail: str | None = None) -> dict:
-        return {**self.link(iri, frm), "detail": detail if detail is not None
-                else self.detail(iri)}
+        return {**self.link(iri, frm), "detail": detail if detail is not None else self.detail(iri)}
 
     def listings(self) -> None:
         ds = self.ds
@@ -973,62 +1107,95 @@ class Site:
         p = "doc"
         built = set(ds.resolutions)
         docs = [i for i in self.pages if i.startswith(self.base + "doc/")]
-        kinds = [("Resolution", "Resolutions cited"), ("Decision", "Decisions"),
-                 ("CommitteeReport", "Committee reports"),
-                 ("DraftResolution", "Draft resolutions"), ("Document", "Other documents")]
-        sections = [{"title": "Resolutions published here",
-                     "items": [self.item(r, p) for r in ds.resolutions]}]
+        kinds = [
+            ("Resolution", "Resolutions cited"),
+            ("Decision", "Decisions"),
+            ("CommitteeReport", "Committee reports"),
+            ("DraftResolution", "Draft resolutions"),
+            ("Document", "Other documents"),
+        ]
+        sections = [
+            {"title": "Resolutions published here", "items": [self.item(r, p) for r in ds.resolutions]}
+        ]
         placed = set(built)
         for cls, title in kinds:
-            items = sorted((d for d in docs if d not in placed and ds.has_type(d, UNLD + cls)),
-                           key=self.sort_key)
+            items = sorted(
+                (d for d in docs if d not in placed and ds.has_type(d, UNLD + cls)), key=self.sort_key
+            )
             placed.update(items)
             sections.append({"title": title, "items": [self.item(d, p) for d in items]})
         rest = sorted((d for d in docs if d not in placed), key=self.sort_key)
         if rest:
             sections.append({"title": "Other", "items": [self.item(d, p) for d in rest]})
-        self.write_listing(p, "Documents", "Every resolution published here and every "
-                           "document they cite, by kind and symbol.",
-                           [s for s in sections if s["items"]])
+        self.write_listing(
+            p,
+            "Documents",
+            "Every resolution published here and every document they cite, by kind and symbol.",
+            [s for s in sections if s["items"]],
+        )
         # sessions
         p = "session"
-        sessions = sorted((s for s in ds.of_type(UNLD + "Session") if s in self.pages),
-                          key=self.sort_key)
+        sessions = sorted((s for s in ds.of_type(UNLD + "Session") if s in self.pages), key=self.sort_key)
         items = []
         for s in sessions:
             n = sum(1 for r in ds.resolutions if s in ds.iris(r, UNLD + "session"))
             items.append(self.item(s, p, f"{n} resolution{'s' if n != 1 else ''} published"))
-        self.write_listing(p, "Sessions", "Sessions of the General Assembly: their "
-                           "resolutions, agenda items and plenary meetings.",
-                           [{"title": "Sessions", "items": items}])
+        self.write_listing(
+            p,
+            "Sessions",
+            "Sessions of the General Assembly: their resolutions, agenda items and plenary meetings.",
+            [{"title": "Sessions", "items": items}],
+        )
         # bodies
         p = "body"
-        bodies = sorted((b for b in self.pages if b.startswith(self.base + "body/")
-                         and "/mandate/" not in b), key=self.sort_key)
+        bodies = sorted(
+            (b for b in self.pages if b.startswith(self.base + "body/") and "/mandate/" not in b),
+            key=self.sort_key,
+        )
         by_kind: dict[str, list[dict]] = defaultdict(list)
         for b in bodies:
             kind = self._kind_of(b)
-            name = {UNLD + "Organ": "Organs", UNLD + "Committee": "Committees",
-                    UNLD + "WorkingGroup": "Working groups"}.get(kind or "", "Other bodies")
+            name = {
+                UNLD + "Organ": "Organs",
+                UNLD + "Committee": "Committees",
+                UNLD + "WorkingGroup": "Working groups",
+            }.get(kind or "", "Other bodies")
             by_kind[name].append(self.item(b, p, ds.value(b, UNLD + "bodyKind")))
-        self.write_listing(p, "Bodies", "Organs, Main Committees, working groups and other "
-                           "bodies named by the resolutions.",
-                           [{"title": k, "items": by_kind[k]} for k in
-                            ["Organs", "Committees", "Working groups", "Other bodies"]
-                            if by_kind.get(k)])
+        self.write_listing(
+            p,
+            "Bodies",
+            "Organs, Main Committees, working groups and other bodies named by the resolutions.",
+            [
+                {"title": k, "items": by_kind[k]}
+                for k in ["Organs", "Committees", "Working groups", "Other bodies"]
+                if by_kind.get(k)
+            ],
+        )
         # phrases
         p = "phrase"
-        schemes = sorted(s for s in ds.of_type(SKOS + "ConceptScheme")
-                         if s in self.pages and s.startswith(PHRASE_NS))
+        schemes = sorted(
+            s for s in ds.of_type(SKOS + "ConceptScheme") if s in self.pages and s.startswith(PHRASE_NS)
+        )
         sections = []
         for sc in schemes:
-            concepts = sorted((c for c in ds.subjects(SKOS + "inScheme", sc) if c in self.pages),
-                              key=lambda c: ds.label(c).lower())
-            sections.append({"title": ds.label(sc), "href": self.href(sc, p),
-                             "items": [self.item(c, p, self._uses(c)) for c in concepts]})
-        self.write_listing(p, "Lead phrases", "The phrases that open preambular and operative "
-                           "paragraphs, as SKOS concepts, with how often each is used here.",
-                           sections)
+            concepts = sorted(
+                (c for c in ds.subjects(SKOS + "inScheme", sc) if c in self.pages),
+                key=lambda c: ds.label(c).lower(),
+            )
+            sections.append(
+                {
+                    "title": ds.label(sc),
+                    "href": self.href(sc, p),
+                    "items": [self.item(c, p, self._uses(c)) for c in concepts],
+                }
+            )
+        self.write_listing(
+            p,
+            "Lead phrases",
+            "The phrases that open preambular and operative "
+            "paragraphs, as SKOS concepts, with how often each is used here.",
+            sections,
+        )
         # by committee
         p = "browse/committee"
         by_committee: dict[str, list[str]] = defaultdict(list)
@@ -1037,27 +1204,46 @@ class Site:
         sections = []
         for c in sorted(by_committee, key=lambda c: (c == "", self.sort_key(c) if c else ())):
             title = ds.label(c) if c else "Without reference to a Main Committee"
-            sections.append({"title": title, "href": self.href(c, p) if c else None,
-                             "items": [self.item(r, p) for r in by_committee[c]]})
-        self.write_listing(p, "Resolutions by committee", "Resolutions grouped by the Main "
-                           "Committee whose report recommended them.", sections)
+            sections.append(
+                {
+                    "title": title,
+                    "href": self.href(c, p) if c else None,
+                    "items": [self.item(r, p) for r in by_committee[c]],
+                }
+            )
+        self.write_listing(
+            p,
+            "Resolutions by committee",
+            "Resolutions grouped by the Main Committee whose report recommended them.",
+            sections,
+        )
         # by agenda item
         p = "browse/agenda"
         sections = []
         for s in sessions:
-            items = sorted((a for a in ds.subjects(UNLD + "session", s)
-                            if ds.has_type(a, UNLD + "AgendaItem") and a in self.pages),
-                           key=self.sort_key)
+            items = sorted(
+                (
+                    a
+                    for a in ds.subjects(UNLD + "session", s)
+                    if ds.has_type(a, UNLD + "AgendaItem") and a in self.pages
+                ),
+                key=self.sort_key,
+            )
             if not items:
                 continue
             entries = []
             for a in items:
-                res = [self.link(r, p) for r in sorted(ds.subjects(UNLD + "agendaItem", a),
-                                                        key=self.sort_key)]
+                res = [
+                    self.link(r, p) for r in sorted(ds.subjects(UNLD + "agendaItem", a), key=self.sort_key)
+                ]
                 entries.append({**self.item(a, p), "children": res})
             sections.append({"title": ds.label(s), "href": self.href(s, p), "items": entries})
-        self.write_listing(p, "Resolutions by agenda item", "Agenda items of each session and "
-                           "the resolutions adopted under them.", sections)
+        self.write_listing(
+            p,
+            "Resolutions by agenda item",
+            "Agenda items of each session and the resolutions adopted under them.",
+            sections,
+        )
 
     def _uses(self, concept: str) -> str:
         n = len(self.ds.subjects(UNLD + "leadPhrase", concept))
@@ -1083,43 +1269,79 @@ class Site:
         for name, label, media, note in DUMP_FILES:
             if name in self.dump_names:
                 size = (self.root / "dumps" / name).stat().st_size
-                downloads.append({"href": relative(path, "dumps/" + name, folder=False),
-                                  "name": name, "label": label, "media": media, "note": note,
-                                  "size": _size(size), "iri": self.base + "dumps/" + name})
+                downloads.append(
+                    {
+                        "href": relative(path, "dumps/" + name, folder=False),
+                        "name": name,
+                        "label": label,
+                        "media": media,
+                        "note": note,
+                        "size": _size(size),
+                        "iri": self.base + "dumps/" + name,
+                    }
+                )
         counts = [
             ("Resolutions published", len(ds.resolutions), relative(path, "doc")),
-            ("Documents cited", sum(1 for d in self.pages if d.startswith(self.base + "doc/"))
-             - len(ds.resolutions), relative(path, "doc")),
-            ("Sessions", len([s for s in ds.of_type(UNLD + "Session") if s in self.pages]),
-             relative(path, "session")),
-            ("Agenda items", len(ds.of_type(UNLD + "AgendaItem")),
-             relative(path, "browse/agenda")),
-            ("Plenary meetings", len(ds.of_type(UNLD + "PlenaryMeeting")),
-             relative(path, "session")),
-            ("Bodies", len([b for b in self.pages if b.startswith(self.base + "body/")
-                            and "/mandate/" not in b]), relative(path, "body")),
+            (
+                "Documents cited",
+                sum(1 for d in self.pages if d.startswith(self.base + "doc/")) - len(ds.resolutions),
+                relative(path, "doc"),
+            ),
+            (
+                "Sessions",
+                len([s for s in ds.of_type(UNLD + "Session") if s in self.pages]),
+                relative(path, "session"),
+            ),
+            ("Agenda items", len(ds.of_type(UNLD + "AgendaItem")), relative(path, "browse/agenda")),
+            ("Plenary meetings", len(ds.of_type(UNLD + "PlenaryMeeting")), relative(path, "session")),
+            (
+                "Bodies",
+                len([b for b in self.pages if b.startswith(self.base + "body/") and "/mandate/" not in b]),
+                relative(path, "body"),
+            ),
             ("Triples", ds.store.triple_count, None),
         ]
-        recent = [self.item(r, path) for r in sorted(
-            ds.resolutions, key=lambda r: (ds.value(r, UNLD + "adoptedOn") or "", r),
-            reverse=True)[:10]]
-        description = ("United Nations General Assembly resolutions as linked data: every "
-                       "resolution, paragraph, session, agenda item, meeting and body with "
-                       "its own IRI, in HTML, Turtle and JSON-LD.")
-        jsonld = schema.dataset_jsonld("unld: UN General Assembly resolutions as linked data",
-                                       description, self.dataset_iri, downloads)
-        frame = self.frame(path, "UN General Assembly resolutions as linked data",
-                           [], self.base, jsonld, alternates=True, description=description)
+        recent = [
+            self.item(r, path)
+            for r in sorted(
+                ds.resolutions, key=lambda r: (ds.value(r, UNLD + "adoptedOn") or "", r), reverse=True
+            )[:10]
+        ]
+        description = (
+            "United Nations General Assembly resolutions as linked data: every "
+            "resolution, paragraph, session, agenda item, meeting and body with "
+            "its own IRI, in HTML, Turtle and JSON-LD."
+        )
+        jsonld = schema.dataset_jsonld(
+            "unld: UN General Assembly resolutions as linked data", description, self.dataset_iri, downloads
+        )
+        frame = self.frame(
+            path,
+            "UN General Assembly resolutions as linked data",
+            [],
+            self.base,
+            jsonld,
+            alternates=True,
+            description=description,
+        )
         void = ds.graph_triples(self.base + "graph/void")
         self.writer.write(path, "index.ttl", dumps.serialize(void, ox.RdfFormat.TURTLE))
-        self.writer.write(path, "index.jsonld", dumps.jsonld(void, self.context_doc,
-                                                             CONTEXT_URL))
-        html = self.render("home.html", page=frame, counts=counts, downloads=downloads,
-                           recent=recent, base=self.base,
-                           ontology_doc=(relative(path, "dumps/ontology.html", folder=False)
-                                         if "ontology.html" in self.dump_names else None),
-                           ontology=relative(path, "ontology"),
-                           example=self.example(path))
+        self.writer.write(path, "index.jsonld", dumps.jsonld(void, self.context_doc, CONTEXT_URL))
+        html = self.render(
+            "home.html",
+            page=frame,
+            counts=counts,
+            downloads=downloads,
+            recent=recent,
+            base=self.base,
+            ontology_doc=(
+                relative(path, "dumps/ontology.html", folder=False)
+                if "ontology.html" in self.dump_names
+                else None
+            ),
+            ontology=relative(path, "ontology"),
+            example=self.example(path),
+        )
         self.writer.write(path, "index.html", html)
         self.report.pages += 1
 
@@ -1130,8 +1352,9 @@ class Site:
         return {"iri": r, "href": self.href(r, frm)}
 
     def not_found(self) -> None:
-        frame = self.frame("", "Not found", [("Home", "./"), ("Not found", None)], None, None,
-                           alternates=False)
+        frame = self.frame(
+            "", "Not found", [("Home", "./"), ("Not found", None)], None, None, alternates=False
+        )
         # served for any missing path: links must not be relative to where it is served
         frame["css"] = "/static/style.css"
         frame["home"] = "/"
@@ -1145,20 +1368,20 @@ class Site:
             if f.is_file():
                 self.writer.write("static", f.name, f.read_bytes(), own=True)
         config = HERE / "templates"
-        self.writer.write("_config", "nginx-unld.conf",
-                          (config / "nginx-unld.conf").read_bytes(), own=True)
+        self.writer.write("_config", "nginx-unld.conf", (config / "nginx-unld.conf").read_bytes(), own=True)
         self.writer.write("", ".htaccess", (config / "htaccess").read_bytes())
         self.writer.write("", ".nojekyll", b"")
-        urls = [self.base] + [self.base + p + "/" for p in sorted(
-            [*self.pages.values(), *LISTINGS])]
-        sitemap = ['<?xml version="1.0" encoding="UTF-8"?>',
-                   '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        urls = [self.base] + [self.base + p + "/" for p in sorted([*self.pages.values(), *LISTINGS])]
+        sitemap = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
         sitemap += [f"  <url><loc>{xml_escape(u)}</loc></url>" for u in urls]
         sitemap.append("</urlset>")
         self.writer.write("", "sitemap.xml", ("\n".join(sitemap) + "\n").encode("utf-8"))
-        self.writer.write("", "robots.txt",
-                          f"User-agent: *\nAllow: /\nSitemap: {self.base}sitemap.xml\n"
-                          .encode())
+        self.writer.write(
+            "", "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.base}sitemap.xml\n".encode()
+        )
 
     # --- the whole run ---------------------------------------------------------------------
 
@@ -1167,8 +1390,14 @@ class Site:
         self.ds.describing_graph  # noqa: B018
         self.ds.resolutions  # noqa: B018
         self.ds.hash_ids(self.base)
-        for name in ("home.html", "listing.html", "resolution.html", "resource.html",
-                     "ontology.html", "404.html"):
+        for name in (
+            "home.html",
+            "listing.html",
+            "resolution.html",
+            "resource.html",
+            "ontology.html",
+            "404.html",
+        ):
             self.env.get_template(name)
         self.ds.forget()  # what the workers will decode again is not kept twice
 
@@ -1184,8 +1413,7 @@ class Site:
             self.listings()
             self.home()
             self.not_found()
-        return (self.report.pages - before[0], self.writer.files - before[1],
-                self.writer.bytes - before[2])
+        return (self.report.pages - before[0], self.writer.files - before[1], self.writer.bytes - before[2])
 
     def run(self, jobs: int | None = None) -> SiteReport:
         """Write everything; the pages on ``jobs`` processes (default: one per core)."""
@@ -1197,19 +1425,20 @@ class Site:
         # a resolution's page, then its graph's page (which repeats most of it): the
         # order of the work, not of anything written
         graphs, docs = self.base + "graph/", self.base + "doc/"
-        self.order = sorted(self.pages, key=lambda i: (docs + i[len(graphs):], 1)
-                            if i.startswith(graphs) else (i, 0))
+        self.order = sorted(
+            self.pages, key=lambda i: (docs + i[len(graphs) :], 1) if i.startswith(graphs) else (i, 0)
+        )
         self.report.resolutions = len(self.ds.resolutions)
         self.prepare()
         self.report.timings["index"] += time.perf_counter() - clock
         clock = time.perf_counter()
         jobs = self.report.jobs = _jobs(jobs, len(self.order))
         size = max(8, min(256, len(self.order) // (jobs * 16) or 1))
-        tasks = [("rest", 0, 0)] + [("pages", i, min(i + size, len(self.order)))
-                                    for i in range(0, len(self.order), size)]
+        tasks = [("rest", 0, 0)] + [
+            ("pages", i, min(i + size, len(self.order))) for i in range(0, len(self.order), size)
+        ]
         files, nbytes = self.writer.files, self.writer.bytes
-        results = ([self.task(t) for t in tasks] if jobs == 1
-                   else _in_processes(self, tasks, jobs))
+        results = [self.task(t) for t in tasks] if jobs == 1 else _in_processes(self, tasks, jobs)
         self.report.pages = sum(r[0] for r in results)
         self.report.files = files + sum(r[1] for r in results)
         self.report.bytes = nbytes + sum(r[2] for r in results)
@@ -1237,8 +1466,7 @@ def _jobs(jobs: int | None, pages: int) -> int:
     return max(1, min(jobs, pages // 64 or 1))
 
 
-def _in_processes(site: Site, tasks: list[tuple[str, int, int]],
-                  jobs: int) -> list[tuple[int, int, int]]:
+def _in_processes(site: Site, tasks: list[tuple[str, int, int]], jobs: int) -> list[tuple[int, int, int]]:
     """Run ``tasks`` on ``jobs`` forked processes that share the site's indexes."""
     global _ACTIVE
     _ACTIVE = site
@@ -1260,8 +1488,14 @@ def _size(n: int) -> str:
     return str(n)
 
 
-def generate(quads: Store | Path | str | Iterable[ox.Quad], out: Path, base: str,
-             dumps_dir: Path | None = None, *, jobs: int | None = None) -> SiteReport:
+def generate(
+    quads: Store | Path | str | Iterable[ox.Quad],
+    out: Path,
+    base: str,
+    dumps_dir: Path | None = None,
+    *,
+    jobs: int | None = None,
+) -> SiteReport:
     """Write the static site for ``quads`` into ``out`` (replaced as a whole at the end).
 
     ``quads`` is the path of an N-Quads file (a build's ``unld.nq``: read in one pass into

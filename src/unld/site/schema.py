@@ -34,8 +34,14 @@ _DOC_TYPES = {
     UNLD + "DraftResolution": ("CreativeWork", None),
     UNLD + "Document": ("CreativeWork", None),
 }
-_BODY_TYPES = (UNLD + "Organ", UNLD + "Committee", UNLD + "WorkingGroup", UNLD + "Body",
-               UNLD + "SubsidiaryBody", UNLD + "Organization")
+_BODY_TYPES = (
+    UNLD + "Organ",
+    UNLD + "Committee",
+    UNLD + "WorkingGroup",
+    UNLD + "Body",
+    UNLD + "SubsidiaryBody",
+    UNLD + "Organization",
+)
 
 
 def script_json(doc: dict) -> str:
@@ -44,8 +50,13 @@ def script_json(doc: dict) -> str:
         text = _indented(doc, 0)
     except _Unusual:
         text = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 class _Unusual(Exception):
@@ -70,22 +81,28 @@ def _indented(o: object, level: int) -> str:
         if not o:
             return "[]"
         inner = "\n" + " " * (level + 1)
-        return ("[" + inner + ("," + inner).join(_indented(v, level + 1) for v in o)
-                + "\n" + " " * level + "]")
+        return "[" + inner + ("," + inner).join(_indented(v, level + 1) for v in o) + "\n" + " " * level + "]"
     if isinstance(o, dict):
         if not o:
             return "{}"
         if not all(isinstance(k, str) for k in o):
             raise _Unusual
         inner = "\n" + " " * (level + 1)
-        return ("{" + inner + ("," + inner).join(
-            encode_basestring(k) + ": " + _indented(v, level + 1) for k, v in sorted(o.items()))
-            + "\n" + " " * level + "}")
+        return (
+            "{"
+            + inner
+            + ("," + inner).join(
+                encode_basestring(k) + ": " + _indented(v, level + 1) for k, v in sorted(o.items())
+            )
+            + "\n"
+            + " " * level
+            + "}"
+        )
     raise _Unusual
 
 
 def _ours(ds: Dataset, iri: str) -> list[str]:
-    return [f"unld:{t[len(UNLD):]}" for t in ds.types(iri) if t.startswith(UNLD)]
+    return [f"unld:{t[len(UNLD) :]}" for t in ds.types(iri) if t.startswith(UNLD)]
 
 
 def _ref(ds: Dataset, iri: str, schema_type: str | None = None) -> dict:
@@ -137,8 +154,7 @@ def node(ds: Dataset, iri: str, dataset_iri: str | None) -> dict | None:
         return n
     if SKOS + "Concept" in types or SKOS + "ConceptScheme" in types:
         scheme = SKOS + "ConceptScheme" in types
-        n = {"@id": iri, "@type": ["DefinedTermSet" if scheme else "DefinedTerm"],
-             "name": ds.label(iri)}
+        n = {"@id": iri, "@type": ["DefinedTermSet" if scheme else "DefinedTerm"], "name": ds.label(iri)}
         definition = ds.value(iri, SKOS + "definition")
         if definition:
             n["description"] = definition
@@ -189,13 +205,18 @@ def _document(ds: Dataset, iri: str, ours: list[str], dataset_iri: str | None) -
         n["isPartOf"] = {"@id": dataset_iri, "@type": "Dataset"}
     parts = []
     top = {UNLD + "PreambularParagraph", UNLD + "OperativeParagraph", UNLD + "Footnote"}
-    for part in sorted(set(ds.iris(iri, "http://data.europa.eu/eli/ontology#has_part"))
-                       | set(ds.fragments(iri))):
+    for part in sorted(
+        set(ds.iris(iri, "http://data.europa.eu/eli/ontology#has_part")) | set(ds.fragments(iri))
+    ):
         text = ds.value(part, UNLD + "text")
         if text is None or not top & set(ds.types(part)):
             continue
-        p: dict = {"@id": part, "@type": ["Legislation", *_ours(ds, part)],
-                   "isPartOf": {"@id": iri}, "text": text}
+        p: dict = {
+            "@id": part,
+            "@type": ["Legislation", *_ours(ds, part)],
+            "isPartOf": {"@id": iri},
+            "text": text,
+        }
         position = ds.value(part, UNLD + "position")
         if position:
             p["position"] = int(position)
@@ -221,7 +242,8 @@ def dataset_jsonld(name: str, description: str, iri: str, downloads: list[dict])
         "name": name,
         "description": description,
         "license": "https://creativecommons.org/licenses/by/4.0/",
-        "distribution": [{"@type": "DataDownload", "contentUrl": d["iri"],
-                          "encodingFormat": d["media"]} for d in downloads],
+        "distribution": [
+            {"@type": "DataDownload", "contentUrl": d["iri"], "encodingFormat": d["media"]} for d in downloads
+        ],
     }
     return script_json(doc)

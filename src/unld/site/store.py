@@ -48,8 +48,14 @@ class Store(Sequence):
     order), so that it can stand where a list of quads was expected.
     """
 
-    def __init__(self, texts: list[bytes], keys: array, preds: list[int],
-                 graphs: list[tuple[int, int, int]], gkeys: array) -> None:
+    def __init__(
+        self,
+        texts: list[bytes],
+        keys: array,
+        preds: list[int],
+        graphs: list[tuple[int, int, int]],
+        gkeys: array,
+    ) -> None:
         """``texts`` sorted; ``keys`` sorted and distinct; ``graphs`` as (graph term or -1,
         start, end) into ``gkeys``, sorted by graph."""
         self.n = max(1, len(texts))
@@ -108,8 +114,12 @@ class Store(Sequence):
         b = _Builder()
         for q in quads:
             g = q.graph_name
-            b.add(str(q.subject).encode(), str(q.predicate).encode(), str(q.object).encode(),
-                  None if isinstance(g, ox.DefaultGraph) else str(g).encode())
+            b.add(
+                str(q.subject).encode(),
+                str(q.predicate).encode(),
+                str(q.object).encode(),
+                None if isinstance(g, ox.DefaultGraph) else str(g).encode(),
+            )
         return b.finish()
 
     @classmethod
@@ -127,11 +137,11 @@ class Store(Sequence):
 
     def text(self, i: int) -> bytes:
         """The N-Triples text of term ``i``."""
-        return self.blob[self.off[i]:self.off[i + 1]]
+        return self.blob[self.off[i] : self.off[i + 1]]
 
     def value(self, i: int) -> str:
         """The IRI of term ``i`` (an IRI term)."""
-        return self.blob[self.off[i] + 1:self.off[i + 1] - 1].decode("utf-8")
+        return self.blob[self.off[i] + 1 : self.off[i + 1] - 1].decode("utf-8")
 
     def is_iri(self, i: int) -> bool:
         return self.lit_end <= i < self.iri_end
@@ -140,7 +150,7 @@ class Store(Sequence):
         """The term number of the IRI ``iri``, or None when the data does not use it."""
         target = b"<" + iri.encode("utf-8") + b">"
         lo = self._bisect_text(target)
-        if lo < self.iri_end and self.blob[self.off[lo]:self.off[lo + 1]] == target:
+        if lo < self.iri_end and self.blob[self.off[lo] : self.off[lo + 1]] == target:
             return lo
         return None
 
@@ -156,7 +166,7 @@ class Store(Sequence):
         lo, hi = self.lit_end, self.iri_end
         while lo < hi:
             mid = (lo + hi) // 2
-            if blob[off[mid]:off[mid + 1]] < target:
+            if blob[off[mid] : off[mid + 1]] < target:
                 lo = mid + 1
             else:
                 hi = mid
@@ -203,12 +213,12 @@ class Store(Sequence):
         for k in keys:
             s, r = divmod(k, m)
             if s != last:
-                head = blob[off[s]:off[s + 1]] + b" "
+                head = blob[off[s] : off[s + 1]] + b" "
                 last = s
             pi, o = divmod(r, n)
             add(head)
             add(ptexts[pi])
-            add(blob[off[o]:off[o + 1]])
+            add(blob[off[o] : off[o + 1]])
             add(b" .\n")
         return b"".join(parts)
 
@@ -239,8 +249,9 @@ class Store(Sequence):
     def _graph_term(self, g: int) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
         if g < 0:
             return ox.DefaultGraph()
-        return next(iter(ox.parse(b"<urn:x:s> <urn:x:p> %b .\n" % self.text(g),
-                                  format=ox.RdfFormat.N_TRIPLES))).object
+        return next(
+            iter(ox.parse(b"<urn:x:s> <urn:x:p> %b .\n" % self.text(g), format=ox.RdfFormat.N_TRIPLES))
+        ).object
 
     def _name(self, g: int) -> str:
         if g < 0:
@@ -312,10 +323,8 @@ class _Builder:
         self.g = array("i")
         s_, p_, o_ = self.s, self.p, self.o
         size = len(graph_of)
-        cuts = [0, *compress(range(1, size), map(ne, graph_of, islice(graph_of, 1, None))),
-                size]
-        runs = sorted((graph_of[a], a, b) for a, b in zip(cuts[:-1], cuts[1:], strict=True)
-                      if a < b)
+        cuts = [0, *compress(range(1, size), map(ne, graph_of, islice(graph_of, 1, None))), size]
+        runs = sorted((graph_of[a], a, b) for a, b in zip(cuts[:-1], cuts[1:], strict=True) if a < b)
         if len({g for g, _, _ in runs}) != len(runs):
             # the quads of a graph are not together (the lines of a build's file are)
             order = sorted(range(size), key=graph_of.__getitem__)
@@ -334,9 +343,10 @@ class _Builder:
         graphs: list[tuple[int, int, int]] = []
         gkeys = array("q")
         for g, start, end in runs:
-            chunk = [(rank[s] * np_ + pk[p]) * n + rank[o]
-                     for s, p, o in zip(s_[start:end], p_[start:end], o_[start:end],
-                                        strict=True)]
+            chunk = [
+                (rank[s] * np_ + pk[p]) * n + rank[o]
+                for s, p, o in zip(s_[start:end], p_[start:end], o_[start:end], strict=True)
+            ]
             if not all(map(lt, chunk, islice(chunk, 1, None))):
                 chunk = sorted(set(chunk))
             graphs.append((g, len(gkeys), len(gkeys) + len(chunk)))
@@ -353,8 +363,7 @@ def _sorted_distinct(keys: array, bound: int) -> array:
     step = -(-bound // parts)
     out = array("q")
     for lo in range(0, bound, step):
-        chunk = sorted(filter(range(lo, lo + step).__contains__, keys)) if parts > 1 \
-            else sorted(keys)
+        chunk = sorted(filter(range(lo, lo + step).__contains__, keys)) if parts > 1 else sorted(keys)
         out.extend(k for k, _ in groupby(chunk))
     return out
 
@@ -406,11 +415,10 @@ def _check_terms(b: _Builder) -> None:
             if i >= 0 and texts[i][:1] not in allowed:
                 raise _NotCanonical
     for start in range(0, len(texts), 100_000):
-        chunk = texts[start:start + 100_000]
+        chunk = texts[start : start + 100_000]
         doc = b"".join(b"<urn:x:s> <urn:x:p> %b .\n" % t for t in chunk)
         try:
-            parsed = [str(t.object).encode("utf-8")
-                      for t in ox.parse(doc, format=ox.RdfFormat.N_TRIPLES)]
+            parsed = [str(t.object).encode("utf-8") for t in ox.parse(doc, format=ox.RdfFormat.N_TRIPLES)]
         except SyntaxError:
             raise _NotCanonical from None
         if parsed != chunk:
