@@ -211,5 +211,5 @@ def test_incremental_build_equals_full_build(tmp_path: Path, subset: Path) -> No
     assert build(str(subset), "--out", str(full), "-q", "--no-cache").exit_code == 0
     assert snapshot(inc) == snapshot(full)
     nq = (inc / "unld.nq").read_text()
-    assert "session/80/meeting/62" in nq and "session/80/meeting/61>" not in nq
+    assert "A/session/80/meeting/62" in nq and "A/session/80/meeting/61>" not in nq
     assert "graph/A/RES/78/55" in nq and "graph/A/RES/79/103" not in nq

@@ -120,7 +120,7 @@ def test_which_agenda_item_of_session_77_it_adds(store: ox.Store) -> None:
         """
         SELECT ?title ?in WHERE {
           <https://w3id.org/unld/doc/A/RES/76/19> unld:includesInProvisionalAgenda ?item .
-          ?item unld:session <https://w3id.org/unld/session/77> ; dcterms:title ?title ;
+          ?item unld:session <https://w3id.org/unld/A/session/77> ; dcterms:title ?title ;
                 unld:decidedIn ?in .
         }""",
     )

@@ -720,7 +720,7 @@ class Site:
             return (LISTINGS[p], relative(path, p))
 
         me = (ds.label(iri), None)
-        if iri.startswith(self.base + "session/"):
+        if IriPolicy(self.base).is_organ_scoped(iri):
             session = ds.iri(iri, UNLD + "session")
             trail = [home, listing("session")]
             if session and session != iri and session in self.pages:
