@@ -16,10 +16,11 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -93,7 +94,7 @@ class Staging:
     def __enter__(self) -> Staging:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         if exc_type is not None:
             self.discard()
 
@@ -130,7 +131,13 @@ BATCH = 256
 
 def ntriples_lines(triples: Iterable[ox.Triple]) -> list[bytes]:
     """Sorted, distinct N-Triples lines of ``triples``."""
-    return lines.sorted_lines(ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES))
+    return lines.sorted_lines(_bytes(ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)))
+
+
+def _bytes(data: bytes | None) -> bytes:
+    """What the serializer returns when it is given no file to write to."""
+    assert data is not None
+    return data
 
 
 Graph = tuple[str, Callable[[], list[bytes]]]
@@ -175,7 +182,7 @@ def write_dataset(
     everything: list[Graph] = sorted([*graphs, (void_graph, partial(_same, void_lines))], key=lambda g: g[0])
     clock.tick("union")
     # the three writers read only files and the graph loaders: they run side by side
-    tasks = [
+    tasks: list[tuple[Callable[..., dict[str, float]], tuple[Any, ...]]] = [
         (_write_graphs, (stage.path("unld.nq"), stage.path("unld.trig"), everything)),
         (_write_union, (stage.path("unld.nt"), stage.path("unld.ttl"), union_tmp, void_lines)),
         (
@@ -185,7 +192,7 @@ def write_dataset(
     ]
     if jobs > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            futures = [pool.submit(fn, *args) for fn, args in tasks]
+            futures: list[Future[dict[str, float]]] = [pool.submit(fn, *args) for fn, args in tasks]
             spent = [f.result() for f in futures]
     else:
         spent = [fn(*args) for fn, args in tasks]
@@ -288,7 +295,7 @@ def turtle_bytes(triples: Iterable[ox.Triple]) -> bytes:
 def serialize(items: list, fmt: ox.RdfFormat) -> bytes:
     """A small graph or dataset in ``fmt``, in the order given, with the project's prefixes."""
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    return ox.serialize(items, format=fmt, prefixes=prefixes)
+    return _bytes(ox.serialize(items, format=fmt, prefixes=prefixes))
 
 
 def jsonld(triples: Iterable[ox.Triple], context_doc: dict, context_url: str) -> bytes:

@@ -16,7 +16,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -118,6 +118,8 @@ class Compactor:
         maps: dict[str, dict[str, list[str]]] = {}
         for t in triples:
             p = t.predicate.value
+            if isinstance(t.object, ox.Triple):
+                raise ValueError("quoted triples are not published")
             if p == RDF_TYPE and isinstance(t.object, ox.NamedNode):
                 types.append(self.compact_iri(t.object.value))
                 continue
@@ -159,7 +161,10 @@ def _by_subject(triples: Iterable[ox.Triple]) -> Iterator[tuple[str, list[ox.Tri
     current: str | None = None
     group: list[ox.Triple] = []
     for t in triples:
-        s = t.subject.value if isinstance(t.subject, ox.NamedNode) else f"_:{t.subject.value}"
+        subject = t.subject
+        if isinstance(subject, ox.Triple):
+            raise ValueError("quoted triples are not published")
+        s = subject.value if isinstance(subject, ox.NamedNode) else f"_:{subject.value}"
         if s != current:
             if group:
                 yield current or "", group

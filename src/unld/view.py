@@ -64,6 +64,8 @@ def _series(root: dict) -> str:
 
 def _agenda(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
     session = obj.get("session") or root.get("session")
+    if session is None:
+        return {}
     return {
         "_iri": p.agenda_item(_series(root), session, obj["number"], obj.get("sub_item")),
         "_sessionIri": p.session(_series(root), session),

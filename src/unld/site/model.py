@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from itertools import groupby
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 import pyoxigraph as ox
 
@@ -62,7 +62,11 @@ class Page(NamedTuple):
     terms: dict[int, Obj]
 
 
-class Cache:
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Cache(Generic[K, V]):
     """A bounded memo: the entries read or written since the last turn, and those of the
     turn before; a turn comes every ``size`` new entries (so at most ``2 * size`` are
     kept, and the ones in use stay)."""
@@ -71,10 +75,10 @@ class Cache:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.new: dict = {}
-        self.old: dict = {}
+        self.new: dict[K, V] = {}
+        self.old: dict[K, V] = {}
 
-    def get(self, key: object) -> object:
+    def get(self, key: K) -> V | None:
         value = self.new.get(key)
         if value is None:
             value = self.old.get(key)
@@ -82,7 +86,7 @@ class Cache:
                 self.put(key, value)
         return value
 
-    def put(self, key: object, value: object) -> None:
+    def put(self, key: K, value: V) -> None:
         self.new[key] = value
         if len(self.new) > self.size:
             self.old = self.new
@@ -111,8 +115,8 @@ class Dataset:
         self._types = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._types_of)
         type_id = store.find_iri(TYPE)
         self._type_index = store.pred_index(type_id) if type_id is not None else None
-        self._props = Cache(CACHE_SIZE)
-        self._terms = Cache(TERM_CACHE_SIZE)
+        self._props: Cache[str, dict[str, list[Obj]]] = Cache(CACHE_SIZE)
+        self._terms: Cache[int, Obj] = Cache(TERM_CACHE_SIZE)
         self._hashes: dict[str, list[int]] | None = None
         #: the IRI of each predicate, by its number in the store's keys
         self.pvalues = self._pvalues = [store.value(p) for p in store.preds]
@@ -161,7 +165,7 @@ class Dataset:
         objects' N-Triples text, as in the dumps."""
         found = self._props.get(s)
         if found is not None:
-            return found  # type: ignore[return-value]
+            return found
         st = self.store
         sid = st.find_iri(s)
         out: dict[str, list[Obj]] = {}
@@ -412,7 +416,7 @@ class Dataset:
     @cached_property
     def describing_graph(self) -> dict[str, str]:
         """Resource -> the named graph that describes it (a resolution's own graph)."""
-        out = {}
+        out: dict[str, str] = {}
         for g in sorted(self.graph_names):
             for res in self.iris(g, UNLD + "describes"):
                 out.setdefault(res, g)
