@@ -25,26 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from unld import lines
-
-PREFIXES = {
-    "unld": "https://w3id.org/unld/ontology#",
-    "phrase": "https://w3id.org/unld/phrase/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "cito": "http://purl.org/spar/cito/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "time": "http://www.w3.org/2006/time#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "schema": "https://schema.org/",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "wd": "http://www.wikidata.org/entity/",
-}
+from unld.namespaces import PREFIXES
 
 
 class Staging:

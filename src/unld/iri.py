@@ -31,10 +31,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from unld.errors import UsageError
+from unld.namespaces import DEFAULT_BASE
 from unld.symbols import normalise
-
-DEFAULT_BASE = "https://w3id.org/unld/"
-ONTOLOGY = "https://w3id.org/unld/ontology#"
 
 # Characters left alone in a path: RFC 3986 unreserved and the sub-delimiters that UN
 # symbols use.  Everything else (spaces are removed first) is percent-encoded.

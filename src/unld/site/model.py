@@ -16,23 +16,9 @@ from typing import Generic, NamedTuple, TypeVar
 
 import pyoxigraph as ox
 
+from unld.namespaces import DCT, RDF, RDFS, SKOS, UNLD
 from unld.site.paths import ONTOLOGY_IRI, PHRASE_NS, RESERVED, page_path, split_fragment
 from unld.site.store import OBJECT, SUBJECT, Store
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-UNLD = "https://w3id.org/unld/ontology#"
-ELI = "http://data.europa.eu/eli/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-ORG = "http://www.w3.org/ns/org#"
-OWL = "http://www.w3.org/2002/07/owl#"
-TIME = "http://www.w3.org/2006/time#"
-PROV = "http://www.w3.org/ns/prov#"
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-CITO = "http://purl.org/spar/cito/"
 
 TYPE = RDF + "type"
 LABEL = RDFS + "label"

@@ -34,24 +34,14 @@ import pyoxigraph as ox
 from unld import dumps
 from unld.iri import IriPolicy
 from unld.jsonld import Compactor
+from unld.namespaces import CITO, DCT, ELI, ORG, OWL, PROV, RDFS, SKOS, UNLD, VOID, XSD
 from unld.resources import mappings_dir
 from unld.site import html, schema
 from unld.site.model import (
-    CITO,
-    DCT,
-    ELI,
     LABEL,
-    ORG,
-    OWL,
-    PROV,
-    RDFS,
-    SKOS,
     TERM_CACHE_SIZE,
     TYPE,
-    UNLD,
     VALUE_CACHE_SIZE,
-    VOID,
-    XSD,
     Cache,
     Dataset,
     Page,

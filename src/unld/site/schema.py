@@ -17,7 +17,8 @@ from __future__ import annotations
 import json
 from json.encoder import encode_basestring
 
-from unld.site.model import DCT, ORG, OWL, RDFS, SKOS, UNLD, Dataset
+from unld.namespaces import DCT, ORG, OWL, RDFS, SKOS, UNLD
+from unld.site.model import Dataset
 
 CONTEXT = {
     "@vocab": "https://schema.org/",
