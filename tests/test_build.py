@@ -82,10 +82,8 @@ def _rdflib(path: Path, fmt: str) -> rdflib.Graph:
         for s, p, o, _ in ds.quads((None, None, None, None)):
             g.add((s, p, o))
         return g
-    if fmt == "json-ld":
-        doc = json.loads(path.read_text())
-        doc["@context"] = json.loads((path.parent / "context.jsonld").read_text())["@context"]
-        return rdflib.Graph().parse(data=json.dumps(doc), format="json-ld")
+    if fmt == "json-ld":  # the dump embeds its context: read as it is
+        return rdflib.Graph().parse(path, format="json-ld")
     return rdflib.Graph().parse(path, format=fmt)
 
 
@@ -116,8 +114,7 @@ def test_jsonld_expands_with_the_reference_processor(example_build: Path) -> Non
     from pyld import jsonld
 
     doc = json.loads((example_build / "unld.jsonld").read_text())
-    assert doc["@context"] == "https://w3id.org/unld/context.jsonld"
-    doc["@context"] = json.loads((example_build / "context.jsonld").read_text())["@context"]
+    assert doc["@context"] == json.loads((example_build / "context.jsonld").read_text())["@context"]
     nq = jsonld.to_rdf(doc, {"format": "application/n-quads"})
     assert isomorphic(rdflib.Graph().parse(data=nq, format="nt"), _rdflib(example_build / "unld.nt", "nt"))
 
