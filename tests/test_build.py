@@ -154,6 +154,31 @@ def test_deterministic(tmp_path: Path, subset: Path) -> None:
     assert snapshot(a) == snapshot(b)
 
 
+def test_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """Two builds in processes with different ``PYTHONHASHSEED`` write the same bytes, the
+    ontology's documentation and ``SHA256SUMS`` included (the documentation generator
+    embeds JSON-LD serialized from an unordered graph)."""
+    import os
+    import subprocess
+    import sys
+
+    trees = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-m", "unld", "build", str(EXAMPLE), "--out", str(out), "-q", "--no-site"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+        trees.append(snapshot(out))
+    assert trees[0]["ontology.html"] == trees[1]["ontology.html"]
+    assert trees[0] == trees[1]
+
+
 @pytest.mark.parametrize("failure", [KeyboardInterrupt, OSError])
 def test_failed_build_leaves_previous_files(
     tmp_path: Path, subset: Path, monkeypatch: pytest.MonkeyPatch, failure: type[BaseException]
