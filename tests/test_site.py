@@ -377,7 +377,7 @@ def test_sitemap_robots_and_config(site: Path) -> None:
     conf = (site / "_config/nginx-unld.conf").read_text()
     assert "Vary Accept" in conf and "index.ttl" in conf and "index.jsonld" in conf
     ht = (site / ".htaccess").read_text()
-    assert "RewriteEngine On" in ht and "index.ttl" in ht and "Header merge Vary Accept" in ht
+    assert "RewriteEngine On" in ht and "index.ttl" in ht and "Header always merge Vary Accept" in ht
 
 
 def test_output_is_deterministic(site: Path, quads: list[ox.Quad], built: Path, tmp_path: Path) -> None:
