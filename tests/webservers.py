@@ -160,8 +160,9 @@ def apache(sites: dict[int, Path], prefix: Path) -> Iterator[dict[int, str]]:
         "ServerLimit 1",
         "ThreadsPerChild 8",
         "MaxRequestWorkers 8",
-        "TypesConfig /etc/mime.types",
     ]
+    if Path("/etc/mime.types").is_file():  # Debian's media-types; the .htaccess adds the data types
+        lines.append("TypesConfig /etc/mime.types")
     for port, root in sites.items():
         lines += [
             f"Listen 127.0.0.1:{port}",
