@@ -294,3 +294,30 @@ def test_w3id_rules_redirect_to_the_site(built: Path, base: str, apache_urls: tu
     assert r.status_code == 200 and r.headers["Content-Type"].startswith(TURTLE)
     r = session.get(w3id + RES_PATH, headers={"Accept": BROWSER}, timeout=10)
     assert r.status_code == 200 and r.url == site_url + RES_PATH + "/"
+
+
+# --- one triple count ------------------------------------------------------------------------
+
+
+def test_one_triple_count(built: Path, base: str, tmp_path: Path) -> None:
+    """The build's summary, the VoID description and the home page give the same number of
+    triples: the union of the dataset's graphs, the VoID graph aside (``unld.nt`` without
+    the VoID graph's lines)."""
+    from unld.build import build
+
+    void = rdflib.Graph().parse(built / "void.ttl", format="turtle")
+    counted = int(
+        void.value(rdflib.URIRef(base + "dataset"), rdflib.URIRef("http://rdfs.org/ns/void#triples"))
+    )
+    nt = _nt(built)
+    assert counted == len(nt - void)
+    home = (built / "site" / "index.html").read_text(encoding="utf-8")
+    assert f'<span class="n">{counted}</span> <span class="what">Triples</span>' in home
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / SOURCES[0]).write_bytes((CORPUS / SOURCES[0]).read_bytes())
+    again = build([str(src)], tmp_path / "one-count", base, jobs=1, site=False)
+    void2 = rdflib.Graph().parse(tmp_path / "one-count" / "void.ttl", format="turtle")
+    assert again.triples == int(
+        void2.value(rdflib.URIRef(base + "dataset"), rdflib.URIRef("http://rdfs.org/ns/void#triples"))
+    )

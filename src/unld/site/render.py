@@ -1304,7 +1304,7 @@ class Site:
                 len([b for b in self.pages if b.startswith(self.base + "body/") and "/mandate/" not in b]),
                 relative(path, "body"),
             ),
-            ("Triples", ds.store.triple_count, None),
+            ("Triples", self.triple_count(), None),
         ]
         recent = [
             self.item(r, path)
@@ -1349,6 +1349,13 @@ class Site:
         )
         self.writer.write(path, "index.html", html)
         self.report.pages += 1
+
+    def triple_count(self) -> int:
+        """The dataset's triples as its VoID description counts them (``void:triples``, the
+        number the build prints), so that the home page shows the same figure; the store's
+        own count (which includes the VoID graph) only for quads without a description."""
+        counted = self.ds.value(self.dataset_iri, VOID + "triples")
+        return int(counted) if counted and counted.isdigit() else self.ds.store.triple_count
 
     def example(self, frm: str) -> dict | None:
         if not self.ds.resolutions:
