@@ -115,3 +115,13 @@ def test_build_verbose_and_quiet(tmp_path) -> None:
         "-v",
     )
     assert "(1 row)" in q.stdout and "1 row(s) from" in q.stderr
+
+
+def test_build_names_a_file_it_cannot_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing data file of unld's own is reported as what it is, not as a folder that
+    cannot be written."""
+    monkeypatch.setattr("unld.build.mappings_dir", lambda: tmp_path / "missing")
+    result = run("build", str(EXAMPLE), "--out", str(tmp_path / "out"), "--no-site", "-q")
+    assert result.exit_code == 2
+    assert f"cannot read {tmp_path / 'missing' / 'context.jsonld'}" in result.output
+    assert "cannot write" not in result.output and "Traceback" not in result.output

@@ -284,6 +284,9 @@ def build(
     except UnldError as exc:
         _fail(str(exc), exc.exit_code)
     except OSError as exc:  # a full disk, a folder we may not write: nothing was replaced
+        if exc.filename and not Path(str(exc.filename)).resolve().is_relative_to(out.resolve()):
+            # not the output folder's fault: name the file that could not be read
+            _fail(f"cannot read {exc.filename}: {exc.strerror or exc}; the previous files are unchanged")
         _fail(f"cannot write into {out}: {exc.strerror or exc}; the previous files are unchanged")
     for o in result.skipped:
         click.echo(f"skipped: {o.error}", err=True)
