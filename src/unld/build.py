@@ -31,8 +31,6 @@ from unld.sources import expand, read_source
 from unld.validate import Problem, report_graph, shapes_path
 from unld.void import describe
 
-CONTEXT_URL = "https://w3id.org/unld/context.jsonld"
-
 
 @dataclass
 class Outcome:
@@ -309,7 +307,6 @@ def build(
             lambda st: describe(policy, st, [g for g, _ in graphs]),
             void_graph,
             context_doc,
-            CONTEXT_URL,
             timings,
             jobs or os.cpu_count() or 1,
         )

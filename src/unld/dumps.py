@@ -130,7 +130,6 @@ def write_dataset(
     void: Callable[[Stats], list[ox.Triple]],
     void_graph: str,
     context_doc: dict,
-    context_url: str,
     timings: dict[str, float] | None = None,
     jobs: int = 1,
 ) -> Stats:
@@ -168,7 +167,7 @@ def write_dataset(
         (_write_union, (stage.path("unld.nt"), stage.path("unld.ttl"), union_tmp, void_lines)),
         (
             _write_jsonld,
-            (stage.path("unld.jsonld"), union_tmp, void_lines, context_doc["@context"], context_url),
+            (stage.path("unld.jsonld"), union_tmp, void_lines, context_doc["@context"]),
         ),
     ]
     if jobs > 1:
@@ -219,15 +218,15 @@ def _write_union(nt_path: Path, ttl_path: Path, union_tmp: Path, void_lines: lis
     return {"unld.nt": middle - start, "unld.ttl": time.perf_counter() - middle}
 
 
-def _write_jsonld(
-    path: Path, union_tmp: Path, void_lines: list[bytes], context: dict, context_url: str
-) -> dict[str, float]:
-    """unld.jsonld: the union, compacted with the published context."""
+def _write_jsonld(path: Path, union_tmp: Path, void_lines: list[bytes], context: dict) -> dict[str, float]:
+    """unld.jsonld: the union, compacted with the published context, which is embedded: a
+    dump is downloaded and read on its own, often with no network, and a processor's default
+    document loader would otherwise have to fetch the context from the web."""
     from unld import jsonld as writer
 
     start = time.perf_counter()
     with open(path, "wb") as fh:
-        writer.stream(fh, _parse_lines(_union(union_tmp, void_lines)), context, context_url)
+        writer.stream(fh, _parse_lines(_union(union_tmp, void_lines)), context, context)
     return {"unld.jsonld": time.perf_counter() - start}
 
 
@@ -279,11 +278,12 @@ def serialize(items: list, fmt: ox.RdfFormat) -> bytes:
     return _bytes(ox.serialize(items, format=fmt, prefixes=prefixes))
 
 
-def jsonld(triples: Iterable[ox.Triple], context_doc: dict, context_url: str) -> bytes:
-    """Compact JSON-LD of ``triples`` referring to the published context by URL."""
+def jsonld(triples: Iterable[ox.Triple], context_doc: dict, context_ref: str | dict) -> bytes:
+    """Compact JSON-LD of ``triples`` with the published context, referred to by URL or
+    embedded (``context_ref``, see :func:`unld.jsonld.context_head`)."""
     from unld import jsonld as writer
 
-    return writer.write(triples, context_doc["@context"], context_url)
+    return writer.write(triples, context_doc["@context"], context_ref)
 
 
 def sha256sums(folder: Path, names: list[str]) -> bytes:

@@ -174,12 +174,23 @@ def _by_subject(triples: Iterable[ox.Triple]) -> Iterator[tuple[str, list[ox.Tri
         yield current or "", group
 
 
-def stream(out: BinaryIO, triples: Iterable[ox.Triple], context: dict, context_url: str) -> None:
-    """Write a compact JSON-LD document of ``triples`` (sorted by subject) to ``out``, referring
-    to the context by ``context_url``: one node object per line, so that large dumps stay
-    diffable and are written without holding them in memory."""
+def context_head(context_ref: str | dict) -> bytes:
+    """The opening of a document: ``@context`` is a URL (pages, whose context the site serves
+    at its own base) or the context itself (the dump, so that it loads with no network)."""
+    if isinstance(context_ref, dict):
+        text = json.dumps(context_ref, ensure_ascii=False, indent=1).replace("\n", "\n ")
+    else:
+        text = json.dumps(context_ref)
+    return b'{"@context": ' + text.encode("utf-8") + b',\n "@graph": [\n'
+
+
+def stream(out: BinaryIO, triples: Iterable[ox.Triple], context: dict, context_ref: str | dict) -> None:
+    """Write a compact JSON-LD document of ``triples`` (sorted by subject) to ``out``, compacted
+    with ``context`` and carrying ``context_ref`` as its ``@context`` (see
+    :func:`context_head`): one node object per line, so that large dumps stay diffable and
+    are written without holding them in memory."""
     c = Compactor(context)
-    out.write(b'{"@context": ' + json.dumps(context_url).encode() + b',\n "@graph": [\n')
+    out.write(context_head(context_ref))
     first = True
     for s, ts in _by_subject(triples):
         node = json.dumps(c.node(s, ts), ensure_ascii=False).encode("utf-8")
@@ -188,8 +199,8 @@ def stream(out: BinaryIO, triples: Iterable[ox.Triple], context: dict, context_u
     out.write(b"\n ]\n}\n")
 
 
-def write(triples: Iterable[ox.Triple], context: dict, context_url: str) -> bytes:
+def write(triples: Iterable[ox.Triple], context: dict, context_ref: str | dict) -> bytes:
     """The document of :func:`stream` as bytes."""
     buf = io.BytesIO()
-    stream(buf, triples, context, context_url)
+    stream(buf, triples, context, context_ref)
     return buf.getvalue()
