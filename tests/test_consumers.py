@@ -152,7 +152,7 @@ def test_pages_refer_to_the_sites_own_context(built: Path, base: str) -> None:
     )
 
 
-@pytest.mark.parametrize("path", [RES_PATH, "session/76", "body/first-committee", ""])
+@pytest.mark.parametrize("path", [RES_PATH, "A/session/76", "body/first-committee", ""])
 def test_page_jsonld_loads_with_rdflib_and_pyld(built: Path, base: str, path: str, no_network: None) -> None:
     """A page's JSON-LD, fetched by IRI as a client would, loads with both processors' default
     settings (the context comes from the site) and says what the page's Turtle and the
@@ -248,7 +248,7 @@ def _dereference(base: str, site: Path, data_base: str) -> None:
     session = requests.Session()
     things = _things(site)
     kinds = {p.split("/")[0] for p in things}
-    assert {"session", "body", "phrase", "dataset"} <= kinds, kinds
+    assert {"A", "body", "phrase", "dataset"} <= kinds, kinds
     for path in things:
         _check_thing(session, base, path, _iri(data_base, path))
     documents = [p for p in _page_folders(site) if p.startswith(DOCUMENT_PREFIXES)]
