@@ -69,3 +69,97 @@ def test_same_report_on_the_corpus(engines: tuple[Validator, Validator], corpus_
 def test_same_report_on_the_shared_graphs(engines: tuple[Validator, Validator]) -> None:
     fast, ref = engines
     assert {key(p) for p in fast.validate_shared()} == {key(p) for p in ref.validate_shared()}
+
+
+# --- shapes the engine used to get wrong, and shapes it refuses, on the corpus ------------
+
+EXTRA_PREFIXES = """
+@prefix unldsh: <https://w3id.org/unld/shapes#> .
+@prefix unld: <https://w3id.org/unld/ontology#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+def _with_extra_shapes(tmp_path, extra: str):
+    path = tmp_path / "shapes.ttl"
+    path.write_text((ontology_dir() / "shapes.ttl").read_text(encoding="utf-8") + EXTRA_PREFIXES + extra)
+    return path
+
+
+def test_property_shape_with_a_target_class_follows_its_path(tmp_path, corpus_graphs) -> None:
+    """A sh:PropertyShape with sh:targetClass was once run as a node shape: its path was
+    ignored, sh:datatype was checked on the resolution itself and sh:minCount dropped."""
+    shapes = _with_extra_shapes(
+        tmp_path,
+        """
+unldsh:Extra-two-numbers a sh:PropertyShape ;
+    sh:targetClass unld:Resolution ;
+    sh:path unld:resolutionNumber ;
+    sh:datatype xsd:string ;
+    sh:minCount 2 ;
+    sh:message "two numbers, please" .
+""",
+    )
+    fast, ref = Validator(POLICY, "fast", shapes), Validator(POLICY, "pyshacl", shapes)
+    assert fast.refused == []
+    for mapped in corpus_graphs[:5]:
+        got = {key(p) for p in fast.validate(mapped.triples, mapped.graph)}
+        assert got == {key(p) for p in ref.validate(mapped.triples, mapped.graph)}
+        extra = [k for k in got if k[4] == "https://w3id.org/unld/shapes#Extra-two-numbers"]
+        # one result per resolution, on its number, for the count (the values are strings)
+        assert extra and all(k[2] == "https://w3id.org/unld/ontology#resolutionNumber" for k in extra)
+        assert all(k[3] is None for k in extra)
+
+
+def test_a_refused_shape_is_run_by_pyshacl_alone(tmp_path, corpus_graphs) -> None:
+    """A shape the engine cannot run (here a SPARQL constraint on a property shape) goes to
+    pyshacl; every other shape stays with the engine, and the report is pyshacl's."""
+    shapes = _with_extra_shapes(
+        tmp_path,
+        """
+unldsh:Extra-short-title a sh:PropertyShape ;
+    sh:targetObjectsOf unld:describes ;
+    sh:path unld:resolutionNumber ;
+    sh:severity sh:Warning ;
+    sh:sparql [
+        a sh:SPARQLConstraint ;
+        sh:message "a resolution number of fewer than 6 characters: {?value}" ;
+        sh:select "SELECT $this ?value WHERE { $this $PATH ?value . FILTER(STRLEN(STR(?value)) < 6) }" ;
+    ] .
+""",
+    )
+    fast, ref = Validator(POLICY, "fast", shapes), Validator(POLICY, "pyshacl", shapes)
+    assert [iri for iri, _ in fast.refused] == ["https://w3id.org/unld/shapes#Extra-short-title"]
+    assert fast.fast is not None and len(fast.fast.shapes) == len(Validator(POLICY).fast.shapes)
+    seen = 0
+    for mapped in corpus_graphs:
+        got = {key(p) for p in fast.validate(mapped.triples, mapped.graph)}
+        assert got == {key(p) for p in ref.validate(mapped.triples, mapped.graph)}, mapped.symbol
+        seen += sum(1 for k in got if k[4] == "https://w3id.org/unld/shapes#Extra-short-title")
+    assert seen  # the refused shape did run (the corpus has numbers such as 78/1)
+
+
+def test_report_conforms_follows_the_specification() -> None:
+    """sh:conforms is false as soon as there is a result, a warning included."""
+    from unld.validate import report_graph
+
+    triples = list(
+        ox.parse(
+            (ontology_dir() / "examples" / "invalid" / "LeadShape-no-concept.ttl").read_bytes(),
+            format=ox.RdfFormat.TURTLE,
+            base_iri=POLICY.base,
+        )
+    )
+    problems = Validator(POLICY).validate(triples, only_own=False)
+    warnings = [p for p in problems if p.severity == "Warning"]
+    assert warnings and len(warnings) == len(problems)  # this example breaks a should, not a must
+
+    def conforms(problems: list[Problem]) -> str:
+        store = ox.Store()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in report_graph(problems))
+        (row,) = store.query("SELECT ?c WHERE { ?r <http://www.w3.org/ns/shacl#conforms> ?c }")
+        return row["c"].value
+
+    assert conforms(warnings) == "false"
+    assert conforms([]) == "true"

@@ -27,7 +27,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -214,6 +214,21 @@ def _number(term: Term) -> Decimal | float | None:
         return None
 
 
+def _moment(dt: str, text: str) -> datetime | None:
+    """An xsd:date or xsd:dateTime as a datetime (naive when the literal has no time zone)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(T(\d{2}):(\d{2}):(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?", text)
+    if m is None or (m.group(4) is None) != dt.endswith("#date") or m.group(5) == "24":
+        return None  # a year before 1000 or after 9999, or 24:00:00: not compared here
+    zone = m.group(9)
+    tz = None
+    if zone:
+        offset = 0 if zone == "Z" else (int(zone[1:3]) * 60 + int(zone[4:6])) * (-1 if zone[0] == "-" else 1)
+        tz = timezone(timedelta(minutes=offset))
+    micro = int((m.group(8) or ".0")[1:].ljust(6, "0")[:6])
+    hms = [int(m.group(i)) for i in (5, 6, 7)] if m.group(4) else [0, 0, 0]
+    return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), *hms, micro, tzinfo=tz)
+
+
 def _comparable(term: Term) -> tuple[str, object] | None:
     """A value ordered as SPARQL's ``<`` orders it, tagged by its kind (None: incomparable)."""
     n = _number(term)
@@ -231,26 +246,31 @@ def _comparable(term: Term) -> tuple[str, object] | None:
     if dt == XSD + "boolean" and LEXICAL[dt](term.value):
         return ("boolean", term.value in ("true", "1"))
     if dt in (XSD + "date", XSD + "dateTime") and LEXICAL[dt](term.value):
-        text = term.value.replace("Z", "+00:00")
-        try:
-            parsed = (
-                datetime.fromisoformat(text) if dt.endswith("dateTime") else datetime.fromisoformat(text[:10])
-            )
-        except ValueError:
-            return None
-        if dt.endswith("#date") and len(text) > 10:
-            return None  # a date with a time zone: not compared here
-        # values with and without time zone are not comparable (SPARQL leaves it undefined)
-        return (dt + ("tz" if parsed.tzinfo else ""), parsed)
+        moment = _moment(dt, term.value)
+        return (dt, moment) if moment is not None else None
     return None
 
 
+_FOURTEEN_HOURS = timedelta(hours=14)
+
+
 def _less(a: Term, b: Term, or_equal: bool) -> bool:
-    """SPARQL's ``a < b`` (``<=`` with ``or_equal``); False when they cannot be compared."""
+    """SPARQL's ``a < b`` (``<=`` with ``or_equal``); False when they cannot be compared.
+
+    Date-times with and without time zone are ordered as XML Schema orders them: only when
+    the order is the same whatever the missing time zone (from -14:00 to +14:00).
+    """
     x, y = _comparable(a), _comparable(b)
     if x is None or y is None or x[0] != y[0]:
         return False
-    return bool(x[1] <= y[1]) if or_equal else bool(x[1] < y[1])  # type: ignore[operator]
+    u, v = x[1], y[1]
+    if isinstance(u, datetime) and isinstance(v, datetime) and (u.tzinfo is None) != (v.tzinfo is None):
+        outcomes = set()
+        for shift in (timezone(_FOURTEEN_HOURS), timezone(-_FOURTEEN_HOURS)):
+            uu, vv = (u.replace(tzinfo=shift), v) if u.tzinfo is None else (u, v.replace(tzinfo=shift))
+            outcomes.add(uu <= vv if or_equal else uu < vv)
+        return outcomes == {True}
+    return bool(u <= v) if or_equal else bool(u < v)  # type: ignore[operator]
 
 
 def _lexical(term: Term) -> str:
@@ -455,6 +475,10 @@ _SUPPORTED = {
     "lessThanOrEquals",
     "closed",
     "ignoredProperties",
+    "qualifiedValueShape",
+    "qualifiedMinCount",
+    "qualifiedMaxCount",
+    "qualifiedValueShapesDisjoint",
     "severity",
     "message",
     "sparql",
@@ -807,8 +831,8 @@ class Engine:
             ("maxExclusive", lambda a, b: _less(a, b, False)),
         ):
             for bound in one(name):
-                if _comparable(bound) is None or _comparable(bound)[0] != "number":  # type: ignore[index]
-                    raise Unsupported(f"{node}: sh:{name} with a non-numeric bound")
+                if _comparable(bound) is None:
+                    raise Unsupported(f"{node}: sh:{name} with a bound that is not a number, string or date")
                 per_value(name[0].upper() + name[1:], lambda d, v, bound=bound, op=op: op(v, bound))
         for name, cmp in (("minLength", lambda a, b: a >= b), ("maxLength", lambda a, b: a <= b)):
             for n in integer(name):
@@ -832,6 +856,8 @@ class Engine:
         for lst in g("xone"):
             members = self._shapes_list(lst, stack)
             per_value("Xone", lambda d, v, ms=members: sum(s.conforms(d, v) for s in ms) == 1)
+        for ref in one("qualifiedValueShape"):
+            self._qualified(node, ref, stack, shape)
         # property pair constraints: values compared with those of a predicate at the focus
         for p in g("equals"):
             self._pair(p, node)
@@ -877,6 +903,40 @@ class Engine:
                 return [(o, p) for v in vs for p, o in d.predicates(v) if p not in a]
 
             add(("Closed", closed))
+
+    def _qualified(self, node: Term, ref: Term, stack: tuple[Term, ...], shape: Shape) -> None:
+        """sh:qualifiedValueShape with its counts, and the sibling shapes when disjoint."""
+        qualified = self._compile(ref, stack)
+        siblings: list[Shape] = []
+        disjoint = self._get(node, "qualifiedValueShapesDisjoint")
+        if disjoint and disjoint[0].value == "true":
+            # the qualified value shapes of the other property shapes of every parent shape
+            for parent in self.index.subjects(node, ox.NamedNode(SH + "property")):
+                for sibling_property in self._get(parent, "property"):
+                    for sibling in self._get(sibling_property, "qualifiedValueShape"):
+                        if sibling != ref:
+                            siblings.append(self._compile(sibling, stack))
+
+        def count(d: Data, vs: list[Term]) -> int:
+            return sum(
+                1 for v in vs if qualified.conforms(d, v) and not any(s.conforms(d, v) for s in siblings)
+            )
+
+        for name, too_few in (("qualifiedMinCount", True), ("qualifiedMaxCount", False)):
+            bound = self._get(node, name)
+            if len(bound) > 1 or any(
+                not isinstance(b, ox.Literal) or _INT.fullmatch(b.value) is None for b in bound
+            ):
+                raise Unsupported(f"{node}: sh:{name} is not one integer")
+            for b in bound:
+
+                def check(
+                    d: Data, f: Term, vs: list[Term], n: int = int(b.value), too_few: bool = too_few
+                ) -> list[tuple[Term | None, Path | None]]:
+                    c = count(d, vs)
+                    return [(None, None)] if (c < n if too_few else c > n) else []
+
+                shape.checks.append((name[0].upper() + name[1:], check))
 
     def _pair(self, p: Term, node: Term) -> None:
         if not isinstance(p, ox.NamedNode):
