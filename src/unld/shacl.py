@@ -23,7 +23,9 @@ on every test it gives the expected report or refuses, never a different answer.
 
 from __future__ import annotations
 
+import functools
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -226,7 +228,9 @@ def _moment(dt: str, text: str) -> datetime | None:
         tz = timezone(timedelta(minutes=offset))
     micro = int((m.group(8) or ".0")[1:].ljust(6, "0")[:6])
     hms = [int(m.group(i)) for i in (5, 6, 7)] if m.group(4) else [0, 0, 0]
-    return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), *hms, micro, tzinfo=tz)
+    return datetime(
+        int(m.group(1)), int(m.group(2)), int(m.group(3)), hms[0], hms[1], hms[2], micro, tzinfo=tz
+    )
 
 
 def _comparable(term: Term) -> tuple[str, object] | None:
@@ -292,8 +296,11 @@ class Index:
             if t in seen:
                 continue
             seen.add(t)
-            self.spo.setdefault(t.subject, {}).setdefault(t.predicate, []).append(t.object)
-            self.pos.setdefault(t.predicate, []).append((t.subject, t.object))
+            s, o = t.subject, t.object
+            if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+                raise Unsupported(f"{t}: a quoted triple (RDF-star)")
+            self.spo.setdefault(s, {}).setdefault(t.predicate, []).append(o)
+            self.pos.setdefault(t.predicate, []).append((s, o))
 
     def subjects(self, obj: Term, predicate: ox.NamedNode) -> list[Term]:
         """Subjects of ``predicate`` with object ``obj`` (the inverse index is built on first use)."""
@@ -377,7 +384,11 @@ def superclass_closure(triples: Iterable[ox.Triple]) -> dict[str, set[str]]:
     """For each class, itself and every class above it by rdfs:subClassOf."""
     direct: dict[str, set[str]] = {}
     for t in triples:
-        if t.predicate.value == SUBCLASS and isinstance(t.object, ox.NamedNode):
+        if (
+            t.predicate.value == SUBCLASS
+            and isinstance(t.object, ox.NamedNode)
+            and isinstance(t.subject, (ox.NamedNode, ox.BlankNode))
+        ):
             direct.setdefault(t.subject.value, set()).add(t.object.value)
     closure: dict[str, set[str]] = {}
 
@@ -549,6 +560,60 @@ class Shape:
     def conforms(self, data: Data, node: Term) -> bool:
         """Whether ``node`` conforms: validating it gives no result of any severity."""
         return not self.run(data, node)
+
+
+Fails = list[tuple[Term | None, Path | None]]
+Test = Callable[[Data, Term], bool]
+
+
+def _count(n: int, too_few: bool) -> Check:
+    """sh:minCount (``too_few``) or sh:maxCount: one result without a value."""
+    return lambda d, f, vs: [(None, None)] if (len(vs) < n if too_few else len(vs) > n) else []
+
+
+def _per_value(ok: Test) -> Check:
+    """A constraint on each value node: a result for each value that fails ``ok``."""
+    return lambda d, f, vs: [(v, None) for v in vs if not ok(d, v)]
+
+
+def _instance_of(c: str) -> Test:
+    return lambda d, v: not isinstance(v, ox.Literal) and c in d.classes(v)
+
+
+def _of_kind(allowed: tuple[type, ...]) -> Test:
+    return lambda d, v: isinstance(v, allowed)
+
+
+def _matches(rx: re.Pattern[str]) -> Test:
+    return lambda d, v: not isinstance(v, ox.BlankNode) and rx.search(v.value) is not None
+
+
+def _member(members: set[Term]) -> Test:
+    return lambda d, v: v in members
+
+
+def _has_value(value: Term) -> Check:
+    return lambda d, f, vs: [] if value in vs else [(None, None)]
+
+
+def _in_range(bound: Term, low: bool, inclusive: bool) -> Test:
+    """sh:min/maxIn/Exclusive: ``low`` for a lower bound."""
+    if low:
+        return lambda d, v: _less(bound, v, inclusive)
+    return lambda d, v: _less(v, bound, inclusive)
+
+
+def _length(n: int, low: bool) -> Test:
+    return lambda d, v: not isinstance(v, ox.BlankNode) and (len(v.value) >= n if low else len(v.value) <= n)
+
+
+def _conforms_to(shapes: list[Shape], count: Callable[[int], bool]) -> Test:
+    """Logical constraints: how many of ``shapes`` a value conforms to, judged by ``count``."""
+    return lambda d, v: count(sum(1 for s in shapes if s.conforms(d, v)))
+
+
+def _disjoint(p: ox.NamedNode) -> Check:
+    return lambda d, f, vs: [(v, None) for v in vs if v in d.values(f, p)]
 
 
 def _rdf_list(shapes: Index, head: Term) -> list[Term]:
@@ -737,9 +802,9 @@ class Engine:
             if g(name) and not is_property:
                 raise Unsupported(f"{node}: sh:{name} on a node shape")
         for n in integer("minCount"):
-            add(("MinCount", lambda d, f, vs, n=n: [(None, None)] if len(vs) < n else []))
+            add(("MinCount", _count(n, True)))
         for n in integer("maxCount"):
-            add(("MaxCount", lambda d, f, vs, n=n: [(None, None)] if len(vs) > n else []))
+            add(("MaxCount", _count(n, False)))
         for flag in one("uniqueLang"):
             if not isinstance(flag, ox.Literal) or flag.datatype.value != XSD + "boolean":
                 raise Unsupported(f"{node}: sh:uniqueLang is not a boolean")
@@ -752,13 +817,13 @@ class Engine:
 
                 add(("UniqueLang", unique))
 
-        def per_value(name: str, ok: Callable[[Data, Term], bool]) -> None:
-            add((name, lambda d, f, vs: [(v, None) for v in vs if not ok(d, v)]))
+        def per_value(name: str, ok: Test) -> None:
+            add((name, _per_value(ok)))
 
         for c in g("class"):
             if not isinstance(c, ox.NamedNode):
                 raise Unsupported(f"{node}: sh:class is not an IRI")
-            per_value("Class", lambda d, v, c=c.value: not isinstance(v, ox.Literal) and c in d.classes(v))
+            per_value("Class", _instance_of(c.value))
         for dt in one("datatype"):
             if not isinstance(dt, ox.NamedNode):
                 raise Unsupported(f"{node}: sh:datatype is not an IRI")
@@ -793,7 +858,7 @@ class Engine:
             allowed = kinds.get(kind.value[len(SH) :]) if kind.value.startswith(SH) else None
             if allowed is None:
                 raise Unsupported(f"{node}: sh:nodeKind {kind.value}")
-            per_value("NodeKind", lambda d, v, a=allowed: isinstance(v, a))
+            per_value("NodeKind", _of_kind(allowed))
         flags = one("flags")
         for pat in g("pattern"):
             rx_flags = 0
@@ -805,13 +870,9 @@ class Engine:
                 rx = re.compile(pat.value, rx_flags)
             except re.error as e:
                 raise Unsupported(f"{node}: sh:pattern {pat.value!r}: {e}") from e
-            per_value(
-                "Pattern",
-                lambda d, v, rx=rx: not isinstance(v, ox.BlankNode) and rx.search(v.value) is not None,
-            )
+            per_value("Pattern", _matches(rx))
         for lst in one("in"):
-            members = set(_rdf_list(self.index, lst))
-            per_value("In", lambda d, v, m=members: v in m)
+            per_value("In", _member(set(_rdf_list(self.index, lst))))
         for lst in one("languageIn"):
             ranges = [r.value.lower() for r in _rdf_list(self.index, lst)]
 
@@ -823,58 +884,49 @@ class Engine:
 
             per_value("LanguageIn", lang_ok)
         for hv in g("hasValue"):
-            add(("HasValue", lambda d, f, vs, hv=hv: [] if hv in vs else [(None, None)]))
-        for name, op in (
-            ("minInclusive", lambda a, b: _less(b, a, True)),
-            ("maxInclusive", lambda a, b: _less(a, b, True)),
-            ("minExclusive", lambda a, b: _less(b, a, False)),
-            ("maxExclusive", lambda a, b: _less(a, b, False)),
+            add(("HasValue", _has_value(hv)))
+        for name, low, inclusive in (
+            ("minInclusive", True, True),
+            ("maxInclusive", False, True),
+            ("minExclusive", True, False),
+            ("maxExclusive", False, False),
         ):
             for bound in one(name):
                 if _comparable(bound) is None:
                     raise Unsupported(f"{node}: sh:{name} with a bound that is not a number, string or date")
-                per_value(name[0].upper() + name[1:], lambda d, v, bound=bound, op=op: op(v, bound))
-        for name, cmp in (("minLength", lambda a, b: a >= b), ("maxLength", lambda a, b: a <= b)):
+                per_value(name[0].upper() + name[1:], _in_range(bound, low, inclusive))
+        for name, low in (("minLength", True), ("maxLength", False)):
             for n in integer(name):
-                per_value(
-                    name[0].upper() + name[1:],
-                    lambda d, v, n=n, cmp=cmp: not isinstance(v, ox.BlankNode) and cmp(len(v.value), n),
-                )
+                per_value(name[0].upper() + name[1:], _length(n, low))
         # shape-based constraints: the referenced shapes are compiled (recursion is refused)
         for ref in g("node"):
-            target = self._compile(ref, stack)
-            per_value("Node", lambda d, v, s=target: s.conforms(d, v))
+            per_value("Node", _conforms_to([self._compile(ref, stack)], lambda n: n == 1))
         for ref in g("not"):
-            target = self._compile(ref, stack)
-            per_value("Not", lambda d, v, s=target: not s.conforms(d, v))
+            per_value("Not", _conforms_to([self._compile(ref, stack)], lambda n: n == 0))
         for lst in g("and"):
-            members = self._shapes_list(lst, stack)
-            per_value("And", lambda d, v, ms=members: all(s.conforms(d, v) for s in ms))
+            shapes = self._shapes_list(lst, stack)
+            per_value("And", _conforms_to(shapes, functools.partial(operator.eq, len(shapes))))
         for lst in g("or"):
-            members = self._shapes_list(lst, stack)
-            per_value("Or", lambda d, v, ms=members: any(s.conforms(d, v) for s in ms))
+            per_value("Or", _conforms_to(self._shapes_list(lst, stack), lambda n: n > 0))
         for lst in g("xone"):
-            members = self._shapes_list(lst, stack)
-            per_value("Xone", lambda d, v, ms=members: sum(s.conforms(d, v) for s in ms) == 1)
+            per_value("Xone", _conforms_to(self._shapes_list(lst, stack), lambda n: n == 1))
         for ref in one("qualifiedValueShape"):
             self._qualified(node, ref, stack, shape)
         # property pair constraints: values compared with those of a predicate at the focus
         for p in g("equals"):
-            self._pair(p, node)
+            p = self._pair(p, node)
 
-            def equals(
-                d: Data, f: Term, vs: list[Term], p: ox.NamedNode = p
-            ) -> list[tuple[Term | None, Path | None]]:
+            def equals(d: Data, f: Term, vs: list[Term], p: ox.NamedNode = p) -> Fails:
                 others = d.values(f, p)
-                return [(v, None) for v in vs if v not in others] + [(o, None) for o in others if o not in vs]
+                out: Fails = [(v, None) for v in vs if v not in others]
+                return out + [(o, None) for o in others if o not in vs]
 
             add(("Equals", equals))
         for p in g("disjoint"):
-            self._pair(p, node)
-            add(("Disjoint", lambda d, f, vs, p=p: [(v, None) for v in vs if v in d.values(f, p)]))
+            add(("Disjoint", _disjoint(self._pair(p, node))))
         for name, or_equal in (("lessThan", False), ("lessThanOrEquals", True)):
             for p in g(name):
-                self._pair(p, node)
+                p = self._pair(p, node)
                 if not is_property:
                     raise Unsupported(f"{node}: sh:{name} on a node shape")
 
@@ -938,9 +990,10 @@ class Engine:
 
                 shape.checks.append((name[0].upper() + name[1:], check))
 
-    def _pair(self, p: Term, node: Term) -> None:
+    def _pair(self, p: Term, node: Term) -> ox.NamedNode:
         if not isinstance(p, ox.NamedNode):
             raise Unsupported(f"{node}: a property pair constraint whose value is not an IRI")
+        return p
 
     # --- running -------------------------------------------------------------------------
 
@@ -996,10 +1049,9 @@ class Engine:
                         ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in data.triples()
                     )
                     default_graph = None
+                graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = list(default_graph or [])
                 solutions = (
-                    sparql_store.query(query, default_graph=default_graph)
-                    if default_graph
-                    else sparql_store.query(query)
+                    sparql_store.query(query, default_graph=graphs) if graphs else sparql_store.query(query)
                 )
                 assert isinstance(solutions, ox.QuerySolutions)
                 names = [v.value for v in solutions.variables]
@@ -1008,7 +1060,7 @@ class Engine:
                     this = binding.get("this")
                     if this is None or this not in focus:
                         continue
-                    text = message if message is not None else (shape.messages or [None])[0]
+                    text = message if message is not None else (shape.messages[0] if shape.messages else None)
                     if text:
                         text = _substitute(text, binding)
                     path = binding.get("path")
@@ -1057,7 +1109,7 @@ def reference_shapes(engine: Engine) -> list[ox.Triple]:
             t.subject in engine.implicit
             and t.subject in compiled
             and t.predicate == RDF_TYPE
-            and t.object.value not in (SH + "NodeShape", SH + "PropertyShape")
+            and t.object not in (ox.NamedNode(SH + "NodeShape"), ox.NamedNode(SH + "PropertyShape"))
         ):
             continue  # a shape that is also a class targets its instances: keep it a shape only
         out.append(t)

@@ -1,0 +1,178 @@
+"""Benchmark of the SHACL validators: speed on the corpus, answers on the W3C suite.
+
+    python benchmarks/validators.py [--corpus tests/data/corpus] [--repeat 3]
+
+Validators: the compiled engine (``unld.shacl``, the default, with pyshacl for any shape it
+refuses), pyshacl (the reference) and pyshacl-turbo (a Rust engine with pyshacl's API;
+``pip install pyshacl-turbo`` first, else it is skipped).  On the corpus (parsed and mapped
+first, not timed) each validates:
+
+* every resolution's graph on its own, with the shared graphs and the ontology, as
+  ``unld build`` does (seconds for all the graphs, and per graph);
+* the union of all the graphs, once.
+
+Each figure is the best of ``--repeat`` runs.  The reports of pyshacl-turbo are compared
+with pyshacl's (results as sets of focus node, path, value, severity and shape).  Then
+each validator runs the W3C SHACL Core suite (``tests/data/w3c-shacl-core``) and is
+scored: right (the expected report), refused (``Unsupported``, the engine without its
+fallback only) or wrong.  Prints markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.w3c_shacl import Case, cases, pyshacl_like  # noqa: E402
+from unld.iri import IriPolicy  # noqa: E402
+from unld.mapping import Mapper  # noqa: E402
+from unld.parse import parse_source  # noqa: E402
+from unld.shacl import Unsupported  # noqa: E402
+from unld.sources import read_source  # noqa: E402
+from unld.validate import Problem, Validator, _to_rdflib, problems_from  # noqa: E402
+
+
+def best(repeat: int, run: Callable[[], Any]) -> tuple[float, Any]:
+    """The shortest of ``repeat`` timed runs, and what the last one returned."""
+    times = []
+    out = None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = run()
+        times.append(time.perf_counter() - t)
+    return min(times), out
+
+
+def keys(problems: list[Problem]) -> set[tuple[str, str, str | None, str | None, str | None]]:
+    return {(p.severity, p.focus, p.path, p.value, p.shape) for p in problems}
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=ROOT / "tests" / "data" / "corpus")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args(argv)
+    logging.disable(logging.CRITICAL)  # rdflib logs every ill-formed literal of the suite
+    warnings.simplefilter("ignore")
+    try:
+        import pyshacl_turbo
+
+        turbo: Any = pyshacl_turbo
+        turbo_version = version("pyshacl-turbo")
+    except (ImportError, PackageNotFoundError):
+        turbo, turbo_version = None, "not installed"
+
+    policy = IriPolicy()
+    records = [parse_source(read_source(p)) for p in sorted(args.corpus.glob("*.txt"))]
+    graphs = list(Mapper(policy).map_many(records))
+    n_triples = sum(len(m.triples) for m in graphs)
+    union = [t for m in graphs for t in m.triples]
+    print(
+        f"corpus: {len(graphs)} resolutions, {n_triples:,} triples; pyshacl {version('pyshacl')}, "
+        f"pyshacl-turbo {turbo_version}, rdflib {version('rdflib')}, pyoxigraph {version('pyoxigraph')}\n"
+    )
+
+    fast, ref = Validator(policy, "fast"), Validator(policy, "pyshacl")
+    assert not fast.refused, fast.refused
+    rows: list[tuple[str, float, float, float]] = []  # name, setup, per graph total, union
+    reports: dict[str, list[set[tuple[str, str, str | None, str | None, str | None]]]] = {}
+    for name, engine in (("compiled engine (default)", "fast"), ("pyshacl", "pyshacl")):
+        setup, validator = best(1, lambda engine=engine: Validator(policy, engine))
+        per_graph, got = best(
+            args.repeat, lambda v=validator: [keys(v.validate(m.triples, m.graph)) for m in graphs]
+        )
+        whole, _ = best(args.repeat, lambda v=validator: v.validate(union, only_own=False))
+        reports[name] = got
+        rows.append((name, setup, per_graph, whole))
+    if turbo is not None:
+        # its fastest use: the shapes compiled once, the ontology mixed into each data graph
+        # (what pyshacl's ont_graph does), rdflib graphs as input (as for pyshacl)
+        shapes, ontology, shared = ref.shapes, ref.ontology, ref.shared
+        assert shapes is not None and shared is not None
+        setup, compiled = best(1, lambda: turbo.CompiledShapes(shapes, advanced=True))
+
+        def turbo_validate(triples: list[Any], own: bool) -> list[Problem]:
+            data = _to_rdflib(triples) + shared + ontology
+            _c, report, _t = compiled.validate(data, inference="none", allow_warnings=True)
+            problems = problems_from(report)
+            if own:
+                subjects = {t.subject.value for t in triples}
+                problems = [p for p in problems if p.focus in subjects]
+            return problems
+
+        per_graph, got = best(args.repeat, lambda: [keys(turbo_validate(m.triples, True)) for m in graphs])
+        whole, _ = best(args.repeat, lambda: turbo_validate(union, False))
+        reports["pyshacl-turbo (shapes compiled once)"] = got
+        rows.append(("pyshacl-turbo (shapes compiled once)", setup, per_graph, whole))
+        # how much of it is making the rdflib graphs it reads
+        convert, _ = best(args.repeat, lambda: [_to_rdflib(m.triples) + shared + ontology for m in graphs])
+        rows.append(("↳ of which making its rdflib input graphs", 0.0, convert, 0.0))
+
+    print("| validator | set-up, s | each graph on its own, s | per graph, ms | union, s | as pyshacl |")
+    print("|---|---:|---:|---:|---:|---|")
+    for name, setup, per_graph, whole in rows:
+        if name not in reports:
+            print(f"| {name} | | {per_graph:.2f} | {1000 * per_graph / len(graphs):.1f} | | |")
+            continue
+        same = sum(a == b for a, b in zip(reports[name], reports["pyshacl"], strict=True))
+        print(
+            f"| {name} | {setup:.2f} | {per_graph:.2f} | {1000 * per_graph / len(graphs):.1f} | {whole:.2f} "
+            f"| {same} of {len(graphs)} graphs |"
+        )
+
+    print("\nW3C SHACL Core suite\n")
+    from unld.shacl import validate_triples
+
+    def engine_run(fallback: bool) -> Callable[[Case], tuple[bool, Any]]:
+        from tests.test_shacl_suite import keys as result_keys
+
+        def run(case: Case) -> tuple[bool, Any]:
+            data, shapes = case.triples()
+            conforms, results = validate_triples(data, shapes, fallback=fallback)
+            return conforms, result_keys(results)
+
+        return run
+
+    import pyshacl
+
+    runners: list[tuple[str, Callable[[Case], tuple[bool, Any]]]] = [
+        ("compiled engine alone", engine_run(False)),
+        ("compiled engine with pyshacl for what it refuses (default)", engine_run(True)),
+        ("pyshacl", pyshacl_like(pyshacl.validate)),
+    ]
+    if turbo is not None:
+        runners.append(("pyshacl-turbo", pyshacl_like(turbo.validate)))
+    suite = cases()
+    print("| validator | right | refused | wrong | seconds | wrong on |")
+    print("|---|---:|---:|---:|---:|---|")
+    for name, run in runners:
+        right = refused = 0
+        wrong = []
+        t = time.perf_counter()
+        for case in suite:
+            try:
+                got = run(case)
+            except Unsupported:
+                refused += 1
+                continue
+            if got == (case.conforms, case.results):
+                right += 1
+            else:
+                wrong.append(case.name)
+        seconds = time.perf_counter() - t
+        print(f"| {name} | {right} | {refused} | {len(wrong)} | {seconds:.2f} | {', '.join(wrong)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
