@@ -34,6 +34,8 @@ def key(p: Problem) -> tuple:
 def test_fast_engine_is_used(engines: tuple[Validator, Validator]) -> None:
     fast, _ = engines
     assert fast.engine_name == "fast" and fast.fast is not None
+    # every shape of ours runs on the engine: none goes to the (slow) reference validator
+    assert fast.refused == []
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -163,3 +165,61 @@ def test_report_conforms_follows_the_specification() -> None:
 
     assert conforms(warnings) == "false"
     assert conforms([]) == "true"
+
+
+#: a shape per feature the next shapes are to use, each failing on some corpus resources
+NEXT_FEATURES = """
+unldsh:Extra-title-languageIn a sh:PropertyShape ;
+    sh:message "title-languageIn" ;
+    sh:targetObjectsOf unld:describes ;
+    sh:path <http://purl.org/dc/terms/title> ;
+    sh:languageIn ( "fr" "es" ) .
+
+unldsh:Extra-number-or a sh:PropertyShape ;
+    sh:message "number-or" ;
+    sh:targetSubjectsOf unld:paragraphNumber ;
+    sh:path unld:paragraphNumber ;
+    sh:or ( unldsh:Extra-integer unldsh:Extra-short ) .
+unldsh:Extra-integer a sh:NodeShape ; sh:datatype xsd:integer .
+unldsh:Extra-short a sh:NodeShape ; sh:maxLength 1 .
+
+unldsh:Extra-part-of-inverse a sh:PropertyShape ;
+    sh:message "part-of-inverse" ;
+    sh:targetSubjectsOf unld:paragraphNumber ;
+    sh:path [ sh:inversePath <http://data.europa.eu/eli/ontology#has_part> ] ;
+    sh:maxCount 0 .
+
+unldsh:Extra-meeting-node a sh:PropertyShape ;
+    sh:message "meeting-node" ;
+    sh:targetObjectsOf unld:describes ;
+    sh:path unld:adoptedAtMeeting ;
+    sh:node unldsh:Extra-recent-meeting .
+unldsh:Extra-recent-meeting a sh:NodeShape ;
+    sh:property [ sh:path unld:meetingDate ; sh:minInclusive "2019-01-01"^^xsd:date ] .
+
+unldsh:Extra-position-lessThan a sh:PropertyShape ;
+    sh:message "position-lessThan" ;
+    sh:targetSubjectsOf unld:paragraphNumber ;
+    sh:path unld:position ;
+    sh:lessThan unld:paragraphNumber .
+"""
+
+
+def test_the_features_of_the_next_shapes(tmp_path, corpus_graphs) -> None:
+    """sh:languageIn, sh:or, sh:inversePath, sh:node (with a date bound) and sh:lessThan: run
+    by the engine itself, with pyshacl's report, on real graphs."""
+    shapes = _with_extra_shapes(tmp_path, NEXT_FEATURES)
+    fast, ref = Validator(POLICY, "fast", shapes), Validator(POLICY, "pyshacl", shapes)
+    assert fast.refused == []
+    fired: set[str] = set()
+    for mapped in corpus_graphs[::5]:
+        got = {key(p) for p in fast.validate(mapped.triples, mapped.graph)}
+        assert got == {key(p) for p in ref.validate(mapped.triples, mapped.graph)}, mapped.symbol
+        fired |= {k[4].rsplit("#", 1)[-1] for k in got if k[4] and "#Extra-" in k[4]}
+    assert fired == {
+        "Extra-title-languageIn",
+        "Extra-number-or",
+        "Extra-part-of-inverse",
+        "Extra-meeting-node",
+        "Extra-position-lessThan",
+    }

@@ -1151,7 +1151,7 @@ def reference_results(report: rdflib.Graph) -> list[Result]:
         return None
 
     out = []
-    for r in report.subjects(rdflib.RDF.type, RSH.ValidationResult):
+    for r in report.objects(None, RSH.result):  # not the nested results of sh:detail
         focus, shape = report.value(r, RSH.focusNode), report.value(r, RSH.sourceShape)
         sev, comp = report.value(r, RSH.resultSeverity), report.value(r, RSH.sourceConstraintComponent)
         value, message = report.value(r, RSH.value), report.value(r, RSH.resultMessage)

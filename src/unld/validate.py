@@ -244,7 +244,8 @@ def _order(p: Problem) -> tuple[bool, str, str, str, str, str]:
 def problems_from(report: rdflib.Graph, graph: str | None = None) -> list[Problem]:
     """Problems of a SHACL validation report graph, in a stable order."""
     out: list[Problem] = []
-    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+    # the report's results, not the nested ones pyshacl gives as sh:detail (of sh:node, ...)
+    for result in report.objects(None, SH.result):
         sev = report.value(result, SH.resultSeverity)
         path = report.value(result, SH.resultPath)
         out.append(
