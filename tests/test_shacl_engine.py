@@ -223,3 +223,24 @@ def test_the_features_of_the_next_shapes(tmp_path, corpus_graphs) -> None:
         "Extra-meeting-node",
         "Extra-position-lessThan",
     }
+
+
+@pytest.mark.parametrize("first", ["A", "Z"])
+def test_a_shape_reaching_a_sparql_constraint_is_refused(first: str) -> None:
+    """A SPARQL constraint runs once per shape with targets; a shape that reaches it through
+    sh:node is refused, whichever of the two is compiled first."""
+    from unld.shacl import Engine
+
+    other = "Z" if first == "A" else "A"
+    ttl = f"""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:{first} a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:sparql [ sh:select "SELECT $this WHERE {{ $this a ?c }}" ] .
+ex:{other} a sh:NodeShape ; sh:targetClass ex:D ; sh:node ex:{first} .
+"""
+    engine = Engine(ox.parse(ttl.encode(), format=ox.RdfFormat.TURTLE), strict=False)
+    assert [(n.value, "SPARQL" in reason) for n, reason in engine.refused] == [
+        (f"http://example.org/{other}", True)
+    ]
+    assert [s.node.value for s in engine.shapes] == [f"http://example.org/{first}"]

@@ -689,7 +689,11 @@ class Engine:
         if node in stack:
             raise Unsupported(f"{node}: a recursive shape")
         if node in self._compiled:
-            return self._compiled[node]
+            cached = self._compiled[node]
+            if stack and cached.sparql:
+                # a SPARQL constraint runs once per shape over all focus nodes, not per value
+                raise Unsupported(f"{node}: SPARQL constraints only on node shapes with targets")
+            return cached
         stack = (*stack, node)
         for p in self.index.spo.get(node, {}):
             if p.value.startswith(SH) and p.value[len(SH) :] not in _SUPPORTED:
