@@ -8,15 +8,16 @@ a graph from hash indexes.
 What it implements, by the SHACL specification: every kind of target (including the
 implicit class target of a shape that is also a class), node and property shapes wherever
 they appear (a property shape with its own targets, nested ``sh:property``), every SHACL
-property path (inverse, sequence, alternative, zero-or-more, one-or-more, zero-or-one), the
-Core constraint components except ``sh:qualifiedValueShape``, and SPARQL-based constraints
-on the shapes that have targets (SELECT with ``$this``, run by pyoxigraph).
+property path (inverse, sequence, alternative, zero-or-more, one-or-more, zero-or-one),
+every Core constraint component, and SPARQL-based constraints on the node shapes that have
+targets (SELECT with ``$this``, run by pyoxigraph).  ``docs/validation.md`` lists them.
 
 What it does not implement it refuses: a shape using anything else (a parameter it does not
-know, a datatype whose lexical space it cannot check, a recursive shape, a non-numeric
-range bound, ...) raises :class:`Unsupported` when it is compiled.  With ``strict=False``
-the engine compiles every other shape and lists the refused ones in :attr:`Engine.refused`;
-:func:`reference_shapes` and :func:`reference_results` then let pyshacl validate just those.
+know, a datatype whose lexical space it cannot check, a recursive shape, a range bound that
+is neither number, string nor date, ...) raises :class:`Unsupported` when it is compiled.
+With ``strict=False`` the engine compiles every other shape and lists the refused ones in
+:attr:`Engine.refused`; :func:`reference_shapes` and :func:`reference_results` then let
+pyshacl validate just those.
 ``tests/test_shacl_suite.py`` runs the W3C SHACL Core test suite to hold the engine to this:
 on every test it gives the expected report or refuses, never a different answer.
 """
