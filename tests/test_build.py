@@ -235,3 +235,27 @@ def test_incremental_build_equals_full_build(tmp_path: Path, subset: Path) -> No
     nq = (inc / "unld.nq").read_text()
     assert "A/session/80/meeting/62" in nq and "A/session/80/meeting/61>" not in nq
     assert "graph/A/RES/78/55" in nq and "graph/A/RES/79/103" not in nq
+
+
+def test_validation_report_conforms_as_shacl_says(example_build: Path, tmp_path: Path) -> None:
+    """validation.ttl: sh:conforms is false as soon as there is a result, a warning included
+    (a build with warnings only still exits 0).  The warning: the example without its
+    agenda item line."""
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    src = tmp_path / "src"
+    src.mkdir()
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert "Agenda item 95\n" in text
+    (src / EXAMPLE.name).write_text(text.replace("Agenda item 95\n", ""), encoding="utf-8")
+    out = tmp_path / "out"
+    result = build(str(src), "--out", str(out), "--quiet")
+    assert result.exit_code == 0, result.output
+    seen = set()
+    for folder in (example_build, out):
+        g = rdflib.Graph().parse(folder / "validation.ttl")
+        (conforms,) = g.objects(None, sh.conforms)
+        results = list(g.objects(None, sh.result))
+        assert all(g.value(r, sh.resultSeverity) == sh.Warning for r in results)
+        assert conforms.toPython() is (not results)
+        seen.add(bool(results))
+    assert seen == {True, False}  # one report with warnings, one without any result
