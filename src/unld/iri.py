@@ -11,6 +11,8 @@ paragraph, footnote         ``doc/A/RES/76/19#op6a`` (hash IRIs)
 session                     ``session/76``
 agenda item of a session    ``session/80/agenda/99k``
 plenary meeting             ``session/76/meeting/45``
+sitting of a meeting        ``session/80/meeting/69#sitting-2025-12-30``
+annex and its parts         ``doc/A/RES/79/1#annex-I``, ``doc/A/RES/79/1#annex-p20a``
 organ, committee, group     ``body/first-committee``
 mandate period of a body    ``body/oewg-ict-2021-2025/mandate/2021-2025``
 ==========================  ==============================================
@@ -80,6 +82,11 @@ class IriPolicy:
 
     def meeting(self, session: int | str, number: int | str) -> str:
         return f"{self.session(session)}/meeting/{number}"
+
+    def sitting(self, session: int | str, number: int | str, date: str) -> str:
+        """One sitting of a plenary meeting, by its date: a meeting that is suspended and
+        resumed on another day ("69th (resumed) plenary meeting") has several sittings."""
+        return f"{self.meeting(session, number)}#sitting-{date}"
 
     def body(self, key: str) -> str:
         return f"{self.base}body/{key}"
