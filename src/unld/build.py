@@ -27,10 +27,11 @@ from unld.iri import ONTOLOGY, IriPolicy
 from unld.parse import parse_source
 from unld.resources import mappings_dir, ontology_dir
 from unld.sources import expand, read_source
-from unld.validate import Problem, report_graph, shapes_path
+from unld.validate import Problem, UnionResult, report_graph, shapes_path
 from unld.void import describe
 
 CONTEXT_URL = "https://w3id.org/unld/context.jsonld"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass
@@ -292,13 +293,17 @@ def build(
         if not o.error and not o.duplicate_of and not any(p.severity == "Violation" for p in o.problems)
     ]
     shared_data = shared_graphs(policy)
+    union = _union(policy, engine, store, [(o, keys[o.path]) for o in good])
+    clock.tick("union validation")
     graphs: list[tuple[str, Callable[[], list[bytes]]]] = [
-        (o.graph or "", partial(_graph_lines, store, keys[o.path])) for o in good
+        (o.graph or "", partial(_graph_lines, store, keys[o.path], union.removed.get(o.graph or "", set())))
+        for o in good
     ]
     graphs += [(g, partial(dumps._same, dumps.ntriples_lines(t))) for g, t in shared_data]
     graphs.sort(key=lambda g: g[0])
     void_graph = f"{policy.base}graph/void"
     context_doc = json.loads((mappings_dir() / "context.jsonld").read_text(encoding="utf-8"))
+    shared.problems = [*shared.problems, *union.problems]
     problems = [p for o in [*outcomes, shared] for p in o.problems]
     with dumps.Staging(out) as stage:
         clock.tick("dump preparation")
@@ -343,8 +348,36 @@ def build(
     return BuildResult(outcomes, written, stats.triples, len(graphs) + 1, shared.problems, timings)
 
 
-def _graph_lines(store: BuildCache, key: str) -> list[bytes]:
-    return lines.split_lines(store.graph(key))
+def _graph_lines(
+    store: BuildCache, key: str, removed: set[bytes] | frozenset[bytes] = frozenset()
+) -> list[bytes]:
+    out = lines.split_lines(store.graph(key))
+    return [ln for ln in out if ln not in removed] if removed else out
+
+
+def _union(policy: IriPolicy, engine: str, store: BuildCache, good: list[tuple[Outcome, str]]) -> UnionResult:
+    """Validate what the graphs say together about the nodes they share, and settle
+    conflicts between them (:func:`~unld.validate.settle_union`).
+
+    Paragraphs, footnotes and annex parts (hash IRIs under a graph's own document) are
+    described by their graph alone, so they are left out before the union is formed (but
+    for their types, which the shapes of the nodes pointing at them look at).
+    """
+    from unld.validate import Validator, settle_union
+
+    graphs: list[tuple[str, list[ox.Triple]]] = []
+    sources: dict[str, str] = {}
+    for o, key in good:
+        name = o.graph or ""
+        own = policy.document(o.symbol or "") + "#"
+        triples = [
+            t
+            for t in ox.parse(store.graph(key), format=ox.RdfFormat.N_TRIPLES)
+            if t.predicate.value == RDF_TYPE or not t.subject.value.startswith(own)
+        ]
+        graphs.append((name, triples))
+        sources[name] = Path(o.path).name
+    return settle_union(Validator(policy, engine), graphs, sources)
 
 
 def ontology_docs(cache_dir: Path, ontology_ttl: Path) -> bytes:

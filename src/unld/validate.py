@@ -148,6 +148,47 @@ class Validator:
             problems = [p for p in problems if p.focus in names]
         return problems
 
+    def validate_union(self, graphs: list[tuple[str, list[ox.Triple]]]) -> list[Problem]:
+        """Problems of the nodes that several graphs describe, with the facts of all of them.
+
+        Each resolution's graph is validated for its own subjects, but a node two graphs
+        share (a meeting, a session, an agenda item, a cited document, a body, a mandate
+        period) may conform in each graph and not in their union: two dates for one
+        meeting, two titles for one agenda item.  Those nodes are validated here over the
+        union, and each problem names the graphs that gave the values at fault.
+        """
+        by_subject: dict[ox.NamedNode | ox.BlankNode, set[str]] = {}
+        for name, triples in graphs:
+            for t in triples:
+                by_subject.setdefault(t.subject, set()).add(name)
+        shared = {s for s, names in by_subject.items() if len(names) > 1}
+        if not shared:
+            return []
+        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        union = {
+            t for _, triples in graphs for t in triples if t.subject in shared or t.predicate == rdf_type
+        }
+        triples = sorted(union, key=str)
+        if self.fast is not None:
+            from unld.shacl import Data, Index
+
+            data = Data([Index(triples), self.shared_index, self.ontology_index], self.superclasses)
+            store = ox.Store()
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH) for t in triples)
+            store.extend(
+                ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH)
+                for t in [*self.shared_list, *self.ontology_list]
+            )
+            problems = _problems(
+                self.fast.validate(data, only=shared, store=store, default_graph=[_SHARED_GRAPH]), "union"
+            )
+        else:
+            names = {_name(n) for n in shared}
+            problems = [
+                p for p in self._pyshacl(_to_rdflib(triples) + self.shared, "union") if p.focus in names
+            ]
+        return [_attribute(p, graphs) for p in problems]
+
     def _fresh_store(self) -> None:
         self.store = ox.Store()
         self.store.extend(
@@ -182,6 +223,30 @@ class Validator:
             advanced=True,
         )
         return problems_from(report, graph)
+
+
+def _attribute(problem: Problem, graphs: list[tuple[str, list[ox.Triple]]]) -> Problem:
+    """The problem with the graphs that state the property at fault for its focus node
+    (and the value each gives) named in its message."""
+    if problem.path is None:
+        return problem
+    given: dict[str, list[str]] = {}
+    for name, triples in graphs:
+        for t in triples:
+            if t.subject.value == problem.focus and t.predicate.value == problem.path:
+                given.setdefault(name, []).append(t.object.value)
+    if not given:
+        return problem
+    said = "; ".join(f"{g} gives {', '.join(sorted(v))}" for g, v in sorted(given.items()))
+    return Problem(
+        problem.severity,
+        problem.focus,
+        problem.path,
+        problem.value,
+        f"{problem.message} [in the union: {said}]",
+        problem.shape,
+        "union",
+    )
 
 
 def _name(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
@@ -297,3 +362,95 @@ def report_graph(problems: list[Problem]) -> list[ox.Triple]:
         if p.value:
             triples.append(ox.Triple(r, ox.NamedNode(sh + "value"), ox.Literal(p.value)))
     return triples
+
+
+@dataclass
+class UnionResult:
+    """What validating the union found, and the triples each graph loses to settle it."""
+
+    problems: list[Problem]
+    #: per graph, the N-Triples lines left out of the dumps (facts that lost a conflict)
+    removed: dict[str, set[bytes]]
+
+
+def _line(t: ox.Triple) -> bytes:
+    return ox.serialize([t], format=ox.RdfFormat.N_TRIPLES).rstrip(b"\n")
+
+
+def settle_union(
+    validator: Validator, graphs: list[tuple[str, list[ox.Triple]]], sources: dict[str, str]
+) -> UnionResult:
+    """Validate the union of ``graphs`` and settle conflicts between graphs.
+
+    A node described by several graphs that breaks a shape only in their union (two
+    adoption dates given for one cited resolution, two titles for one agenda item) is a
+    conflict between the graphs.  Which fact wins (docs/validation-union.md): the graph
+    of the resource itself when the dataset publishes it (``A/RES/73/8``'s own graph for
+    its adoption date), otherwise the value given by the most graphs, ties going to the
+    value of the graph whose IRI sorts first.  The losing facts are left out of the
+    losing graphs only; no graph is dropped.  Each conflict is reported as a warning that
+    names the graphs (and their source files) and what each gave; what the union still
+    violates after that is reported as a violation.
+    """
+    first = validator.validate_union(graphs)
+    removed: dict[str, set[bytes]] = {}
+    notes: list[Problem] = []
+    by_name = dict(graphs)
+    own_graph = _own_graphs(graphs)
+    for p in first:
+        if p.severity != "Violation" or p.path is None:
+            continue
+        given: dict[str, list[ox.Triple]] = {}
+        for name, triples in graphs:
+            for t in triples:
+                if t.subject.value == p.focus and t.predicate.value == p.path:
+                    given.setdefault(name, []).append(t)
+        values = {str(t.object) for ts in given.values() for t in ts}
+        if len(given) < 2 or len(values) < 2:
+            continue  # not a disagreement between graphs
+        owner = own_graph.get(p.focus)
+        if owner in given:
+            winner = {str(t.object) for t in given[owner]}
+            why = f"the resource's own graph {owner} wins"
+        else:
+            votes: dict[str, list[str]] = {}
+            for name, ts in given.items():
+                for t in ts:
+                    votes.setdefault(str(t.object), []).append(name)
+            best = sorted(votes.items(), key=lambda kv: (-len(kv[1]), min(kv[1])))[0][0]
+            winner = {best}
+            why = f"the value given by the most graphs wins ({len(votes[best])} of {len(given)})"
+        for name, ts in given.items():
+            for t in ts:
+                if str(t.object) not in winner:
+                    removed.setdefault(name, set()).add(_line(t))
+        said = "; ".join(
+            f"{name} ({sources.get(name, 'unknown source')}) gives "
+            + ", ".join(sorted(t.object.value for t in ts))
+            for name, ts in sorted(given.items())
+        )
+        notes.append(
+            Problem(
+                "Warning",
+                p.focus,
+                p.path,
+                ", ".join(
+                    sorted({t.object.value for ts in given.values() for t in ts if str(t.object) in winner})
+                ),
+                f"graphs disagree: {said}; {why}, the other values are left out of their graphs",
+                p.shape,
+                "union",
+            )
+        )
+    if not removed:
+        return UnionResult(first, removed)
+    settled = [
+        (name, [t for t in by_name[name] if _line(t) not in removed.get(name, set())]) for name, _ in graphs
+    ]
+    return UnionResult([*notes, *validator.validate_union(settled)], removed)
+
+
+def _own_graphs(graphs: list[tuple[str, list[ox.Triple]]]) -> dict[str, str]:
+    """The graph that publishes each resource (the subject of its ``unld:describes``)."""
+    describes = "https://w3id.org/unld/ontology#describes"
+    return {t.object.value: name for name, ts in graphs for t in ts if t.predicate.value == describes}

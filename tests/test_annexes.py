@@ -1,0 +1,202 @@
+"""Annexes, resumed meetings and the union of graphs, on real resolutions of the corpus.
+
+* A/RES/79/1 adopts the Pact for the Future (chapters, numbered actions, numbered
+  paragraphs, footnotes) and its two annexes, the Global Digital Compact and the
+  Declaration on Future Generations (unnumbered paragraphs);
+* A/RES/80/230 and A/RES/80/243 were adopted at the 69th plenary meeting of session 80, the
+  second at the meeting resumed twelve days later;
+* a conflict between two graphs is made from two real graphs (a cited resolution's date).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from tests.conftest import CORPUS
+from unld.iri import IriPolicy
+from unld.mapping import Mapper
+from unld.parse import parse_source
+from unld.sources import read_source
+from unld.validate import Validator, settle_union
+
+POLICY = IriPolicy()
+DOC = "https://w3id.org/unld/doc/A/RES/79/1"
+PREFIXES = """
+PREFIX unld: <https://w3id.org/unld/ontology#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+
+@cache
+def record(name: str) -> dict:
+    return parse_source(read_source(CORPUS / name))
+
+
+@cache
+def graph(name: str) -> tuple[str, list[ox.Triple]]:
+    mapped = Mapper(POLICY).map_one(record(name))
+    return mapped.graph, mapped.triples
+
+
+def store_of(*names: str) -> ox.Store:
+    store = ox.Store()
+    for n in names:
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph(n)[1])
+    return store
+
+
+def select(store: ox.Store, query: str) -> list[dict[str, str]]:
+    """Rows of a SELECT query, where <DOC and <MEETING stand for A/RES/79/1's IRI and that
+    of the 69th plenary meeting of session 80."""
+    query = query.replace("<DOC", f"<{DOC}").replace("<MEETING>", f"<{POLICY.meeting(80, 69)}>")
+    res = store.query(PREFIXES + query)
+    return [{v.value: row[v].value for v in res.variables if row[v] is not None} for row in res]
+
+
+def test_pact_compact_and_declaration_are_annexes_with_titles() -> None:
+    rows = select(
+        store_of("A_RES_79_1.txt"),
+        """SELECT ?annex ?title ?parent WHERE {
+             ?parent unld:hasAnnex ?annex . ?annex a unld:Annex ; dcterms:title ?title }
+           ORDER BY ?annex""",
+    )
+    assert [(r["annex"], r["title"], r["parent"]) for r in rows] == [
+        (f"{DOC}#annex", "The Pact for the Future", DOC),
+        (f"{DOC}#annex-I", "Global Digital Compact", f"{DOC}#annex"),
+        (f"{DOC}#annex-II", "Declaration on Future Generations", f"{DOC}#annex"),
+    ]
+    # the operative paragraph adopts the Pact and its annexes
+    acts = select(store_of("A_RES_79_1.txt"), "SELECT ?a WHERE { <DOC#op1> unld:actsOnAnnex ?a } ORDER BY ?a")
+    assert [r["a"] for r in acts] == [f"{DOC}#annex", f"{DOC}#annex-I", f"{DOC}#annex-II"]
+
+
+def test_paragraphs_under_action_1_of_the_pact_with_their_text_and_citations() -> None:
+    store = store_of("A_RES_79_1.txt")
+    rows = select(
+        store,
+        """SELECT ?p ?n ?text ?chapter WHERE {
+             ?action unld:label "Action 1" ; unld:inAnnexSection ?chapter .
+             ?p a unld:AnnexParagraph ; unld:inAnnexSection ?action ; unld:paragraphNumber ?n ;
+                unld:text ?text .
+             <DOC#annex> eli:has_part ?p }""",
+    )
+    assert [r["n"] for r in rows] == ["20"]
+    assert rows[0]["chapter"] == f"{DOC}#annex-secI"
+    assert rows[0]["text"].startswith("We reaffirm that the Sustainable Development Goals are")
+    subs = select(
+        store,
+        "SELECT ?s ?label WHERE { <DOC#annex-p20> eli:has_part ?s . ?s unld:label ?label } ORDER BY ?label",
+    )
+    assert [r["label"] for r in subs] == ["a", "b", "c", "d"]
+    # what paragraph 20 and its sub-paragraphs cite, through the footnotes printed there
+    cited = select(
+        store,
+        """SELECT DISTINCT ?fn ?text WHERE {
+             { <DOC#annex-p20> unld:hasFootnote ?fn } UNION
+             { <DOC#annex-p20> eli:has_part/unld:hasFootnote ?fn }
+             ?fn unld:text ?text } ORDER BY ?fn""",
+    )
+    assert [r["fn"].rsplit("#", 1)[1] for r in cited] == ["fn6", "fn7", "fn8"]
+    assert "Rio de Janeiro" in cited[0]["text"]
+
+
+def test_footnotes_printed_in_an_annex_belong_to_it_and_cite() -> None:
+    rec = record("A_RES_79_1.txt")
+    pact = rec["annexes"][0]
+    assert [f["id"] for f in pact["footnotes"]][:4] == ["fn1", "fn2", "fn3", "fn4"]
+    assert pact["footnotes"][0]["in"] == "annex-p10" and pact["footnotes"][0]["text"] == "Resolution 70/1."
+    assert not rec["footnotes"]  # the resolution's own text has none
+    cites = {(c["in"], c["target"]) for c in rec["citations"]}
+    assert ("fn1", "A/RES/70/1") in cites and ("fn4", "A/RES/217 A (III)") in cites
+
+
+def test_annex_with_unnumbered_paragraphs_and_headings() -> None:
+    declaration = record("A_RES_79_1.txt")["annexes"][2]
+    assert declaration["id"] == "annex-II" and declaration["label"] == "II"
+    assert [h["title"] for h in declaration["headings"]][:1] == ["Preamble"]
+    first = declaration["paragraphs"][:3]
+    assert [p["id"] for p in first] == ["annex-II-u1", "annex-II-u2", "annex-II-u3"]
+    assert all(p["number"] is None for p in first)
+    assert first[1]["text"].startswith("Reaffirming our commitments to the purposes and principles")
+    assert first[1]["lead"] == "Reaffirming"
+
+
+def test_table_annex_keeps_its_cells() -> None:
+    annex = record("A_RES_72_313.txt")["annexes"][0]
+    assert (
+        annex["title"]
+        == "Pattern for the rotation of the Chairs of the Main Committees of the General Assembly"
+    )
+    cells = [c["text"] for t in annex["tables"] for c in t["cells"]]
+    assert "Seventy-fifth Western" in cells and "African States Asia-Pacific" in cells
+
+
+def test_resumed_meeting_has_two_sittings_and_one_date() -> None:
+    store = store_of("A_RES_80_230.txt", "A_RES_80_243.txt")
+    meeting = POLICY.meeting(80, 69)
+    dates = select(store, "SELECT ?d WHERE { <MEETING> unld:meetingDate ?d }")
+    assert [r["d"] for r in dates] == ["2025-12-18"]
+    rows = select(
+        store,
+        """SELECT ?sym ?date ?resumed WHERE {
+             ?r unld:symbol ?sym ; unld:adoptedAtSitting ?s .
+             ?s unld:sittingOf <MEETING> ; unld:sittingDate ?date ; unld:resumed ?resumed } ORDER BY ?sym""",
+    )
+    assert [(r["sym"], r["date"], r["resumed"]) for r in rows] == [
+        ("A/RES/80/230", "2025-12-18", "false"),
+        ("A/RES/80/243", "2025-12-30", "true"),
+    ]
+    assert record("A_RES_80_243.txt")["meeting"] == {
+        "kind": "plenary",
+        "number": 69,
+        "date": "2025-12-30",
+        "resumed": True,
+    }
+    union = Validator(POLICY).validate_union([graph("A_RES_80_230.txt"), graph("A_RES_80_243.txt")])
+    assert not [p for p in union if p.severity == "Violation"], [p.line() for p in union]
+
+
+def _with_date(triples: list[ox.Triple], doc: str, date: str) -> list[ox.Triple]:
+    adopted = ox.NamedNode("https://w3id.org/unld/ontology#adoptedOn")
+    return [
+        ox.Triple(t.subject, t.predicate, ox.Literal(date, datatype=t.object.datatype))
+        if t.subject.value == doc and t.predicate == adopted and isinstance(t.object, ox.Literal)
+        else t
+        for t in triples
+    ]
+
+
+def test_conflicting_fact_between_two_graphs_is_settled_and_reported() -> None:
+    # two real graphs that both cite A/RES/70/1 with its date; one of them is given a wrong
+    # date, as a misprint in its source would
+    cited = POLICY.document("A/RES/70/1")
+    names = ["A_RES_74_183.txt", "A_RES_78_134.txt", "A_RES_78_314.txt"]
+    graphs = [graph(n) for n in names if any(t.subject.value == cited for t in graph(n)[1])]
+    assert len(graphs) >= 2
+    bad_name, bad = graphs[-1]
+    graphs[-1] = (bad_name, _with_date(bad, cited, "2015-09-26"))
+    validator = Validator(POLICY)
+    before = validator.validate_union(graphs)
+    assert any(p.focus == cited and p.severity == "Violation" for p in before)
+    sources = {g: Path(g).name for g, _ in graphs}
+    result = settle_union(validator, graphs, sources)
+    notes = [p for p in result.problems if p.focus == cited]
+    assert [p.severity for p in notes] == ["Warning"]
+    assert bad_name in notes[0].message and "2015-09-26" in notes[0].message
+    assert notes[0].value == "2015-09-25"
+    assert not [p for p in result.problems if p.severity == "Violation"]
+    # only the losing fact leaves the losing graph; every graph stays
+    assert [len(v) for v in result.removed.values()] == [1]
+    assert b"2015-09-26" in next(iter(result.removed[bad_name]))
+
+
+@pytest.mark.parametrize("name", ["A_RES_79_1.txt", "A_RES_72_313.txt", "A_RES_80_243.txt"])
+def test_annex_graphs_conform(name: str) -> None:
+    g, triples = graph(name)
+    problems = Validator(POLICY).validate(triples, g)
+    assert not [p for p in problems if p.severity == "Violation"], [p.line() for p in problems]
