@@ -138,7 +138,6 @@ def test_table_annex_keeps_its_cells() -> None:
 
 def test_resumed_meeting_has_two_sittings_and_one_date() -> None:
     store = store_of("A_RES_80_230.txt", "A_RES_80_243.txt")
-    meeting = POLICY.meeting(80, 69)
     dates = select(store, "SELECT ?d WHERE { <MEETING> unld:meetingDate ?d }")
     assert [r["d"] for r in dates] == ["2025-12-18"]
     rows = select(
