@@ -199,3 +199,22 @@ def test_annex_graphs_conform(name: str) -> None:
     g, triples = graph(name)
     problems = Validator(POLICY).validate(triples, g)
     assert not [p for p in problems if p.severity == "Violation"], [p.line() for p in problems]
+
+
+@pytest.mark.parametrize("name", ["A_RES_79_1.txt", "A_RES_72_313.txt", "A_RES_80_243.txt", "A_RES_76_19.md"])
+def test_text_coverage_of_annexed_resolutions(name: str) -> None:
+    from unld.coverage import measure
+
+    source = read_source(CORPUS / name)
+    coverage = measure(source, graph(name)[1])
+    assert coverage.total > 1000 and coverage.share >= 0.99, coverage.missing
+
+
+def test_coverage_sees_a_dropped_annex() -> None:
+    """The measure is not met by the resolution's own paragraphs: without its annexes,
+    A/RES/79/1's graph holds about 1 % of its text."""
+    from unld.coverage import measure
+
+    rec = dict(record("A_RES_79_1.txt"), annexes=[])
+    coverage = measure(read_source(CORPUS / "A_RES_79_1.txt"), Mapper(POLICY).map_one(rec).triples)
+    assert coverage.share < 0.05

@@ -47,6 +47,13 @@ def _layout(source: Source, lines: list[Line]) -> tuple[Layout, dict[int, str]]:
     return split_layout(lines), {}
 
 
+def body_and_footnotes(source: Source) -> tuple[list[Line], list[Line]]:
+    """The lines of a source's text without page furniture, and its footnote lines: what
+    the parser reads (and what :mod:`unld.coverage` measures the graph against)."""
+    layout, _hints = _layout(source, split_lines(source.text))
+    return layout.body, layout.footnotes
+
+
 def parse_source(source: Source) -> dict:
     """Parse one source into its record, or raise :class:`InputError` if it is no resolution."""
     lines = split_lines(source.text)
@@ -494,4 +501,4 @@ def _dedupe(citations: list[dict]) -> list[dict]:
     return out
 
 
-__all__ = ["parse_source", "Citation", "Footnote"]
+__all__ = ["parse_source", "body_and_footnotes", "Citation", "Footnote"]
