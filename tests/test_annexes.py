@@ -218,3 +218,29 @@ def test_coverage_sees_a_dropped_annex() -> None:
     rec = dict(record("A_RES_79_1.txt"), annexes=[])
     coverage = measure(read_source(CORPUS / "A_RES_79_1.txt"), Mapper(POLICY).map_one(rec).triples)
     assert coverage.share < 0.05
+
+
+def test_build_report_and_validating_the_dump_agree(tmp_path: Path) -> None:
+    """validation.ttl describes what was published: validating the union dump as it is,
+    or the build graph by graph, gives the same problems as the build's report, and the
+    corpus union has no violation (the resumed 69th meeting of session 80 included)."""
+    import rdflib
+
+    from unld.build import build
+    from unld.checking import validate_paths
+    from unld.validate import Problem, problems_from
+
+    out = tmp_path / "build"
+    result = build([str(CORPUS)], out, POLICY.base, jobs=2, site=False, docs=False)
+    assert not result.violations, [p.line() for p in result.violations]
+
+    def key(p: Problem) -> tuple:
+        return (p.severity, p.focus, p.path, p.message.split(" [in the union")[0])
+
+    report = {key(p) for p in problems_from(rdflib.Graph().parse(out / "validation.ttl"))}
+    assert report  # the corpus has warnings (meetings whose only resolution was resumed...)
+    dump, _ = validate_paths([out / "unld.ttl"], None, POLICY.base)
+    by_graph, _ = validate_paths([], out, POLICY.base)
+    assert {key(p) for p in dump} == report
+    assert {key(p) for p in by_graph} == report
+    assert not [p for p in dump if p.severity == "Violation"]

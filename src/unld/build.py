@@ -303,6 +303,8 @@ def build(
     graphs.sort(key=lambda g: g[0])
     void_graph = f"{policy.base}graph/void"
     context_doc = json.loads((mappings_dir() / "context.jsonld").read_text(encoding="utf-8"))
+    for o in good:
+        o.problems = union.replace_in(o.problems)
     shared.problems = [*shared.problems, *union.problems]
     problems = [p for o in [*outcomes, shared] for p in o.problems]
     with dumps.Staging(out) as stage:

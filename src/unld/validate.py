@@ -105,6 +105,7 @@ class Validator:
         self.shared_list = shared_triples(policy)
         self.ontology_list = _load(ontology_paths(), policy.base)
         self.engine_name = engine
+        self.last_shared: set[str] = set()
         self.fast = None
         if engine == "fast":
             try:
@@ -162,6 +163,7 @@ class Validator:
             for t in triples:
                 by_subject.setdefault(t.subject, set()).add(name)
         shared = {s for s, names in by_subject.items() if len(names) > 1}
+        self.last_shared = {s.value for s in shared}
         if not shared:
             return []
         rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -371,6 +373,15 @@ class UnionResult:
     problems: list[Problem]
     #: per graph, the N-Triples lines left out of the dumps (facts that lost a conflict)
     removed: dict[str, set[bytes]]
+    #: the nodes that several graphs describe (validated here rather than graph by graph)
+    shared: set[str]
+
+    def replace_in(self, problems: list[Problem]) -> list[Problem]:
+        """Problems of one graph without its warnings about shared nodes: the union's
+        verdict on those replaces what the graph alone said (a meeting that has no date in
+        the graph of a resumed sitting has one in the union).  Violations stay: they
+        explain why a graph was left out."""
+        return [p for p in problems if p.severity == "Violation" or p.focus not in self.shared]
 
 
 def _line(t: ox.Triple) -> bytes:
@@ -393,6 +404,7 @@ def settle_union(
     violates after that is reported as a violation.
     """
     first = validator.validate_union(graphs)
+    shared = set(validator.last_shared)
     removed: dict[str, set[bytes]] = {}
     notes: list[Problem] = []
     by_name = dict(graphs)
@@ -443,11 +455,11 @@ def settle_union(
             )
         )
     if not removed:
-        return UnionResult(first, removed)
+        return UnionResult(first, removed, shared)
     settled = [
         (name, [t for t in by_name[name] if _line(t) not in removed.get(name, set())]) for name, _ in graphs
     ]
-    return UnionResult([*notes, *validator.validate_union(settled)], removed)
+    return UnionResult([*notes, *validator.validate_union(settled)], removed, shared)
 
 
 def _own_graphs(graphs: list[tuple[str, list[ox.Triple]]]) -> dict[str, str]:
