@@ -44,6 +44,10 @@ def main(argv: list[str]) -> int:
         worst_n = int(argv[i + 1])
         argv = argv[:i] + argv[i + 2 :]
     folders = [Path(a) for a in argv] or [Path("../shared/corpus"), Path("../shared/wild78")]
+    missing = [str(f) for f in folders if not f.is_dir()]
+    if missing:
+        print(f"error: no such folder: {', '.join(missing)} (give the folders to measure)", file=sys.stderr)
+        return 2
     mapper = Mapper(IriPolicy())
     for folder in folders:
         results, rejected = folder_coverage(folder, mapper)
@@ -61,7 +65,7 @@ def main(argv: list[str]) -> int:
             print(f"| {Path(r.path).name} | {r.total} | {100 * r.share:.2f}% | {why} |")
         under = sum(s < 0.99 for s in shares)
         print(
-            f"\n{len(results)} documents, {chars} characters: mean {100 * mean:.2f}%, "
+            f"\n{len(results)} documents, {chars} characters: mean {100 * mean:.3f}%, "
             f"minimum {100 * min(shares):.2f}%, all characters {100 * covered / chars:.2f}%, "
             f"{under} under 99%; {len(rejected)} source(s) not read as resolutions"
         )

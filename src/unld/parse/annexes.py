@@ -78,7 +78,8 @@ def _table_run(lines: list[Line], k: int) -> int:
 
     A PDF table comes out as one cell fragment per line: many short lines in a row, none of
     which ends a sentence.  Six such lines are needed, so that a list of short headings
-    or a title broken over lines is never taken for a table.
+    or a title broken over lines is never taken for a table, and a fifth of them at least
+    must hold several words (justified text broken one word per line is no table).
     """
     j = k
     while j < len(lines) and (
@@ -86,7 +87,10 @@ def _table_run(lines: list[Line], k: int) -> int:
     ):
         j += 1
     run = [ln for ln in lines[k:j] if not ln.blank]
-    return j - k if len(run) >= 6 else 0
+    # justified text broken one word per line ("Building" / "on" / "the" / ...) is no table:
+    # a fifth of a table's lines at least hold more than one word ("Asia-Pacific States")
+    several = sum(len(ln.text.split()) > 1 for ln in run)
+    return j - k if len(run) >= 6 and 5 * several >= len(run) else 0
 
 
 def segment_annex(lines: list[Line]) -> list[Part]:
@@ -188,6 +192,26 @@ def segment_annex(lines: list[Line]) -> list[Part]:
                 k += 1
                 saw_blank = False
                 continue
+        if (
+            cur is not None
+            and cur.kind == "heading"
+            and cur.word
+            and not saw_blank
+            and not re.search(r"[.:]\s*(?:\[\^\d+\])?\s*$", cur.lines[-1].text)
+        ):
+            # "Action 1. We will take bold, ambitious, ... transformative" / "actions to ...":
+            # a counted heading's text runs on to the end of its sentence
+            cur.lines.append(ln)
+            k += 1
+            continue
+        if after_colon and saw_blank and _is_heading(lines, k, None):
+            # "Declare the following:" / "Guiding principles" / "In order to ..."
+            cur = Part("heading", [ln], level=4)
+            parts.append(cur)
+            nested = 0
+            k += 1
+            saw_blank = False
+            continue
         if (
             cur is None
             or cur.kind in ("heading", "table")
