@@ -231,8 +231,9 @@ def test_build_report_and_validating_the_dump_agree(tmp_path: Path) -> None:
     from unld.validate import Problem, problems_from
 
     out = tmp_path / "build"
-    result = build([str(CORPUS)], out, POLICY.base, jobs=2, site=False, docs=False)
+    result = build([str(CORPUS)], out, POLICY.base, jobs=2, site=True, docs=False)
     assert not result.violations, [p.line() for p in result.violations]
+    _check_annex_page(out / "site" / "doc" / "A" / "RES" / "79" / "1" / "index.html")
 
     def key(p: Problem) -> tuple:
         return (p.severity, p.focus, p.path, p.message.split(" [in the union")[0])
@@ -244,3 +245,43 @@ def test_build_report_and_validating_the_dump_agree(tmp_path: Path) -> None:
     assert {key(p) for p in dump} == report
     assert {key(p) for p in by_graph} == report
     assert not [p for p in dump if p.severity == "Violation"]
+
+
+def test_an_impossible_date_never_wins_a_conflict() -> None:
+    """Two real graphs cite A/RES/70/1 (adopted 25 September 2015, session 70); one says
+    2014-09-25, before session 70 opened: the possible date wins even without a majority."""
+    cited = POLICY.document("A/RES/70/1")
+    graphs = [graph("A_RES_74_183.txt"), graph("A_RES_78_134.txt")]
+    graphs[0] = (graphs[0][0], _with_date(graphs[0][1], cited, "2014-09-25"))
+    result = settle_union(Validator(POLICY), graphs, {})
+    notes = [p for p in result.problems if p.focus == cited]
+    assert [(p.severity, p.value) for p in notes] == [("Warning", "2015-09-25")]
+
+
+def _check_annex_page(page: Path) -> None:
+    """The resolution's page shows its annexes as it shows its operative part: headings and
+    numbered paragraphs with anchors, footnote marks linked to the footnotes, citations."""
+    from html.parser import HTMLParser
+
+    class Ids(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.ids: list[str] = []
+            self.hrefs: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if a.get("id"):
+                self.ids.append(a["id"] or "")
+            if a.get("href"):
+                self.hrefs.append(a["href"] or "")
+
+    parser = Ids()
+    html = page.read_text(encoding="utf-8")
+    parser.feed(html)
+    for ident in ["annex", "annex-I", "annex-II", "annex-secI", "annex-action1", "annex-p20", "annex-p20a"]:
+        assert ident in parser.ids, ident
+    assert "ref-fn6-annex-p20" in parser.ids and "#fn6" in parser.hrefs and "fn6" in parser.ids
+    assert "Global Digital Compact" in html and "Declaration on Future Generations" in html
+    # no annex part falls back to the generic property table of unrendered parts
+    assert 'class="part" id="annex' not in html

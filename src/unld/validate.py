@@ -9,9 +9,11 @@ severity and the shape's message: what a person needs to fix it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -158,12 +160,12 @@ class Validator:
         meeting, two titles for one agenda item.  Those nodes are validated here over the
         union, and each problem names the graphs that gave the values at fault.
         """
-        by_subject: dict[ox.NamedNode | ox.BlankNode, set[str]] = {}
+        by_subject: dict[Any, set[str]] = {}
         for name, triples in graphs:
             for t in triples:
                 by_subject.setdefault(t.subject, set()).add(name)
-        shared = {s for s, names in by_subject.items() if len(names) > 1}
-        self.last_shared = {s.value for s in shared}
+        shared: set[Any] = {s for s, names in by_subject.items() if len(names) > 1}
+        self.last_shared = {_text(s) for s in shared}
         if not shared:
             return []
         rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -235,8 +237,8 @@ def _attribute(problem: Problem, graphs: list[tuple[str, list[ox.Triple]]]) -> P
     given: dict[str, list[str]] = {}
     for name, triples in graphs:
         for t in triples:
-            if t.subject.value == problem.focus and t.predicate.value == problem.path:
-                given.setdefault(name, []).append(t.object.value)
+            if _text(t.subject) == problem.focus and t.predicate.value == problem.path:
+                given.setdefault(name, []).append(_text(t.object))
     if not given:
         return problem
     said = "; ".join(f"{g} gives {', '.join(sorted(v))}" for g, v in sorted(given.items()))
@@ -385,7 +387,14 @@ class UnionResult:
 
 
 def _line(t: ox.Triple) -> bytes:
-    return ox.serialize([t], format=ox.RdfFormat.N_TRIPLES).rstrip(b"\n")
+    return (ox.serialize([t], format=ox.RdfFormat.N_TRIPLES) or b"").rstrip(b"\n")
+
+
+def _text(term: object) -> str:
+    """The IRI, blank node id or lexical form of a term (RDF-star triples as N-Triples)."""
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return term.value
+    return str(term)
 
 
 def settle_union(
@@ -397,8 +406,9 @@ def settle_union(
     adoption dates given for one cited resolution, two titles for one agenda item) is a
     conflict between the graphs.  Which fact wins (docs/validation-union.md): the graph
     of the resource itself when the dataset publishes it (``A/RES/73/8``'s own graph for
-    its adoption date), otherwise the value given by the most graphs, ties going to the
-    value of the graph whose IRI sorts first.  The losing facts are left out of the
+    its adoption date), otherwise the value given by the most graphs among the values that
+    can be true (an adoption date inside the session of the resolution's number), ties
+    going to the value of the graph whose IRI sorts first.  The losing facts are left out of the
     losing graphs only; no graph is dropped.  Each conflict is reported as a warning that
     names the graphs (and their source files) and what each gave; what the union still
     violates after that is reported as a violation.
@@ -415,7 +425,7 @@ def settle_union(
         given: dict[str, list[ox.Triple]] = {}
         for name, triples in graphs:
             for t in triples:
-                if t.subject.value == p.focus and t.predicate.value == p.path:
+                if _text(t.subject) == p.focus and t.predicate.value == p.path:
                     given.setdefault(name, []).append(t)
         values = {str(t.object) for ts in given.values() for t in ts}
         if len(given) < 2 or len(values) < 2:
@@ -429,6 +439,9 @@ def settle_union(
             for name, ts in given.items():
                 for t in ts:
                     votes.setdefault(str(t.object), []).append(name)
+            # a date that cannot be (A/RES/73/8 adopted before session 73 opened) never wins
+            possible = {v: n for v, n in votes.items() if _possible(p.focus, p.path, v)}
+            votes = possible or votes
             best = sorted(votes.items(), key=lambda kv: (-len(kv[1]), min(kv[1])))[0][0]
             winner = {best}
             why = f"the value given by the most graphs wins ({len(votes[best])} of {len(given)})"
@@ -438,7 +451,7 @@ def settle_union(
                     removed.setdefault(name, set()).add(_line(t))
         said = "; ".join(
             f"{name} ({sources.get(name, 'unknown source')}) gives "
-            + ", ".join(sorted(t.object.value for t in ts))
+            + ", ".join(sorted(_text(t.object) for t in ts))
             for name, ts in sorted(given.items())
         )
         notes.append(
@@ -447,7 +460,7 @@ def settle_union(
                 p.focus,
                 p.path,
                 ", ".join(
-                    sorted({t.object.value for ts in given.values() for t in ts if str(t.object) in winner})
+                    sorted({_text(t.object) for ts in given.values() for t in ts if str(t.object) in winner})
                 ),
                 f"graphs disagree: {said}; {why}, the other values are left out of their graphs",
                 p.shape,
@@ -462,7 +475,23 @@ def settle_union(
     return UnionResult([*notes, *validator.validate_union(settled)], removed, shared)
 
 
+_ADOPTED_ON = "https://w3id.org/unld/ontology#adoptedOn"
+_REGULAR_SESSION = re.compile(r"/doc/A/RES/(\d{1,3})/")
+
+
+def _possible(focus: str, path: str, value: str) -> bool:
+    """Whether a value can be true: a resolution of regular session N (``A/RES/N/...``) is
+    adopted between September of 1945 + N and the end of the session, in September of the
+    next year."""
+    m = _REGULAR_SESSION.search(focus)
+    if path != _ADOPTED_ON or m is None:
+        return True
+    date = value.split('"')[1] if value.startswith('"') else value
+    year = 1945 + int(m.group(1))
+    return f"{year}-09-01" <= date <= f"{year + 1}-09-30"
+
+
 def _own_graphs(graphs: list[tuple[str, list[ox.Triple]]]) -> dict[str, str]:
     """The graph that publishes each resource (the subject of its ``unld:describes``)."""
     describes = "https://w3id.org/unld/ontology#describes"
-    return {t.object.value: name for name, ts in graphs for t in ts if t.predicate.value == describes}
+    return {_text(t.object): name for name, ts in graphs for t in ts if t.predicate.value == describes}
