@@ -90,6 +90,33 @@ def _literals(triples: list[ox.Triple]) -> tuple[set[tuple[str, ...]], set[str],
     return grams, labels, meeting
 
 
+def _hits(ws: list[str], grams: set[tuple[str, ...]]) -> list[bool]:
+    """For each word, whether one of the three-word sequences it belongs to is a literal's."""
+    hit = [False] * len(ws)
+    for i in range(len(ws)):
+        if any(tuple(ws[j : j + 3]) in grams for j in range(max(0, i - 2), min(i, len(ws) - 3) + 1)):
+            hit[i] = True
+    return hit
+
+
+def _footnote_labels(triples: list[ox.Triple]) -> set[str]:
+    """The printed numbers of the graph's footnotes."""
+    footnotes = {
+        t.subject
+        for t in triples
+        if t.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+        and isinstance(t.object, ox.NamedNode)
+        and t.object.value == "https://w3id.org/unld/ontology#Footnote"
+    }
+    return {
+        t.object.value
+        for t in triples
+        if t.subject in footnotes
+        and isinstance(t.object, ox.Literal)
+        and t.predicate.value == "https://w3id.org/unld/ontology#label"
+    }
+
+
 def _label_value(word: str) -> str | None:
     m = _LABEL.match(word)
     return m.group(1) if m else None
@@ -101,6 +128,7 @@ def measure(source: Source, triples: list[ox.Triple]) -> Coverage:
     opening = structure.find_opening(body)
     text_lines = body[opening + 1 :] if opening is not None else body
     grams, labels, has_meeting = _literals(triples)
+    notes_marks = _footnote_labels(triples)
     covered_lines: list[Line] = []
     meeting_idx = structure.find_meeting(text_lines)
     if meeting_idx is not None and has_meeting:
@@ -117,10 +145,13 @@ def measure(source: Source, triples: list[ox.Triple]) -> Coverage:
     gaps: list[list[str]] = []
     for block in (text_lines, notes):
         ws = words(join_lines([ln.text for ln in block]))
-        hit = [False] * len(ws)
-        for i in range(len(ws)):
-            if any(tuple(ws[j : j + 3]) in grams for j in range(max(0, i - 2), min(i, len(ws) - 3) + 1)):
-                hit[i] = True
+        hit = _hits(ws, grams)
+        # footnote marks standing alone between spaces, as older layouts print them
+        # ("Ltamenah, 9  Saraqib 10  and Duma,"): match the words around them without them
+        kept = [i for i, w in enumerate(ws) if not (w.isdigit() and w in notes_marks)]
+        if len(kept) < len(ws):
+            for i, h in zip(kept, _hits([ws[i] for i in kept], grams), strict=True):
+                hit[i] = hit[i] or h
         for k in (1, 2):  # short literals, whole: a heading "Objectives", a cell "States"
             for i in range(len(ws) - k + 1):
                 if tuple(ws[i : i + k]) in grams:
