@@ -21,7 +21,7 @@ from unld.iri import IriPolicy
 from unld.mapping import Mapper
 from unld.parse import parse_source
 from unld.sources import read_source
-from unld.validate import Validator, settle_union
+from unld.validate import Validator, settle_union, source_line
 
 POLICY = IriPolicy()
 DOC = "https://w3id.org/unld/doc/A/RES/79/1"
@@ -182,11 +182,21 @@ def test_conflicting_fact_between_two_graphs_is_settled_and_reported() -> None:
     validator = Validator(POLICY)
     before = validator.validate_union(graphs)
     assert any(p.focus == cited and p.severity == "Violation" for p in before)
-    sources = {g: Path(g).name for g, _ in graphs}
-    result = settle_union(validator, graphs, sources)
+    sources = {g: str(CORPUS / (g.rsplit("graph/", 1)[1].replace("/", "_") + ".txt")) for g, _ in graphs}
+    result = settle_union(validator, graphs, sources, locate=source_line)
     notes = [p for p in result.problems if p.focus == cited]
     assert [p.severity for p in notes] == ["Warning"]
     assert bad_name in notes[0].message and "2015-09-26" in notes[0].message
+    # each graph is named with its source file and the line that cites the document
+    first = graphs[0][0]
+    rec = record(Path(sources[first]).name)
+    cite = next(c for c in rec["citations"] if c["target"] == "A/RES/70/1" and c.get("date"))
+    para = next(
+        p
+        for p in rec["preambular_paragraphs"] + rec["operative_paragraphs"] + rec["footnotes"]
+        if p["id"] == cite["in"]
+    )
+    assert f"{Path(sources[first]).name}, line {para['line']}) gives 2015-09-25" in notes[0].message
     assert notes[0].value == "2015-09-25"
     assert not [p for p in result.problems if p.severity == "Violation"]
     # only the losing fact leaves the losing graph; every graph stays

@@ -27,7 +27,7 @@ from unld.iri import ONTOLOGY, IriPolicy
 from unld.parse import parse_source
 from unld.resources import mappings_dir, ontology_dir
 from unld.sources import expand, read_source
-from unld.validate import Problem, UnionResult, report_graph, shapes_path
+from unld.validate import Problem, UnionResult, report_graph, shapes_path, source_line
 from unld.void import describe
 
 CONTEXT_URL = "https://w3id.org/unld/context.jsonld"
@@ -361,25 +361,38 @@ def _union(policy: IriPolicy, engine: str, store: BuildCache, good: list[tuple[O
     """Validate what the graphs say together about the nodes they share, and settle
     conflicts between them (:func:`~unld.validate.settle_union`).
 
-    Paragraphs, footnotes and annex parts (hash IRIs under a graph's own document) are
-    described by their graph alone, so they are left out before the union is formed (but
-    for their types, which the shapes of the nodes pointing at them look at).
+    Two passes over the cached graphs keep memory low: the first finds the subjects that
+    several graphs describe (a graph's own hash parts, its paragraphs and footnotes, are
+    never shared), the second keeps only their triples and the types of what they point
+    at (which the shapes look at).
     """
     from unld.validate import Validator, settle_union
 
+    seen: dict[str, int] = {}
+    for o, key in good:
+        own = policy.document(o.symbol or "") + "#"
+        subjects = {
+            line.split(b" ", 1)[0]
+            for line in lines.split_lines(store.graph(key))
+            if not line.startswith(b"_:")
+        }
+        for subject in subjects:
+            text = subject.decode("utf-8")
+            if not text.startswith("<" + own):
+                seen[text] = seen.get(text, 0) + 1
+    shared = {s[1:-1] for s, n in seen.items() if n > 1}
+    del seen
     graphs: list[tuple[str, list[ox.Triple]]] = []
     sources: dict[str, str] = {}
     for o, key in good:
-        name = o.graph or ""
-        own = policy.document(o.symbol or "") + "#"
-        triples = [
-            t
-            for t in ox.parse(store.graph(key), format=ox.RdfFormat.N_TRIPLES)
-            if t.predicate.value == RDF_TYPE or not t.subject.value.startswith(own)
-        ]
-        graphs.append((name, triples))
-        sources[name] = Path(o.path).name
-    return settle_union(Validator(policy, engine), graphs, sources)
+        triples = list(ox.parse(store.graph(key), format=ox.RdfFormat.N_TRIPLES))
+        kept = [t for t in triples if t.subject.value in shared]
+        targets = {t.object for t in kept if isinstance(t.object, ox.NamedNode)}
+        kept += [t for t in triples if t.predicate.value == RDF_TYPE and t.subject in targets]
+        if kept:
+            graphs.append((o.graph or "", kept))
+            sources[o.graph or ""] = o.path
+    return settle_union(Validator(policy, engine), graphs, sources, locate=source_line)
 
 
 def ontology_docs(cache_dir: Path, ontology_ttl: Path) -> bytes:

@@ -10,6 +10,7 @@ severity and the shape's message: what a person needs to fix it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -398,7 +399,10 @@ def _text(term: object) -> str:
 
 
 def settle_union(
-    validator: Validator, graphs: list[tuple[str, list[ox.Triple]]], sources: dict[str, str]
+    validator: Validator,
+    graphs: list[tuple[str, list[ox.Triple]]],
+    sources: dict[str, str],
+    locate: Callable[[str, str, str, str], int | None] | None = None,
 ) -> UnionResult:
     """Validate the union of ``graphs`` and settle conflicts between graphs.
 
@@ -450,7 +454,7 @@ def settle_union(
                 if str(t.object) not in winner:
                     removed.setdefault(name, set()).add(_line(t))
         said = "; ".join(
-            f"{name} ({sources.get(name, 'unknown source')}) gives "
+            f"{name} ({_where(sources.get(name), p.focus, p.path, ts, locate)}) gives "
             + ", ".join(sorted(_text(t.object) for t in ts))
             for name, ts in sorted(given.items())
         )
@@ -473,6 +477,57 @@ def settle_union(
         (name, [t for t in by_name[name] if _line(t) not in removed.get(name, set())]) for name, _ in graphs
     ]
     return UnionResult([*notes, *validator.validate_union(settled)], removed, shared)
+
+
+def _where(
+    path: str | None,
+    focus: str,
+    prop: str,
+    given: list[ox.Triple],
+    locate: Callable[[str, str, str, str], int | None] | None,
+) -> str:
+    """The source file of a graph, with the line that gives the fact when it can be found."""
+    if path is None:
+        return "unknown source"
+    line = locate(path, focus, prop, _text(given[0].object)) if locate is not None else None
+    return f"{Path(path).name}, line {line}" if line else Path(path).name
+
+
+def source_line(path: str, focus: str, prop: str, value: str) -> int | None:
+    """The line of the source ``path`` that gives ``value`` for ``focus`` (conflict reports
+    name it): the paragraph or footnote citing the document with that date, else the
+    first line holding the value's opening words (an agenda item's title, a body's name)."""
+    from unld.errors import InputError
+    from unld.iri import symbol_path
+    from unld.parse import parse_source
+    from unld.sources import read_source
+
+    try:
+        source = read_source(path)
+        record = parse_source(source)
+    except (InputError, OSError):
+        return None
+    lines: dict[str, int] = {}
+
+    def walk(items: list[dict]) -> None:
+        for item in items:
+            if item.get("id") and item.get("line"):
+                lines[item["id"]] = item["line"]
+            walk(item.get("subparagraphs", []))
+
+    walk(record["preambular_paragraphs"] + record["operative_paragraphs"] + record["footnotes"])
+    for annex in record.get("annexes", []):
+        walk(annex["headings"] + annex["paragraphs"] + annex["footnotes"])
+    for c in record["citations"]:
+        about = bool(c.get("target")) and focus.endswith("/doc/" + symbol_path(c["target"]))
+        if about and (prop != _ADOPTED_ON or c.get("date") == value) and c["in"] in lines:
+            return lines[c["in"]]
+    needle = " ".join(value.split()[:4])
+    if needle:
+        for no, text in enumerate(source.text.split("\n"), start=1):
+            if needle in " ".join(text.split()):
+                return no
+    return None
 
 
 _ADOPTED_ON = "https://w3id.org/unld/ontology#adoptedOn"
