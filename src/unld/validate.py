@@ -449,6 +449,8 @@ def settle_union(
             best = sorted(votes.items(), key=lambda kv: (-len(kv[1]), min(kv[1])))[0][0]
             winner = {best}
             why = f"the value given by the most graphs wins ({len(votes[best])} of {len(given)})"
+            if possible and len(possible) < len(values):
+                why = "the values that cannot be true (a date outside the resolution's session) lose; " + why
         for name, ts in given.items():
             for t in ts:
                 if str(t.object) not in winner:
