@@ -380,18 +380,30 @@ def _union(policy: IriPolicy, engine: str, store: BuildCache, good: list[tuple[O
             text = subject.decode("utf-8")
             if not text.startswith("<" + own):
                 seen[text] = seen.get(text, 0) + 1
-    shared = {s[1:-1] for s, n in seen.items() if n > 1}
+    shared = {s.encode("utf-8") for s, n in seen.items() if n > 1}
     del seen
+    type_iri = f"<{RDF_TYPE}>".encode()
     graphs: list[tuple[str, list[ox.Triple]]] = []
     sources: dict[str, str] = {}
     for o, key in good:
-        triples = list(ox.parse(store.graph(key), format=ox.RdfFormat.N_TRIPLES))
-        kept = [t for t in triples if t.subject.value in shared]
-        targets = {t.object for t in kept if isinstance(t.object, ox.NamedNode)}
-        kept += [t for t in triples if t.predicate.value == RDF_TYPE and t.subject in targets]
-        if kept:
-            graphs.append((o.graph or "", kept))
-            sources[o.graph or ""] = o.path
+        # lines are filtered as bytes: only the shared nodes' lines are parsed into triples
+        kept_lines: list[bytes] = []
+        typed: dict[bytes, list[bytes]] = {}
+        for line in lines.split_lines(store.graph(key)):
+            subject, rest = line.split(b" ", 1)
+            if subject in shared:
+                kept_lines.append(line)
+            elif rest.startswith(type_iri):
+                typed.setdefault(subject, []).append(line)
+        if not kept_lines:
+            continue
+        kept = list(ox.parse(b"\n".join(kept_lines), format=ox.RdfFormat.N_TRIPLES))
+        targets = {f"<{t.object.value}>".encode() for t in kept if isinstance(t.object, ox.NamedNode)}
+        extra = [ln for target in targets & typed.keys() for ln in typed[target]]
+        if extra:
+            kept += list(ox.parse(b"\n".join(extra), format=ox.RdfFormat.N_TRIPLES))
+        graphs.append((o.graph or "", kept))
+        sources[o.graph or ""] = o.path
     return settle_union(Validator(policy, engine), graphs, sources, locate=source_line)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -192,7 +192,10 @@ class Validator:
             problems = [
                 p for p in self._pyshacl(_to_rdflib(triples) + self.shared, "union") if p.focus in names
             ]
-        return [_attribute(p, graphs) for p in problems]
+        if not problems:
+            return problems
+        index = _by_subject_and_predicate(graphs, {(p.focus, p.path) for p in problems if p.path})
+        return [_attribute(p, index) for p in problems]
 
     def _fresh_store(self) -> None:
         self.store = ox.Store()
@@ -230,16 +233,34 @@ class Validator:
         return problems_from(report, graph)
 
 
-def _attribute(problem: Problem, graphs: list[tuple[str, list[ox.Triple]]]) -> Problem:
+Statements = dict[tuple[str, str], dict[str, list[ox.Triple]]]
+
+
+def _by_subject_and_predicate(
+    graphs: list[tuple[str, list[ox.Triple]]], wanted: set[tuple[str, str]]
+) -> Statements:
+    """For each wanted (subject, predicate), the triples each graph states: one pass over the
+    graphs, however many problems there are."""
+    subjects = {s for s, _ in wanted}
+    out: Statements = {}
+    for name, triples in graphs:
+        for t in triples:
+            if isinstance(t.subject, ox.NamedNode) and t.subject.value in subjects:
+                key = (t.subject.value, t.predicate.value)
+                if key in wanted:
+                    out.setdefault(key, {}).setdefault(name, []).append(t)
+    return out
+
+
+def _attribute(problem: Problem, index: Statements) -> Problem:
     """The problem with the graphs that state the property at fault for its focus node
     (and the value each gives) named in its message."""
     if problem.path is None:
         return problem
-    given: dict[str, list[str]] = {}
-    for name, triples in graphs:
-        for t in triples:
-            if _text(t.subject) == problem.focus and t.predicate.value == problem.path:
-                given.setdefault(name, []).append(_text(t.object))
+    given = {
+        name: [_text(t.object) for t in ts]
+        for name, ts in index.get((problem.focus, problem.path), {}).items()
+    }
     if not given:
         return problem
     said = "; ".join(f"{g} gives {', '.join(sorted(v))}" for g, v in sorted(given.items()))
@@ -423,14 +444,11 @@ def settle_union(
     notes: list[Problem] = []
     by_name = dict(graphs)
     own_graph = _own_graphs(graphs)
-    for p in first:
-        if p.severity != "Violation" or p.path is None:
-            continue
-        given: dict[str, list[ox.Triple]] = {}
-        for name, triples in graphs:
-            for t in triples:
-                if _text(t.subject) == p.focus and t.predicate.value == p.path:
-                    given.setdefault(name, []).append(t)
+    faults = [p for p in first if p.severity == "Violation" and p.path is not None]
+    index = _by_subject_and_predicate(graphs, {(p.focus, p.path or "") for p in faults})
+    for p in faults:
+        prop = p.path or ""
+        given = index.get((p.focus, prop), {})
         values = {str(t.object) for ts in given.values() for t in ts}
         if len(given) < 2 or len(values) < 2:
             continue  # not a disagreement between graphs
@@ -444,7 +462,7 @@ def settle_union(
                 for t in ts:
                     votes.setdefault(str(t.object), []).append(name)
             # a date that cannot be (A/RES/73/8 adopted before session 73 opened) never wins
-            possible = {v: n for v, n in votes.items() if _possible(p.focus, p.path, v)}
+            possible = {v: n for v, n in votes.items() if _possible(p.focus, prop, v)}
             votes = possible or votes
             best = sorted(votes.items(), key=lambda kv: (-len(kv[1]), min(kv[1])))[0][0]
             winner = {best}
@@ -456,7 +474,7 @@ def settle_union(
                 if str(t.object) not in winner:
                     removed.setdefault(name, set()).add(_line(t))
         said = "; ".join(
-            f"{name} ({_where(sources.get(name), p.focus, p.path, ts, locate)}) gives "
+            f"{name} ({_where(sources.get(name), p.focus, prop, ts, locate)}) gives "
             + ", ".join(sorted(_text(t.object) for t in ts))
             for name, ts in sorted(given.items())
         )
@@ -495,18 +513,25 @@ def _where(
     return f"{Path(path).name}, line {line}" if line else Path(path).name
 
 
+@lru_cache(maxsize=64)
+def _parsed(path: str) -> tuple[Any, dict]:
+    """A source and its record, parsed once however many conflicts name it."""
+    from unld.parse import parse_source
+    from unld.sources import read_source
+
+    source = read_source(path)
+    return source, parse_source(source)
+
+
 def source_line(path: str, focus: str, prop: str, value: str) -> int | None:
     """The line of the source ``path`` that gives ``value`` for ``focus`` (conflict reports
     name it): the paragraph or footnote citing the document with that date, else the
     first line holding the value's opening words (an agenda item's title, a body's name)."""
     from unld.errors import InputError
     from unld.iri import symbol_path
-    from unld.parse import parse_source
-    from unld.sources import read_source
 
     try:
-        source = read_source(path)
-        record = parse_source(source)
+        source, record = _parsed(path)
     except (InputError, OSError):
         return None
     lines: dict[str, int] = {}
