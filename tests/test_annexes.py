@@ -105,6 +105,14 @@ def test_paragraphs_under_action_1_of_the_pact_with_their_text_and_citations() -
     assert "Rio de Janeiro" in cited[0]["text"]
 
 
+def test_bodies_named_in_an_annex_are_mentioned_by_its_paragraph() -> None:
+    store = store_of("A_RES_79_1.txt")
+    rows = select(store, "SELECT ?body WHERE { <DOC#annex-p48b> unld:mentionsBody ?body }")
+    assert [r["body"].rsplit("/", 1)[1] for r in rows] == [
+        "group-of-governmental-experts-on-emerging-technologies-in-the-area-of-lethal-autonomous-weapons-systems"
+    ]
+
+
 def test_footnotes_printed_in_an_annex_belong_to_it_and_cite() -> None:
     rec = record("A_RES_79_1.txt")
     pact = rec["annexes"][0]

@@ -402,7 +402,10 @@ def _record(
         "operative_paragraphs": ops,
         "footnotes": footnotes,
         "citations": citations,
-        "working_groups": find_working_groups(_all_paragraphs(pps, ops), citations),
+        # bodies named in the annexes are mentioned by the resolution too
+        "working_groups": find_working_groups(
+            _all_paragraphs(pps, ops) + [p for p in annex_paragraphs if p.get("text")], citations
+        ),
         "future_agenda": find_future_agenda(ops),
         "annexes": annexes,
         "warnings": warnings,
