@@ -20,7 +20,7 @@ def test_one_file_prints_one_object() -> None:
     result = run("parse", str(EXAMPLE))
     assert result.exit_code == 0, result.output
     record = json.loads(result.output)
-    assert record["symbol"] == "A/RES/76/19" and record["record_version"] == 1
+    assert record["symbol"] == "A/RES/76/19" and record["record_version"] == 2
 
 
 def test_several_files_print_an_array() -> None:

@@ -354,7 +354,9 @@ def test_adopted_declaration_is_an_annex() -> None:
     assert rec["operative_paragraphs"][0]["lead"] == "Adopts"
     assert rec["annexes"][0]["kind"] == "adopted-text"
     assert rec["annexes"][0]["title"] == "Political declaration of the high-level meeting"
-    assert not any(c["target"] == "A/RES/70/1" for c in rec["citations"])
+    # what the adopted text cites is cited by its own paragraphs, never by the resolution's
+    cites = [c for c in rec["citations"] if c["target"] == "A/RES/70/1"]
+    assert cites and all(c["in"].startswith("annex-") for c in cites)
 
 
 def test_annex_after_meeting_line() -> None:
@@ -367,7 +369,9 @@ def test_annex_after_meeting_line() -> None:
     rec = parse_text(MASTHEAD + body)
     assert len(rec["operative_paragraphs"]) == 1
     assert rec["annexes"][0]["kind"] == "annex" and rec["annexes"][0]["title"] == "Terms of reference"
-    assert not any(c["target"] == "A/RES/78/5" for c in rec["citations"])
+    assert rec["annexes"][0]["referred_by"] == ["op1"]
+    cites = [c for c in rec["citations"] if c["target"] == "A/RES/78/5"]
+    assert [c["in"] for c in cites] == ["annex-p1"]
 
 
 def test_malformed_pieces_become_warnings() -> None:

@@ -68,7 +68,7 @@ def record(request: pytest.FixtureRequest) -> dict:
 
 
 def test_identity(record: dict) -> None:
-    assert record["record_version"] == 1
+    assert record["record_version"] == 2
     assert record["symbol"] == "A/RES/76/19"
     assert record["organ"] == "General Assembly"
     assert record["session"] == 76

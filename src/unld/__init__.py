@@ -8,4 +8,4 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+source"
 
 #: Version of the JSON record contract printed by ``unld parse`` (README, "Record").
-RECORD_VERSION = 1
+RECORD_VERSION = 2

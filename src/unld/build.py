@@ -24,11 +24,11 @@ from unld import dumps, lines
 from unld.cache import BuildCache, source_key
 from unld.errors import InputError
 from unld.iri import IriPolicy
-from unld.namespaces import ONTOLOGY_IRI
+from unld.namespaces import ONTOLOGY_IRI, RDF_TYPE
 from unld.parse import parse_source
 from unld.resources import mappings_dir, ontology_dir
 from unld.sources import expand, read_source
-from unld.validate import Problem, report_graph, shapes_path
+from unld.validate import Problem, UnionResult, report_graph, shapes_path, source_line
 from unld.void import describe
 
 
@@ -291,13 +291,19 @@ def build(
         if not o.error and not o.duplicate_of and not any(p.severity == "Violation" for p in o.problems)
     ]
     shared_data = shared_graphs(policy)
+    union = _union(policy, engine, store, [(o, keys[o.path]) for o in good])
+    clock.tick("union validation")
     graphs: list[tuple[str, Callable[[], list[bytes]]]] = [
-        (o.graph or "", partial(_graph_lines, store, keys[o.path])) for o in good
+        (o.graph or "", partial(_graph_lines, store, keys[o.path], union.removed.get(o.graph or "", set())))
+        for o in good
     ]
     graphs += [(g, partial(dumps._same, dumps.ntriples_lines(t))) for g, t in shared_data]
     graphs.sort(key=lambda g: g[0])
     void_graph = f"{policy.base}graph/void"
     context_doc = json.loads((mappings_dir() / "context.jsonld").read_text(encoding="utf-8"))
+    for o in good:
+        o.problems = union.replace_in(o.problems)
+    shared.problems = [*shared.problems, *union.problems]
     problems = [p for o in [*outcomes, shared] for p in o.problems]
     with dumps.Staging(out) as stage:
         clock.tick("dump preparation")
@@ -341,8 +347,61 @@ def build(
     return BuildResult(outcomes, written, stats.triples, len(graphs) + 1, shared.problems, timings)
 
 
-def _graph_lines(store: BuildCache, key: str) -> list[bytes]:
-    return lines.split_lines(store.graph(key))
+def _graph_lines(
+    store: BuildCache, key: str, removed: set[bytes] | frozenset[bytes] = frozenset()
+) -> list[bytes]:
+    out = lines.split_lines(store.graph(key))
+    return [ln for ln in out if ln not in removed] if removed else out
+
+
+def _union(policy: IriPolicy, engine: str, store: BuildCache, good: list[tuple[Outcome, str]]) -> UnionResult:
+    """Validate what the graphs say together about the nodes they share, and settle
+    conflicts between them (:func:`~unld.validate.settle_union`).
+
+    Two passes over the cached graphs keep memory low: the first finds the subjects that
+    several graphs describe (a graph's own hash parts, its paragraphs and footnotes, are
+    never shared), the second keeps only their triples and the types of what they point
+    at (which the shapes look at).
+    """
+    from unld.validate import Validator, settle_union
+
+    seen: dict[str, int] = {}
+    for o, key in good:
+        own = policy.document(o.symbol or "") + "#"
+        subjects = {
+            line.split(b" ", 1)[0]
+            for line in lines.split_lines(store.graph(key))
+            if not line.startswith(b"_:")
+        }
+        for subject in subjects:
+            text = subject.decode("utf-8")
+            if not text.startswith("<" + own):
+                seen[text] = seen.get(text, 0) + 1
+    shared = {s.encode("utf-8") for s, n in seen.items() if n > 1}
+    del seen
+    type_iri = f"<{RDF_TYPE}>".encode()
+    graphs: list[tuple[str, list[ox.Triple]]] = []
+    sources: dict[str, str] = {}
+    for o, key in good:
+        # lines are filtered as bytes: only the shared nodes' lines are parsed into triples
+        kept_lines: list[bytes] = []
+        typed: dict[bytes, list[bytes]] = {}
+        for line in lines.split_lines(store.graph(key)):
+            subject, rest = line.split(b" ", 1)
+            if subject in shared:
+                kept_lines.append(line)
+            elif rest.startswith(type_iri):
+                typed.setdefault(subject, []).append(line)
+        if not kept_lines:
+            continue
+        kept = list(ox.parse(b"\n".join(kept_lines), format=ox.RdfFormat.N_TRIPLES))
+        targets = {f"<{t.object.value}>".encode() for t in kept if isinstance(t.object, ox.NamedNode)}
+        extra = [ln for target in targets & typed.keys() for ln in typed[target]]
+        if extra:
+            kept += list(ox.parse(b"\n".join(extra), format=ox.RdfFormat.N_TRIPLES))
+        graphs.append((o.graph or "", kept))
+        sources[o.graph or ""] = o.path
+    return settle_union(Validator(policy, engine), graphs, sources, locate=source_line)
 
 
 def ontology_docs(cache_dir: Path, ontology_ttl: Path) -> bytes:

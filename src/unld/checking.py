@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from unld.errors import InputError, UsageError
 from unld.iri import IriPolicy
-from unld.validate import Problem, Validator
+from unld.validate import Problem, Validator, settle_union
 
 RDF_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -74,6 +74,12 @@ def validate_paths(
         for mapped in Mapper(policy).map_many(records):
             graphs[mapped.graph] = mapped.triples
     problems: list[Problem] = validator.validate_shared()
+    per_graph = {name: validator.validate(graphs[name], name) for name in sorted(graphs)}
+    if len(graphs) > 1:
+        # what the graphs say together about the nodes they share (as the build does)
+        union = settle_union(validator, sorted(graphs.items()), {})
+        per_graph = {name: union.replace_in(ps) for name, ps in per_graph.items()}
+        problems.extend(union.problems)
     for name in sorted(graphs):
-        problems.extend(validator.validate(graphs[name], name))
+        problems.extend(per_graph[name])
     return problems, len(graphs)

@@ -11,6 +11,8 @@ paragraph, footnote         ``doc/A/RES/76/19#op6a`` (hash IRIs)
 session of an organ         ``A/session/76`` (``A/HRC/session/59``)
 agenda item of a session    ``A/session/80/agenda/99k``
 meeting of an organ         ``A/session/76/meeting/45``; ``S/meeting/9836``
+sitting of a meeting        ``A/session/80/meeting/69#sitting-2025-12-30``
+annex and its parts         ``doc/A/RES/79/1#annex-I``, ``doc/A/RES/79/1#annex-p20a``
 organ, committee, group     ``body/first-committee``
 mandate period of a body    ``body/oewg-ict-2021-2025/mandate/2021-2025``
 ==========================  ==============================================
@@ -125,6 +127,11 @@ class IriPolicy:
         if path.split("/", 1)[0] in ("doc", "graph", "body", "phrase"):
             return False
         return "/session/" in f"/{path}" or "/meeting/" in f"/{path}"
+
+    def sitting(self, series: str, session: int | str | None, number: int | str, date: str) -> str:
+        """One sitting of a meeting, by its date: a meeting that is suspended and resumed on
+        another day ("69th (resumed) plenary meeting") has several sittings."""
+        return f"{self.meeting(series, session, number)}#sitting-{date}"
 
     def body(self, key: str) -> str:
         return f"{self.base}body/{key}"

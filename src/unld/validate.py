@@ -9,10 +9,12 @@ severity and the shape's message: what a person needs to fix it.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 import rdflib
@@ -112,6 +114,7 @@ class Validator:
         self.shared_list = shared_triples(policy)
         self.ontology_list = _load(ontology_paths(), policy.base)
         self.engine_name = engine
+        self.last_shared: set[str] = set()
         self.fast: Engine | None = None
         #: shapes the fast engine refused (IRI or blank node label, reason): pyshacl runs them
         self.refused: list[tuple[str, str]] = []
@@ -166,6 +169,51 @@ class Validator:
             problems = [p for p in problems if p.focus in names]
         return problems
 
+    def validate_union(self, graphs: list[tuple[str, list[ox.Triple]]]) -> list[Problem]:
+        """Problems of the nodes that several graphs describe, with the facts of all of them.
+
+        Each resolution's graph is validated for its own subjects, but a node two graphs
+        share (a meeting, a session, an agenda item, a cited document, a body, a mandate
+        period) may conform in each graph and not in their union: two dates for one
+        meeting, two titles for one agenda item.  Those nodes are validated here over the
+        union, and each problem names the graphs that gave the values at fault.
+        """
+        by_subject: dict[Any, set[str]] = {}
+        for name, triples in graphs:
+            for t in triples:
+                by_subject.setdefault(t.subject, set()).add(name)
+        shared: set[Any] = {s for s, names in by_subject.items() if len(names) > 1}
+        self.last_shared = {_text(s) for s in shared}
+        if not shared:
+            return []
+        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        union = {
+            t for _, triples in graphs for t in triples if t.subject in shared or t.predicate == rdf_type
+        }
+        triples = sorted(union, key=str)
+        if self.fast is not None:
+            from unld.shacl import Data, Index
+
+            data = Data([Index(triples), self.shared_index, self.ontology_index], self.superclasses)
+            store = ox.Store()
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH) for t in triples)
+            store.extend(
+                ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH)
+                for t in [*self.shared_list, *self.ontology_list]
+            )
+            problems = _problems(
+                self.fast.validate(data, only=shared, store=store, default_graph=[_SHARED_GRAPH]), "union"
+            )
+        else:
+            names = {_name(n) for n in shared}
+            problems = [
+                p for p in self._pyshacl(_to_rdflib(triples) + self.shared, "union") if p.focus in names
+            ]
+        if not problems:
+            return problems
+        index = _by_subject_and_predicate(graphs, {(p.focus, p.path) for p in problems if p.path})
+        return [_attribute(p, index) for p in problems]
+
     def _fresh_store(self) -> None:
         self.store = ox.Store()
         self.store.extend(
@@ -203,6 +251,48 @@ class Validator:
             advanced=True,
         )
         return problems_from(report, graph)
+
+
+Statements = dict[tuple[str, str], dict[str, list[ox.Triple]]]
+
+
+def _by_subject_and_predicate(
+    graphs: list[tuple[str, list[ox.Triple]]], wanted: set[tuple[str, str]]
+) -> Statements:
+    """For each wanted (subject, predicate), the triples each graph states: one pass over the
+    graphs, however many problems there are."""
+    subjects = {s for s, _ in wanted}
+    out: Statements = {}
+    for name, triples in graphs:
+        for t in triples:
+            if isinstance(t.subject, ox.NamedNode) and t.subject.value in subjects:
+                key = (t.subject.value, t.predicate.value)
+                if key in wanted:
+                    out.setdefault(key, {}).setdefault(name, []).append(t)
+    return out
+
+
+def _attribute(problem: Problem, index: Statements) -> Problem:
+    """The problem with the graphs that state the property at fault for its focus node
+    (and the value each gives) named in its message."""
+    if problem.path is None:
+        return problem
+    given = {
+        name: [_text(t.object) for t in ts]
+        for name, ts in index.get((problem.focus, problem.path), {}).items()
+    }
+    if not given:
+        return problem
+    said = "; ".join(f"{g} gives {', '.join(sorted(v))}" for g, v in sorted(given.items()))
+    return Problem(
+        problem.severity,
+        problem.focus,
+        problem.path,
+        problem.value,
+        f"{problem.message} [in the union: {said}]",
+        problem.shape,
+        "union",
+    )
 
 
 def _name(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
@@ -360,3 +450,192 @@ def report_graph(problems: list[Problem]) -> list[ox.Triple]:
         if p.value:
             triples.append(ox.Triple(r, ox.NamedNode(sh + "value"), ox.Literal(p.value)))
     return triples
+
+
+@dataclass
+class UnionResult:
+    """What validating the union found, and the triples each graph loses to settle it."""
+
+    problems: list[Problem]
+    #: per graph, the N-Triples lines left out of the dumps (facts that lost a conflict)
+    removed: dict[str, set[bytes]]
+    #: the nodes that several graphs describe (validated here rather than graph by graph)
+    shared: set[str]
+
+    def replace_in(self, problems: list[Problem]) -> list[Problem]:
+        """Problems of one graph without its warnings about shared nodes: the union's
+        verdict on those replaces what the graph alone said (a meeting that has no date in
+        the graph of a resumed sitting has one in the union).  Violations stay: they
+        explain why a graph was left out."""
+        return [p for p in problems if p.severity == "Violation" or p.focus not in self.shared]
+
+
+def _line(t: ox.Triple) -> bytes:
+    return (ox.serialize([t], format=ox.RdfFormat.N_TRIPLES) or b"").rstrip(b"\n")
+
+
+def _text(term: object) -> str:
+    """The IRI, blank node id or lexical form of a term (RDF-star triples as N-Triples)."""
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return term.value
+    return str(term)
+
+
+def settle_union(
+    validator: Validator,
+    graphs: list[tuple[str, list[ox.Triple]]],
+    sources: dict[str, str],
+    locate: Callable[[str, str, str, str], int | None] | None = None,
+) -> UnionResult:
+    """Validate the union of ``graphs`` and settle conflicts between graphs.
+
+    A node described by several graphs that breaks a shape only in their union (two
+    adoption dates given for one cited resolution, two titles for one agenda item) is a
+    conflict between the graphs.  Which fact wins (docs/validation-union.md): the graph
+    of the resource itself when the dataset publishes it (``A/RES/73/8``'s own graph for
+    its adoption date), otherwise the value given by the most graphs among the values that
+    can be true (an adoption date inside the session of the resolution's number), ties
+    going to the value of the graph whose IRI sorts first.  The losing facts are left out of the
+    losing graphs only; no graph is dropped.  Each conflict is reported as a warning that
+    names the graphs (and their source files) and what each gave; what the union still
+    violates after that is reported as a violation.
+    """
+    first = validator.validate_union(graphs)
+    shared = set(validator.last_shared)
+    removed: dict[str, set[bytes]] = {}
+    notes: list[Problem] = []
+    by_name = dict(graphs)
+    own_graph = _own_graphs(graphs)
+    faults = [p for p in first if p.severity == "Violation" and p.path is not None]
+    index = _by_subject_and_predicate(graphs, {(p.focus, p.path or "") for p in faults})
+    for p in faults:
+        prop = p.path or ""
+        given = index.get((p.focus, prop), {})
+        values = {str(t.object) for ts in given.values() for t in ts}
+        if len(given) < 2 or len(values) < 2:
+            continue  # not a disagreement between graphs
+        owner = own_graph.get(p.focus)
+        if owner in given:
+            winner = {str(t.object) for t in given[owner]}
+            why = f"the resource's own graph {owner} wins"
+        else:
+            votes: dict[str, list[str]] = {}
+            for name, ts in given.items():
+                for t in ts:
+                    votes.setdefault(str(t.object), []).append(name)
+            # a date that cannot be (A/RES/73/8 adopted before session 73 opened) never wins
+            possible = {v: n for v, n in votes.items() if _possible(p.focus, prop, v)}
+            votes = possible or votes
+            best = sorted(votes.items(), key=lambda kv: (-len(kv[1]), min(kv[1])))[0][0]
+            winner = {best}
+            why = f"the value given by the most graphs wins ({len(votes[best])} of {len(given)})"
+            if possible and len(possible) < len(values):
+                why = "the values that cannot be true (a date outside the resolution's session) lose; " + why
+        for name, ts in given.items():
+            for t in ts:
+                if str(t.object) not in winner:
+                    removed.setdefault(name, set()).add(_line(t))
+        said = "; ".join(
+            f"{name} ({_where(sources.get(name), p.focus, prop, ts, locate)}) gives "
+            + ", ".join(sorted(_text(t.object) for t in ts))
+            for name, ts in sorted(given.items())
+        )
+        notes.append(
+            Problem(
+                "Warning",
+                p.focus,
+                p.path,
+                ", ".join(
+                    sorted({_text(t.object) for ts in given.values() for t in ts if str(t.object) in winner})
+                ),
+                f"graphs disagree: {said}; {why}, the other values are left out of their graphs",
+                p.shape,
+                "union",
+            )
+        )
+    if not removed:
+        return UnionResult(first, removed, shared)
+    settled = [
+        (name, [t for t in by_name[name] if _line(t) not in removed.get(name, set())]) for name, _ in graphs
+    ]
+    return UnionResult([*notes, *validator.validate_union(settled)], removed, shared)
+
+
+def _where(
+    path: str | None,
+    focus: str,
+    prop: str,
+    given: list[ox.Triple],
+    locate: Callable[[str, str, str, str], int | None] | None,
+) -> str:
+    """The source file of a graph, with the line that gives the fact when it can be found."""
+    if path is None:
+        return "unknown source"
+    line = locate(path, focus, prop, _text(given[0].object)) if locate is not None else None
+    return f"{Path(path).name}, line {line}" if line else Path(path).name
+
+
+@lru_cache(maxsize=64)
+def _parsed(path: str) -> tuple[Any, dict]:
+    """A source and its record, parsed once however many conflicts name it."""
+    from unld.parse import parse_source
+    from unld.sources import read_source
+
+    source = read_source(path)
+    return source, parse_source(source)
+
+
+def source_line(path: str, focus: str, prop: str, value: str) -> int | None:
+    """The line of the source ``path`` that gives ``value`` for ``focus`` (conflict reports
+    name it): the paragraph or footnote citing the document with that date, else the
+    first line holding the value's opening words (an agenda item's title, a body's name)."""
+    from unld.errors import InputError
+    from unld.iri import symbol_path
+
+    try:
+        source, record = _parsed(path)
+    except (InputError, OSError):
+        return None
+    lines: dict[str, int] = {}
+
+    def walk(items: list[dict]) -> None:
+        for item in items:
+            if item.get("id") and item.get("line"):
+                lines[item["id"]] = item["line"]
+            walk(item.get("subparagraphs", []))
+
+    walk(record["preambular_paragraphs"] + record["operative_paragraphs"] + record["footnotes"])
+    for annex in record.get("annexes", []):
+        walk(annex["headings"] + annex["paragraphs"] + annex["footnotes"])
+    for c in record["citations"]:
+        about = bool(c.get("target")) and focus.endswith("/doc/" + symbol_path(c["target"]))
+        if about and (prop != _ADOPTED_ON or c.get("date") == value) and c["in"] in lines:
+            return lines[c["in"]]
+    needle = " ".join(value.split()[:4])
+    if needle:
+        for no, text in enumerate(source.text.split("\n"), start=1):
+            if needle in " ".join(text.split()):
+                return no
+    return None
+
+
+_ADOPTED_ON = "https://w3id.org/unld/ontology#adoptedOn"
+_REGULAR_SESSION = re.compile(r"/doc/A/RES/(\d{1,3})/")
+
+
+def _possible(focus: str, path: str, value: str) -> bool:
+    """Whether a value can be true: a resolution of regular session N (``A/RES/N/...``) is
+    adopted between September of 1945 + N and the end of the session, in September of the
+    next year."""
+    m = _REGULAR_SESSION.search(focus)
+    if path != _ADOPTED_ON or m is None:
+        return True
+    date = value.split('"')[1] if value.startswith('"') else value
+    year = 1945 + int(m.group(1))
+    return f"{year}-09-01" <= date <= f"{year + 1}-09-30"
+
+
+def _own_graphs(graphs: list[tuple[str, list[ox.Triple]]]) -> dict[str, str]:
+    """The graph that publishes each resource (the subject of its ``unld:describes``)."""
+    describes = "https://w3id.org/unld/ontology#describes"
+    return {_text(t.object): name for name, ts in graphs for t in ts if t.predicate.value == describes}

@@ -73,7 +73,11 @@ def _agenda(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
 
 
 def _meeting(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
-    return {"_iri": p.meeting(_series(root), root.get("session"), obj["number"])}
+    series, session = _series(root), root.get("session")
+    out = {"_iri": p.meeting(series, session, obj["number"])}
+    if obj.get("date"):
+        out["_sittingIri"] = p.sitting(series, session, obj["number"], obj["date"])
+    return out
 
 
 def _basis(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
@@ -112,6 +116,23 @@ def _section(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
     return {"_iri": p.fragment(root["symbol"], f"sec{obj['label']}")}
 
 
+def _annex(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    out = {"_iri": p.fragment(root["symbol"], obj["id"])}
+    # an annex of an adopted text ("the Pact for the Future and its annexes") is part of it
+    out["_parentIri"] = (
+        p.fragment(root["symbol"], obj["part_of"]) if obj.get("part_of") else p.document(root["symbol"])
+    )
+    return out
+
+
+def _annex_part(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    """A heading, paragraph, table or cell of an annex, and the heading it stands under."""
+    out = _paragraph(p, root, obj)
+    if obj.get("in"):
+        out["_inIri"] = p.fragment(root["symbol"], obj["in"])
+    return out
+
+
 IRI_RULES: dict[str, IriRule] = {
     "": _root,
     "preambular_paragraphs[]": _paragraph,
@@ -128,6 +149,14 @@ IRI_RULES: dict[str, IriRule] = {
     "citations[]": _citation,
     "working_groups[]": _group,
     "future_agenda[]": _future,
+    "annexes[]": _annex,
+    "annexes[].headings[]": _annex_part,
+    "annexes[].paragraphs[]": _annex_part,
+    "annexes[].paragraphs[].subparagraphs[]": _paragraph,
+    "annexes[].paragraphs[].subparagraphs[].subparagraphs[]": _paragraph,
+    "annexes[].tables[]": _annex_part,
+    "annexes[].tables[].cells[]": _paragraph,
+    "annexes[].footnotes[]": _footnote,
 }
 
 #: List-valued keys whose elements are references to published things, and their IRIs.
@@ -137,10 +166,29 @@ _PARAGRAPH_PATHS = [
     for top in ("preambular_paragraphs[]", "operative_paragraphs[]")
     for sub in ("", ".subparagraphs[]", ".subparagraphs[].subparagraphs[]")
 ]
+_ANNEX_PATHS = [
+    "annexes[].headings[]",
+    "annexes[].tables[].cells[]",
+    *(f"annexes[].paragraphs[]{sub}" for sub in ("", ".subparagraphs[]", ".subparagraphs[].subparagraphs[]")),
+]
+
+
+def _annex_footnote(p: IriPolicy, r: dict, mark: str) -> str:
+    """The footnote a mark in an annex refers to: ``#fn12``, or the annex's own ``#annex-fn12``
+    when the resolution's numbering restarted (the record says which id it got)."""
+    for annex in r.get("annexes", []):
+        for fn in annex.get("footnotes", []):
+            if fn["mark"] == mark:
+                return p.fragment(r["symbol"], fn["id"])
+    return p.fragment(r["symbol"], f"fn{mark}")
+
+
 IRI_LISTS: dict[str, ListRule] = {
     "basis.documents": lambda p, r, s: p.document(s),
     "working_groups[].in": lambda p, r, s: p.fragment(r["symbol"], s),
+    "annexes[].referred_by": lambda p, r, s: p.fragment(r["symbol"], s),
     **{f"{path}.footnotes": (lambda p, r, s: p.fragment(r["symbol"], f"fn{s}")) for path in _PARAGRAPH_PATHS},
+    **{f"{path}.footnotes": _annex_footnote for path in _ANNEX_PATHS},
 }
 
 

@@ -13,17 +13,19 @@ The record is plain JSON-ready data; its shape is the public, versioned contract
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from unld import RECORD_VERSION, __version__, symbols
 from unld.errors import InputError
 from unld.parse import structure
+from unld.parse.annexes import build_annex, referred_labels, segment_annex, walk_paragraphs
 from unld.parse.bodies import find_future_agenda, find_working_groups
 from unld.parse.citations import Citation, find_citations, find_documents
 from unld.parse.dates import iso_date
 from unld.parse.footnotes import Footnote, place_marks, split_footnotes
 from unld.parse.html import split_html
 from unld.parse.leads import lead_phrase
-from unld.parse.lines import Line, join_lines, split_lines
+from unld.parse.lines import Line, join_lines, split_lines, squash
 from unld.parse.markdown import split_markdown
 from unld.parse.pdftext import Layout, split_layout
 from unld.sources import Source
@@ -43,6 +45,13 @@ def _layout(source: Source, lines: list[Line]) -> tuple[Layout, dict[int, str]]:
     if source.format == "html":
         return split_html(source.text), {}
     return split_layout(lines), {}
+
+
+def body_and_footnotes(source: Source) -> tuple[list[Line], list[Line]]:
+    """The lines of a source's text without page furniture, and its footnote lines: what
+    the parser reads (and what :mod:`unld.coverage` measures the graph against)."""
+    layout, _hints = _layout(source, split_lines(source.text))
+    return layout.body, layout.footnotes
 
 
 def parse_source(source: Source) -> dict:
@@ -102,6 +111,8 @@ def parse_source(source: Source) -> dict:
 
 
 def _annexes(adopted: list[Line], tail: list[Line]) -> list[dict]:
+    """The adopted text (after "Adopts the following ...:") and the annexes after the
+    meeting line, each with its heading, title and parts (:mod:`.annexes`)."""
     out: list[dict] = []
     if adopted:
         # an adopted text may carry annexes of its own ("the Pact for the Future and its annexes")
@@ -127,26 +138,39 @@ def _annexes(adopted: list[Line], tail: list[Line]) -> list[dict]:
 def _annex(lines: list[Line], kind: str) -> dict:
     nonblank = [ln for ln in lines if not ln.blank]
     heading = None
+    label = None
+    start = 0
     if nonblank and structure.ANNEX_HEADING.match(nonblank[0].text):
-        heading = nonblank[0].text.strip()
-        nonblank = nonblank[1:]
-    title_lines: list[str] = []
-    started = False
-    for ln in lines:
-        if heading and ln.text.strip() == heading and not started:
-            continue
-        if ln.blank:
-            if started:
-                break
-            continue
-        started = True
-        title_lines.append(ln.text)
+        m = structure.ANNEX_HEADING.match(nonblank[0].text)
+        heading = squash(nonblank[0].text)
+        label = m.group("label") if m else None
+        start = lines.index(nonblank[0]) + 1
+    # the title: the first group of lines, when it is short and no numbered paragraph
+    k = start
+    while k < len(lines) and lines[k].blank:
+        k += 1
+    j = k
+    while j < len(lines) and not lines[j].blank:
+        j += 1
+    group = lines[k:j]
+    title = None
+    if (
+        group
+        and len(group) <= 3
+        and not structure.NUMBERED.match(group[0].text)
+        and not structure.SUBPARA.match(group[0].text)
+        and len(join_lines([ln.text for ln in group])) <= 250
+        and not re.search(r"[,;]\s*$", group[-1].text)
+    ):
+        title = join_lines([ln.text for ln in group])
+        k = j
     return {
         "kind": kind,
+        "label": label,
         "heading": heading,
-        "title": join_lines(title_lines) or None,
+        "title": title or None,
         "line": nonblank[0].no if nonblank else None,
-        "text": join_lines([ln.text for ln in nonblank]),
+        "_parts": segment_annex(lines[k:]),
     }
 
 
@@ -188,7 +212,8 @@ def _record(
 
     # footnotes: find their marks in document order (paragraphs, then annexes)
     notes = split_footnotes(layout.footnotes)
-    texts = [b.raw() for b in blocks] + [a["text"] for a in annexes]
+    annex_parts = [part for a in annexes for part in a["_parts"]]
+    texts = [b.raw() for b in blocks] + [part.raw() for part in annex_parts]
     marks = [n.mark for n in notes if n.mark.isdigit()]
     # markdown, HTML and superscripts print their marks explicitly; the others are searched
     explicit = {mk: i for i, t in reversed(list(enumerate(texts))) for mk in _MARK.findall(t)}
@@ -198,8 +223,8 @@ def _record(
     n_blocks = len(blocks)
     for i, b in enumerate(blocks):
         b.first_text = placed[i]
-    for j, a in enumerate(annexes):
-        a["text"] = _MARK.sub("", placed[n_blocks + j])
+    for j, part in enumerate(annex_parts):
+        part.text = placed[n_blocks + j]
 
     pps: list[dict] = []
     ops: list[dict] = []
@@ -284,13 +309,30 @@ def _record(
             ids[i] = ident
     for p in pps:
         p.setdefault("subparagraphs", [])
+    # annexes: headings, paragraphs and tables with fragment ids under the resolution's IRI
+    taken = set(ids.values()) | {s["label"] and f"sec{s['label']}" for s in sections}
+    part_at = n_blocks
+    counts: list[int] = []
+    for a in annexes:
+        a["id"] = _claim_annex_id(a["label"], taken)
+        taken.add(a["id"])
+        parts = a.pop("_parts")
+        counts.append(len(parts))
+        a["headings"], a["paragraphs"], a["tables"], where_in = build_annex(a["id"], parts, taken)
+        for k, ident in where_in.items():
+            ids[part_at + k] = ident
+        part_at += len(parts)
+        a["referred_by"] = []
+        a["footnotes"] = []
+    _link_annexes(annexes, ops, pps, blocks)
 
     own_marks = {mk for mk, t in where.items() if t < n_blocks}
     footnotes: list[dict] = []
     annex_footnotes: list[dict] = []
+    annex_of_part = [a for a, n in zip(annexes, counts, strict=True) for _ in range(n)]
     for note in notes:
         text = note.text
-        entry = {
+        entry: dict[str, Any] = {
             "id": f"fn{note.mark}",
             "mark": note.mark,
             "text": text,
@@ -308,13 +350,18 @@ def _record(
         # in the annex whose text holds the mark (or the annex of the marks around it)
         t = where.get(entry["mark"])
         if t is None:
-            placed = sorted(
+            earlier = sorted(
                 (int(m), i)
                 for m, i in where.items()
                 if m.isdigit() and i >= n_blocks and int(m) < int(entry["mark"])
             )
-            t = placed[-1][1] if placed else n_blocks
-        annexes[t - n_blocks].setdefault("footnotes", []).append(entry)
+            t = earlier[-1][1] if earlier else n_blocks
+        owner = annex_of_part[t - n_blocks] if 0 <= t - n_blocks < len(annex_of_part) else annexes[0]
+        if entry["id"] in taken:
+            # the resolution's own footnotes restart their numbering: keep the ids apart
+            entry["id"] = f"{owner['id']}-fn{entry['mark']}"
+        taken.add(entry["id"])
+        owner["footnotes"].append(entry)
 
     citations: list[dict] = []
     cur_session = session if isinstance(session, int) else None
@@ -323,7 +370,17 @@ def _record(
             para["text"], para["id"]
         ):
             citations.append(c.as_dict())
-    for fn in footnotes:
+    annex_paragraphs = [
+        p
+        for a in annexes
+        for p in [*a["headings"], *walk_paragraphs(a["paragraphs"])]
+        if p.get("text") or p.get("title")
+    ]
+    for para in annex_paragraphs:
+        text = para.get("text") or para.get("title") or ""
+        for c in find_citations(text, para["id"], cur_session) + find_documents(text, para["id"]):
+            citations.append(c.as_dict())
+    for fn in [*footnotes, *(f for a in annexes for f in a["footnotes"])]:
         found = find_citations(fn["text"], fn["id"], cur_session)
         found += [c for c in find_documents(fn["text"], fn["id"])]
         citations.extend(c.as_dict() for c in found)
@@ -345,7 +402,10 @@ def _record(
         "operative_paragraphs": ops,
         "footnotes": footnotes,
         "citations": citations,
-        "working_groups": find_working_groups(_all_paragraphs(pps, ops), citations),
+        # bodies named in the annexes are mentioned by the resolution too
+        "working_groups": find_working_groups(
+            _all_paragraphs(pps, ops) + [p for p in annex_paragraphs if p.get("text")], citations
+        ),
         "future_agenda": find_future_agenda(ops),
         "annexes": annexes,
         "warnings": warnings,
@@ -353,6 +413,46 @@ def _record(
         "unld_version": __version__,
     }
     return record
+
+
+def _claim_annex_id(label: str | None, taken: set[str]) -> str:
+    from unld.parse.annexes import annex_id
+
+    base = annex_id(label, False)
+    ident, n = base, 2
+    while ident in taken:
+        ident = f"{base}-{n}"
+        n += 1
+    return ident
+
+
+def _link_annexes(
+    annexes: list[dict], ops: list[dict], pps: list[dict], blocks: list[structure.Block]
+) -> None:
+    """Which paragraphs of the resolution adopt, welcome or take note of each annex.
+
+    The paragraph that opens an adopted text ("Adopts the following Pact for the Future
+    and its annexes:") holds the adopted text, and the annexes printed after it when it
+    says "and its annexes"; any paragraph naming "the annex to the present resolution"
+    (or "annex II to ...") refers to that annex.
+    """
+    adopted = [a for a in annexes if a["kind"] == "adopted-text"]
+    if adopted and ops:
+        opener = ops[-1]
+        for a in adopted:
+            a["referred_by"].append(opener["id"])
+        if re.search(r"\bits annex(?:es)?\b", opener["text"]):
+            for a in annexes:
+                if a["kind"] == "annex":
+                    a["part_of"] = adopted[0]["id"]
+                    a["referred_by"].append(opener["id"])
+    labelled = {a["label"]: a for a in annexes if a["kind"] == "annex" and a["label"]}
+    plain = [a for a in annexes if a["kind"] == "annex"]
+    for para in _all_paragraphs(pps, ops):
+        for label in referred_labels(para["text"]):
+            target = labelled.get(label) if label else (plain[0] if len(plain) == 1 else None)
+            if target is not None and para["id"] not in target["referred_by"]:
+                target["referred_by"].append(para["id"])
 
 
 def _in_annex_by_neighbours(mark: str, where: dict[str, int], n_blocks: int) -> bool:
@@ -404,4 +504,4 @@ def _dedupe(citations: list[dict]) -> list[dict]:
     return out
 
 
-__all__ = ["parse_source", "Citation", "Footnote"]
+__all__ = ["parse_source", "body_and_footnotes", "Citation", "Footnote"]

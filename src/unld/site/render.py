@@ -16,7 +16,7 @@ import re
 import shutil
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -895,6 +895,8 @@ class Site:
                 rendered.add(sec)
         body = sorted(groups.values(), key=lambda g: g["section"]["position"] if g["section"] else 0)
 
+        annexes = self._annexes(iri, by_type, paragraph, pos, rendered, path)
+
         notes = []
         for f in footnotes:
             rendered.add(f)
@@ -968,6 +970,7 @@ class Site:
             "committee": self.link(committee, path) if committee else None,
             "undocs": ds.iris(iri, RDFS + "seeAlso"),
             "body": body,
+            "annexes": annexes,
             "footnotes": notes,
             "future": future,
             "leftovers": leftovers,
@@ -989,6 +992,78 @@ class Site:
             ),
             "properties": self.properties(iri, path, skip={TYPE, ELI + "has_part"}),
         }
+
+    def _annexes(
+        self,
+        iri: str,
+        by_type: dict[str, list[str]],
+        paragraph: Callable[[str, str], dict],
+        pos: Callable[[str], int],
+        rendered: set[str],
+        path: str,
+    ) -> list[dict]:
+        """The annexes of a resolution as the page shows them, in reading order: each with
+        its heading and title, then its headings, paragraphs and tables in the order the
+        annex prints them (an annex of an adopted text follows the text)."""
+        ds = self.ds
+        out: list[dict] = []
+
+        def walk(owner: str, depth: int) -> None:
+            for annex in sorted(ds.iris(owner, UNLD + "hasAnnex"), key=pos):
+                rendered.add(annex)
+                items = []
+                for part in sorted(ds.iris(annex, ELI + "has_part"), key=lambda q: (pos(q), q)):
+                    kind = self._kind_of(part) or ""
+                    if kind == UNLD + "AnnexSection":
+                        rendered.add(part)
+                        label = ds.value(part, UNLD + "label")
+                        depth_of = 0
+                        up = ds.iri(part, UNLD + "inAnnexSection")
+                        while up and depth_of < 3:
+                            depth_of += 1
+                            up = ds.iri(up, UNLD + "inAnnexSection")
+                        items.append(
+                            {
+                                "kind": "heading",
+                                "id": split_fragment(part)[1],
+                                "iri": part,
+                                "label": label,
+                                "title": ds.value(part, DCT + "title"),
+                                "level": min(6, 3 + depth_of),
+                            }
+                        )
+                    elif kind == UNLD + "AnnexParagraph":
+                        items.append({"kind": "paragraph", "para": paragraph(part, "annex")})
+                    elif kind == UNLD + "AnnexTable":
+                        rendered.add(part)
+                        cells = sorted(ds.iris(part, ELI + "has_part"), key=pos)
+                        rendered.update(cells)
+                        items.append(
+                            {
+                                "kind": "table",
+                                "id": split_fragment(part)[1],
+                                "iri": part,
+                                "cells": [
+                                    {"id": split_fragment(c)[1], "text": ds.value(c, UNLD + "text") or ""}
+                                    for c in cells
+                                ],
+                            }
+                        )
+                acts = sorted(ds.subjects(UNLD + "actsOnAnnex", annex), key=self.sort_key)
+                out.append(
+                    {
+                        "id": split_fragment(annex)[1],
+                        "iri": annex,
+                        "heading": ds.value(annex, UNLD + "heading"),
+                        "title": ds.value(annex, DCT + "title"),
+                        "acts": [self.link(a, path) for a in acts],
+                        "parts": items,
+                    }
+                )
+                walk(annex, depth + 1)
+
+        walk(iri, 0)
+        return out
 
     def segments(self, text: str, cited: list[str], frm: str) -> tuple[list[dict], set[str]]:
         """Split ``text`` into pieces, linking each mention of a cited document.
