@@ -53,7 +53,7 @@ def store_of(*names: str) -> ox.Store:
 def select(store: ox.Store, query: str) -> list[dict[str, str]]:
     """Rows of a SELECT query, where <DOC and <MEETING stand for A/RES/79/1's IRI and that
     of the 69th plenary meeting of session 80."""
-    query = query.replace("<DOC", f"<{DOC}").replace("<MEETING>", f"<{POLICY.meeting(80, 69)}>")
+    query = query.replace("<DOC", f"<{DOC}").replace("<MEETING>", f"<{POLICY.meeting('A', 80, 69)}>")
     res = store.query(PREFIXES + query)
     return [{v.value: row[v].value for v in res.variables if row[v] is not None} for row in res]
 
