@@ -38,7 +38,8 @@ def _clean(text: str) -> tuple[str, list[str]]:
 
 
 def _layout(source: Source, lines: list[Line]) -> tuple[Layout, dict[int, str]]:
-    if source.format == "markdown":
+    if source.format in ("markdown", "pdf"):
+        # the PDF reader writes its text in the markdown reader's conventions
         return split_markdown(lines)
     if source.format == "html":
         return split_html(source.text), {}
@@ -370,9 +371,19 @@ def _in_annex_by_neighbours(mark: str, where: dict[str, int], n_blocks: int) -> 
 
 
 def _lead(text: str, hint: str | None) -> str | None:
-    if hint:
-        return hint.rstrip(" ,")
-    return lead_phrase(text)
+    """The lead phrase: the italics where the source marks it, cut to what the grammar reads.
+
+    Italics that stop before the words the grammar would take decide
+    (``*Underlines* further``); italics that run on past them take in the object the
+    typesetter set with the verb (``*Reiterates its request*``, ``*Draws the attention*``),
+    which is not part of the phrase, so the grammar's reading is kept."""
+    rule = lead_phrase(text)
+    if not hint:
+        return rule
+    hint = hint.rstrip(" ,;:")
+    if rule and (hint == rule or hint.startswith(rule + " ")):
+        return rule
+    return hint
 
 
 def _all_paragraphs(pps: list[dict], ops: list[dict]) -> list[dict]:
