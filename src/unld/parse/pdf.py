@@ -42,6 +42,7 @@ _SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SEPARATOR = re.compile(r"^_{5,}$")
 _LABEL = re.compile(r"^(?:\d{1,3}\.|\([a-z]{1,4}\)|\([ivx]{1,6}\))\s+")
 _FONT_ITALIC = 1 << 6
+_FONT_BOLD = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Char:
     size: float
     italic: bool
     right: float = 0.0
+    bold: bool = False
 
 
 @dataclass
@@ -124,7 +126,7 @@ def read_chars(data: bytes, path: str) -> list[Page]:
             textpage = page.get_textpage()
             tp = textpage.raw
             out = Page(width, height)
-            italic_of: dict[bytes, bool] = {}
+            style_of: dict[bytes, tuple[bool, bool]] = {}
             for i in range(raw.FPDFText_CountChars(tp)):
                 code = raw.FPDFText_GetUnicode(tp, i)
                 if code in (10, 13) or code == 0:
@@ -134,15 +136,18 @@ def read_chars(data: bytes, path: str) -> list[Page]:
                 size = raw.FPDFText_GetFontSize(tp, i)
                 raw.FPDFText_GetFontInfo(tp, i, buf, len(buf), ctypes.byref(flags))
                 name = buf.value
-                italic = italic_of.get(name)
-                if italic is None:
+                style = style_of.get(name)
+                if style is None:
                     low = name.lower()
-                    italic = b"italic" in low or b"oblique" in low or bool(flags.value & _FONT_ITALIC)
-                    italic_of[name] = italic
+                    style = (
+                        b"italic" in low or b"oblique" in low or bool(flags.value & _FONT_ITALIC),
+                        b"bold" in low or bool(flags.value & _FONT_BOLD),
+                    )
+                    style_of[name] = style
                 raw.FPDFText_GetCharBox(
                     tp, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
                 )
-                out.chars.append(Char(ch, x.value, y.value, size, italic, max(right.value, x.value)))
+                out.chars.append(Char(ch, x.value, y.value, size, style[0], max(right.value, x.value), style[1]))
             textpage.close()
             page.close()
             pages.append(out)
@@ -284,7 +289,13 @@ def pdf_text(path: str, data: bytes) -> str:
             if prev is None:
                 starts = True
             elif prev.page != line.page:
-                starts = line.x > margin + 8 or bool(_LABEL.match(squash(line.text)))
+                # a new page goes on with the paragraph unless its first line is indented,
+                # numbered, or a heading (bold, as section headings are)
+                starts = (
+                    line.x > margin + 8
+                    or bool(_LABEL.match(squash(line.text)))
+                    or all(c.bold for c in line.chars if c.text.strip())
+                )
             else:
                 pitch = 1.2 * max(line.size, prev.size)
                 starts = prev.base - line.base > 1.3 * pitch or abs(prev.size - line.size) > 1
