@@ -41,13 +41,17 @@ def main(argv: list[str]) -> int:
     details = "--details" in argv
     src = Path(args[0] if args else "../shared/wild78")
     with tempfile.TemporaryDirectory() as tmp:
-        result = build([str(src)], Path(out or tmp) / "build", DEFAULT_BASE, jobs=jobs, site=False, docs=False)
+        result = build(
+            [str(src)], Path(out or tmp) / "build", DEFAULT_BASE, jobs=jobs, site=False, docs=False
+        )
     published = [
         o
         for o in result.outcomes
         if not o.error and not o.duplicate_of and not any(p.severity == "Violation" for p in o.problems)
     ]
-    left_out = [o for o in result.outcomes if not o.error and any(p.severity == "Violation" for p in o.problems)]
+    left_out = [
+        o for o in result.outcomes if not o.error and any(p.severity == "Violation" for p in o.problems)
+    ]
     notes = placed = 0
     undated: list[str] = []
     untitled: list[str] = []

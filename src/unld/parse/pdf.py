@@ -147,7 +147,9 @@ def read_chars(data: bytes, path: str) -> list[Page]:
                 raw.FPDFText_GetCharBox(
                     tp, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
                 )
-                out.chars.append(Char(ch, x.value, y.value, size, style[0], max(right.value, x.value), style[1]))
+                out.chars.append(
+                    Char(ch, x.value, y.value, size, style[0], max(right.value, x.value), style[1])
+                )
             textpage.close()
             page.close()
             pages.append(out)
