@@ -449,9 +449,8 @@ def _one_date(cited: list[Citation]) -> list[Citation]:
             continue
         if c.target in direct and c.date != direct[c.target]:
             c.date = direct[c.target] if c.shared_date else None
-        if c.date:
-            if first.setdefault(c.target, c.date) != c.date:
-                c.date = None
+        if c.date and first.setdefault(c.target, c.date) != c.date:
+            c.date = None
     return cited
 
 
