@@ -75,6 +75,19 @@ _KINDS = (
             r"|(?<=\d/\d\d,)|(?<=\d/\d,)) (\d{1,3})(?= ?\n?[ \t]?[a-z]| \d{1,3}/\d|,? and\b|[,;])"
         ),
     ),
+    # after a comma, before a date or a resolution number of a list: "Fraternity, 7 16 November
+    # as", "27/5 of 25 September 2014, 8 33/2 of"
+    (
+        1,
+        re.compile(
+            r"(?<=[,;]) (\d{1,3})(?= \d{1,2} (?:January|February|March|April|May|June|July|August"
+            r"|September|October|November|December)\b| \d{1,3}/\d)"
+        ),
+    ),
+    # after a comma, before a capitalized name: "Environment and Development, 1 Agenda 21"
+    (0, re.compile(r"(?<=[a-z][,;]) (\d{1,3})(?= [A-Z][a-z])")),
+    # glued to "Agenda 21", the one name of UN texts that ends in a number and takes marks
+    (2, re.compile(r"(?<=\bAgenda 21)(\d{1,3})(?![\d/])")),
 )
 # glued to the year of a date: "15 March 202321" is 15 March 2023 and mark 21
 _YEAR = re.compile(
