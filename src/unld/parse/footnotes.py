@@ -140,6 +140,8 @@ def _candidates(t: int, text: str) -> list[_Spot]:
     for m in _YEAR.finditer(text):
         found.append(_Spot(t, m.start(1), m.end(1), m.group(1), 2))
     for m in _NUMBER.finditer(text):
+        if text[max(0, m.start() - 4) : m.start()].rstrip().endswith("No."):
+            continue  # "Law No. 10/2018" is a law's number, not 10/201 and mark 8
         digits = m.group(1)
         for cut in range(1, len(digits)):
             if 0 < int(digits[:-cut]) <= 999:
