@@ -128,3 +128,66 @@ def test_footnote_marks_found_in_real_sentences(text: str, mark: str, before: st
 )
 def test_numbers_that_are_not_marks(text: str) -> None:
     assert place_marks([text], ["14", "1", "7", "8"])[1] == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "lead", "key"),
+    [
+        (
+            "Having also examined the report of the Secretary-General,",
+            "Having also examined",
+            "having-examined",
+        ),
+        (
+            "Expressing concerns about the serious challenges to the States of Central Asia",
+            "Expressing concerns",
+            "expressing-concerns",
+        ),
+        (
+            "Expresses the view that adequate measures are important",
+            "Expresses the view",
+            "expresses-the-view",
+        ),
+        (
+            "Expresses its profound gratitude to the Government and the people of Antigua and Barbuda",
+            "Expresses its profound gratitude",
+            "expresses-its-profound-gratitude",
+        ),
+        (
+            "Sharing deep concern at the catastrophic humanitarian consequences",
+            "Sharing deep concern",
+            "sharing-deep-concern",
+        ),
+        (
+            "Remains deeply concerned about the recurring food insecurity",
+            "Remains deeply concerned",
+            "remains-deeply-concerned",
+        ),
+        ("Pays tribute to the important and long-standing role of the Court", "Pays tribute", "pays-tribute"),
+        ("Underlines further that the open-ended working group 2021–2025 should", "Underlines", "underlines"),
+        ("Recalling further its resolution 75/290 B of 25 June 2021,", "Recalling further", "recalling"),
+        ("Guided by the purposes and principles of the Charter", "Guided", "guided"),
+        ("Calls once again upon all States to", "Calls once again upon", "calls-upon"),
+    ],
+)
+def test_lead_phrases_of_unseen_resolutions(text: str, lead: str, key: str) -> None:
+    """Sentences of session 78 resolutions: the grammar of lead phrases, not a list."""
+    from unld.parse.leads import lead_phrase
+    from unld.phrases import phrase_key
+
+    assert lead_phrase(text) == lead
+    assert phrase_key(lead) == key
+
+
+def test_new_phrases_of_unseen_resolutions_have_concepts() -> None:
+    """The vocabulary grew from the phrases the grammar found in session 78."""
+    from unld.phrases import phrase_key
+
+    ttl = (ROOT / "ontology" / "phrases.ttl").read_text()
+    for lead in (
+        "Expresses grave concern",
+        "Recalling with appreciation",
+        "Having also considered",
+        "Highlights",
+    ):
+        assert f"phrase:{phrase_key(lead)} a skos:Concept" in ttl
