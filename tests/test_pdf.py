@@ -203,3 +203,24 @@ def test_build_skips_broken_pdfs_and_builds_the_others(tmp_path: Path) -> None:
         assert name in proc.stderr
     assert "Traceback" not in proc.stderr
     assert "<https://w3id.org/unld/graph/A/RES/78/55>" in (out / "unld.nq").read_text()
+
+
+def test_parse_and_validate_take_a_folder_of_pdfs(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in NAMES[:2]:
+        (src / f"{name}.pdf").write_bytes((PDFS / f"{name}.pdf").read_bytes())
+    proc = _unld("parse", str(src))
+    assert proc.returncode == 0, proc.stderr
+    assert [r["symbol"] for r in json.loads(proc.stdout)] == ["A/RES/78/107", "A/RES/78/55"]
+    proc = _unld("validate", str(src))
+    assert proc.returncode == 0, proc.stderr
+    assert "2 graph(s) validated: 0 violation(s)" in proc.stdout
+
+
+def test_publish_takes_pdfs() -> None:
+    """``unld publish`` builds the PDFs it is given, then sends one graph per resolution."""
+    proc = _unld("publish", str(PDFS), "--endpoint", "http://127.0.0.1:9/query", "--dry-run")
+    assert proc.returncode == 0, proc.stderr
+    for name in NAMES:
+        assert f"https://w3id.org/unld/graph/{name.replace('_', '/')}\t" in proc.stdout

@@ -71,18 +71,21 @@ def main() -> None:
 def parse(files: tuple[Path, ...], fmt: str) -> None:
     """Print the record of each FILE as JSON (one object, or an array for several files).
 
+    FILE is a resolution text (.txt, .md, .html) or PDF, or a folder of them.
+
     Example: unld parse examples/A_RES_76_19.md
     """
     from unld.parse import parse_source
-    from unld.sources import read_source
+    from unld.sources import expand, read_source
 
     records, errors = [], []
-    for f in files:
+    paths = list(expand(files))
+    for f in paths:
         try:
             records.append(parse_source(read_source(f)))
         except InputError as exc:
             errors.append(str(exc))
-    out = records[0] if len(files) == 1 and records else records
+    out = records[0] if len(paths) == 1 and records else records
     if records:
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     for e in errors:
@@ -113,8 +116,8 @@ def validate(
 ) -> None:
     """Validate resolutions against the SHACL shapes; exit 1 if any violates them.
 
-    FILES are resolution texts (parsed and mapped first) or RDF files (.ttl, .nt, .nq,
-    .trig).  Example: unld validate --from build/
+    FILES are resolution texts or PDFs (parsed and mapped first), folders of them, or RDF
+    files (.ttl, .nt, .nq, .trig).  Example: unld validate --from build/
     """
     from unld.checking import validate_paths
 
