@@ -28,9 +28,13 @@ import ctypes
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from unld.errors import InputError
 from unld.parse.lines import join_lines, squash
+
+if TYPE_CHECKING:
+    from pypdfium2 import PdfDocument
 
 #: Bands of the page (fractions of its height) where running headers and footers stand.
 #: On the UN's pages the running header's baseline is above 91% of the height and the
@@ -85,7 +89,7 @@ class PdfLine:
         return "".join(c.text for c in self.chars)
 
 
-def _open(data: bytes, path: str):  # type: ignore[no-untyped-def]
+def _open(data: bytes, path: str) -> PdfDocument:
     """Open a PDF with PDFium, or say in words why it cannot be read."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
