@@ -43,6 +43,7 @@ TOP_BAND = 0.91
 BOTTOM_BAND = 0.062
 
 _SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_PLAIN = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SEPARATOR = re.compile(r"^_{5,}$")
 _LABEL = re.compile(r"^(?:\d{1,3}\.|\([a-z]{1,4}\)|\([ivx]{1,6}\))\s+")
 _FONT_ITALIC = 1 << 6
@@ -193,8 +194,8 @@ def _lines(page_no: int, page: Page) -> list[PdfLine]:
             prev = merged[-1]
             gap = line.x - max(c.x for c in prev.chars)
             if gap > 0:
-                pad = "   " if gap > 3 * prev.size else " "
-                prev.chars.extend([Char(pad, line.x, line.base, line.size, False), *line.chars])
+                # one character per Char, so that positions in the text are indices
+                prev.chars.extend([Char(" ", line.x, line.base, line.size, False), *line.chars])
                 prev.size = max(prev.size, line.size)
                 continue
         merged.append(line)
@@ -320,6 +321,7 @@ def _footnotes(lines: list[PdfLine], notes: list[str]) -> None:
     in superscript digits; a page that opens with the rest of a footnote continues it."""
     current: list[str] = []
     opened = False
+    skipping = False
 
     def flush() -> None:
         if current:
@@ -332,11 +334,25 @@ def _footnotes(lines: list[PdfLine], notes: list[str]) -> None:
     for line in lines:
         text = _render(line, in_footnotes=True)
         number = re.match(r"^\s*(\d{1,3})\s+(?=\S)", text)
-        if number:
+        if number and number.group(1) == _next_mark(notes, current):
+            # a number set at the text's size: a footnote's number only if it is the next one
             text = number.group(1).translate(_SUPER) + " " + text[number.end() :]
         if re.match(r"^\s*[⁰¹²³⁴⁵⁶⁷⁸⁹]+ ", text):
             flush()
-            current, opened = [text.strip()], True
-        else:
+            current, opened, skipping = [text.strip()], True, False
+        elif text.startswith("\\*"):
+            # "* Reissued for technical reasons": a note on the document, not on its text
+            flush()
+            current, opened, skipping = [], True, True
+        elif not skipping:
             current.append(text)
     flush()
+
+
+def _next_mark(notes: list[str], current: list[str]) -> str:
+    """The number the next footnote should have: one more than the last one opened."""
+    for text in [*reversed(current[:1]), *reversed(notes)]:
+        m = re.match(r"^\s*([⁰¹²³⁴⁵⁶⁷⁸⁹]+) ", text)
+        if m:
+            return str(int(m.group(1).translate(_PLAIN)) + 1)
+    return "1"
