@@ -124,6 +124,9 @@ def read_chars(data: bytes, path: str) -> list[Page]:
     flags = ctypes.c_int()
     x, y = ctypes.c_double(), ctypes.c_double()
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    # ctypes references made once: the loop below runs once per character
+    px, py, pflags = ctypes.byref(x), ctypes.byref(y), ctypes.byref(flags)
+    box = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
     try:
         for index in range(len(doc)):
             page = doc[index]
@@ -132,28 +135,34 @@ def read_chars(data: bytes, path: str) -> list[Page]:
             tp = textpage.raw
             out = Page(width, height)
             style_of: dict[bytes, tuple[bool, bool]] = {}
+            # a text object has one font and size: ask PDFium once per object, not per character
+            object_style: dict[int | None, tuple[float, bool, bool]] = {}
             for i in range(raw.FPDFText_CountChars(tp)):
                 code = raw.FPDFText_GetUnicode(tp, i)
                 if code in (10, 13) or code == 0:
                     continue
                 ch = "-" if code in (2, 0xFFFE, 0xAD) else chr(code)
-                raw.FPDFText_GetCharOrigin(tp, i, ctypes.byref(x), ctypes.byref(y))
-                size = raw.FPDFText_GetFontSize(tp, i)
-                raw.FPDFText_GetFontInfo(tp, i, buf, len(buf), ctypes.byref(flags))
-                name = buf.value
-                style = style_of.get(name)
-                if style is None:
-                    low = name.lower()
-                    style = (
-                        b"italic" in low or b"oblique" in low or bool(flags.value & _FONT_ITALIC),
-                        b"bold" in low or bool(flags.value & _FONT_BOLD),
-                    )
-                    style_of[name] = style
-                raw.FPDFText_GetCharBox(
-                    tp, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
-                )
+                raw.FPDFText_GetCharOrigin(tp, i, px, py)
+                obj = ctypes.cast(raw.FPDFText_GetTextObject(tp, i), ctypes.c_void_p).value
+                known = object_style.get(obj) if obj else None
+                if known is None:
+                    size = raw.FPDFText_GetFontSize(tp, i)
+                    raw.FPDFText_GetFontInfo(tp, i, buf, len(buf), pflags)
+                    name = buf.value
+                    style = style_of.get(name)
+                    if style is None:
+                        low = name.lower()
+                        style = (
+                            b"italic" in low or b"oblique" in low or bool(flags.value & _FONT_ITALIC),
+                            b"bold" in low or bool(flags.value & _FONT_BOLD),
+                        )
+                        style_of[name] = style
+                    known = (size, *style)
+                    if obj:
+                        object_style[obj] = known
+                raw.FPDFText_GetCharBox(tp, i, *box)
                 out.chars.append(
-                    Char(ch, x.value, y.value, size, style[0], max(right.value, x.value), style[1])
+                    Char(ch, x.value, y.value, known[0], known[1], max(right.value, x.value), known[2])
                 )
             textpage.close()
             page.close()
