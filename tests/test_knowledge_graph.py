@@ -100,9 +100,9 @@ def test_one_node_per_body_session_agenda_item_and_meeting(built) -> None:
         FILTER(CONTAINS(STR(?t), "Programme of Assistance")) }""",
     )
     assert items == [
-        (BASE + "session/78/agenda/78",),
-        (BASE + "session/79/agenda/78",),
-        (BASE + "session/80/agenda/79",),
+        (BASE + "A/session/78/agenda/78",),
+        (BASE + "A/session/79/agenda/78",),
+        (BASE + "A/session/80/agenda/79",),
     ]
 
 

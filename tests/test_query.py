@@ -187,7 +187,7 @@ def test_ask_and_construct(build_dir: Path) -> None:
     )
     assert construct.exit_code == 0, construct.output
     assert construct.stdout.splitlines()[0] == "subject,predicate,object"
-    assert "https://w3id.org/unld/session/76" in construct.stdout
+    assert "https://w3id.org/unld/A/session/76" in construct.stdout
 
 
 def test_construct_from_the_endpoint_matches(server: OxigraphServer, build_dir: Path) -> None:

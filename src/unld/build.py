@@ -23,14 +23,13 @@ import pyoxigraph as ox
 from unld import dumps, lines
 from unld.cache import BuildCache, source_key
 from unld.errors import InputError
-from unld.iri import ONTOLOGY, IriPolicy
+from unld.iri import IriPolicy
+from unld.namespaces import ONTOLOGY_IRI
 from unld.parse import parse_source
 from unld.resources import mappings_dir, ontology_dir
 from unld.sources import expand, read_source
 from unld.validate import Problem, report_graph, shapes_path
 from unld.void import describe
-
-CONTEXT_URL = "https://w3id.org/unld/context.jsonld"
 
 
 @dataclass
@@ -214,7 +213,7 @@ def shared_graphs(policy: IriPolicy) -> list[tuple[str, list[ox.Triple]]]:
 
     ontology_files = [root / "unld.ttl", *sorted((root / "align").glob("*.ttl"))]
     return [
-        (ONTOLOGY.rstrip("#"), load(f for f in ontology_files if f.exists())),
+        (ONTOLOGY_IRI, load(f for f in ontology_files if f.exists())),
         (f"{policy.base}graph/vocabularies", load([root / "phrases.ttl"])),
         (f"{policy.base}graph/bodies", load([root / "bodies.ttl"])),
     ]
@@ -310,7 +309,6 @@ def build(
             lambda st: describe(policy, st, [g for g, _ in graphs]),
             void_graph,
             context_doc,
-            CONTEXT_URL,
             timings,
             jobs or os.cpu_count() or 1,
         )

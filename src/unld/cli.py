@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from unld import __version__
 from unld.errors import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, InputError, UnldError
 from unld.iri import DEFAULT_BASE
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 engine_option = click.option(
     "--shacl-engine",
@@ -38,23 +39,53 @@ base_option = click.option(
 )
 
 
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def verbosity(command: F) -> F:
+    """``-q/--quiet`` and ``-v/--verbose``, the same on every command: quiet leaves only
+    results and errors; verbose adds, on stderr, what was done and how long it took."""
+    command = click.option(
+        "--verbose", "-v", is_flag=True, help="Also say, on stderr, what was done and how long it took."
+    )(command)
+    return click.option(
+        "--quiet", "-q", is_flag=True, help="Only results and errors: no progress bar, summary or warnings."
+    )(command)
+
+
+def _check_verbosity(quiet: bool, verbose: bool) -> None:
+    if quiet and verbose:
+        _fail("give --quiet or --verbose, not both")
+
+
+def _note(message: str) -> None:
+    """A verbose remark: on stderr, so that it never mixes with the results on stdout."""
+    click.echo(message, err=True)
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="unld")
+PIPELINE = ("parse", "validate", "build", "site", "publish", "query")
+
+
+class _Commands(click.Group):
+    """Lists the commands once, in pipeline order rather than alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands, key=lambda n: (PIPELINE.index(n) if n in PIPELINE else len(PIPELINE), n))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="unld")
 def main() -> None:
     """unld: United Nations resolutions as linked data.
 
-    \b
-    parse     text of a resolution -> JSON record
-    validate  graph -> SHACL report
-    build     texts -> validated dumps and website in build/
-    site      build/ -> static linked-data website
-    publish   build/ -> SPARQL store (Graph Store Protocol)
-    query     SPARQL over build/ or over an endpoint
+    Every command takes -q/--quiet (results and errors only) and -v/--verbose (what was
+    done, on stderr).  Exit codes: 0 ok, 1 validation or publishing failed, 2 bad input
+    or usage.
     """
 
 
@@ -63,35 +94,72 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json"]),
+    type=click.Choice(["json", "ttl", "jsonld"]),
     default="json",
     show_default=True,
-    help="Output format of the record.",
+    help="json: the record; ttl or jsonld: the resolution's graph (mapped, not validated).",
 )
-def parse(files: tuple[Path, ...], fmt: str) -> None:
-    """Print the record of each FILE as JSON (one object, or an array for several files).
+@base_option
+@verbosity
+def parse(files: tuple[Path, ...], fmt: str, base_iri: str, quiet: bool, verbose: bool) -> None:
+    """Print the record of each FILE as JSON (one object, or an array for several files),
+    or its triples as Turtle or JSON-LD (one document for all FILES).
 
     FILE is a resolution text (.txt, .md, .html) or PDF, or a folder of them.
 
-    Example: unld parse examples/A_RES_76_19.md
+    Example: unld parse examples/A_RES_76_19.md --format ttl
     """
     from unld.parse import parse_source
     from unld.sources import expand, read_source
 
+    _check_verbosity(quiet, verbose)
     records, errors = [], []
     paths = list(expand(files))
     for f in paths:
+        start = time.perf_counter()
         try:
-            records.append(parse_source(read_source(f)))
+            record = parse_source(read_source(f))
         except InputError as exc:
             errors.append(str(exc))
-    out = records[0] if len(paths) == 1 and records else records
-    if records:
+            continue
+        records.append(record)
+        if verbose:
+            _note(
+                f"{f}: {record['symbol']}, {len(record['preambular_paragraphs'])} preambular and "
+                f"{len(record['operative_paragraphs'])} operative paragraph(s), "
+                f"{len(record['citations'])} citation(s), {time.perf_counter() - start:.3f} s"
+            )
+    if records and fmt == "json":
+        out = records[0] if len(paths) == 1 else records
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    elif records:
+        try:
+            data = _graph_text(records, fmt, base_iri)
+        except UnldError as exc:
+            _fail(str(exc), exc.exit_code)
+        click.echo(data.decode("utf-8"), nl=False)
     for e in errors:
         click.echo(f"error: {e}", err=True)
     if errors:
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _graph_text(records: list[dict], fmt: str, base_iri: str) -> bytes:
+    """The mapped graphs of ``records``, merged, as Turtle or as JSON-LD with the context
+    embedded (so that the output loads on its own, like the dump)."""
+    from unld import dumps
+    from unld.iri import IriPolicy
+    from unld.mapping import Mapper
+    from unld.resources import mappings_dir
+
+    triples = sorted(
+        {t for mapped in Mapper(IriPolicy(base_iri)).map_many(records) for t in mapped.triples},
+        key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
+    )
+    if fmt == "ttl":
+        return dumps.turtle_bytes(triples)
+    context = json.loads((mappings_dir() / "context.jsonld").read_text(encoding="utf-8"))
+    return dumps.jsonld(triples, context, context["@context"])
 
 
 @main.command()
@@ -111,8 +179,15 @@ def parse(files: tuple[Path, ...], fmt: str) -> None:
     help="Also print warnings (they never fail validation).",
 )
 @engine_option
+@verbosity
 def validate(
-    files: tuple[Path, ...], from_dir: Path | None, base_iri: str, warnings: bool, shacl_engine: str
+    files: tuple[Path, ...],
+    from_dir: Path | None,
+    base_iri: str,
+    warnings: bool,
+    shacl_engine: str,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Validate resolutions against the SHACL shapes; exit 1 if any violates them.
 
@@ -121,18 +196,23 @@ def validate(
     """
     from unld.checking import validate_paths
 
+    _check_verbosity(quiet, verbose)
     if not files and not from_dir:
         _fail("give resolution files, RDF files, or --from DIR")
+    start = time.perf_counter()
     try:
         problems, graphs = validate_paths(list(files), from_dir, base_iri, shacl_engine)
     except UnldError as exc:
         _fail(str(exc), exc.exit_code)
-    shown = [p for p in problems if warnings or p.severity == "Violation"]
+    shown = [p for p in problems if (warnings and not quiet) or p.severity == "Violation"]
     for p in shown:
         click.echo(p.line())
     n_viol = sum(p.severity == "Violation" for p in problems)
     n_warn = sum(p.severity == "Warning" for p in problems)
-    click.echo(f"{graphs} graph(s) validated: {n_viol} violation(s), {n_warn} warning(s)")
+    if not quiet:
+        click.echo(f"{graphs} graph(s) validated: {n_viol} violation(s), {n_warn} warning(s)")
+    if verbose:
+        _note(f"validated with the {shacl_engine} engine in {time.perf_counter() - start:.2f} s")
     sys.exit(EXIT_INVALID if n_viol else EXIT_OK)
 
 
@@ -161,8 +241,8 @@ def validate(
 @click.option(
     "--site/--no-site", default=True, show_default=True, help="Also write the static website into DIR/site."
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @engine_option
+@verbosity
 def build(
     sources: tuple[Path, ...],
     out: Path,
@@ -170,17 +250,27 @@ def build(
     jobs: int | None,
     no_cache: bool,
     site: bool,
-    quiet: bool,
     shacl_engine: str,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Parse, map and validate SOURCES (files or folders) and write the dumps into --out.
 
-    With no SOURCES, builds the bundled examples.  Example: unld build ../shared/corpus
+    With no SOURCES, builds the bundled examples/ of a source checkout.  Example: unld build ../shared/corpus
     """
     from unld.build import build as run_build
     from unld.progress import Progress
+    from unld.resources import examples_dir
 
-    srcs = [str(s) for s in sources] or [str(EXAMPLES)]
+    _check_verbosity(quiet, verbose)
+    examples = examples_dir()
+    if not sources and examples is None:
+        _fail(
+            "no SOURCES given: name the resolution texts or folders to build "
+            "(e.g. 'unld build A_RES_76_19.txt' or 'unld build corpus/'); the bundled "
+            "examples/ folder exists only in a source checkout"
+        )
+    srcs = [str(s) for s in sources] or [str(examples)]
     try:
         with Progress(quiet=quiet, unit="resolution") as bar:
             result = run_build(
@@ -197,6 +287,9 @@ def build(
     except UnldError as exc:
         _fail(str(exc), exc.exit_code)
     except OSError as exc:  # a full disk, a folder we may not write: nothing was replaced
+        if exc.filename and not Path(str(exc.filename)).resolve().is_relative_to(out.resolve()):
+            # not the output folder's fault: name the file that could not be read
+            _fail(f"cannot read {exc.filename}: {exc.strerror or exc}; the previous files are unchanged")
         _fail(f"cannot write into {out}: {exc.strerror or exc}; the previous files are unchanged")
     for o in result.skipped:
         click.echo(f"skipped: {o.error}", err=True)
@@ -211,6 +304,9 @@ def build(
         )
         for o in result.duplicates:
             click.echo(f"  duplicate: {o.path} gives {o.symbol}, already built from {o.duplicate_of}")
+    if verbose:
+        for stage, seconds in result.timings.items():
+            _note(f"  {stage}: {seconds:.2f} s")
     if result.violations:
         sys.exit(EXIT_INVALID)
     if result.skipped:
@@ -276,7 +372,7 @@ endpoint_option = click.option(
     help="Retries after a 5xx answer or a connection error, with "
     "exponential back-off (0.5 s, 1 s, 2 s...); 4xx are not retried.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@verbosity
 def publish(
     sources: tuple[Path, ...],
     endpoint: str | None,
@@ -288,6 +384,7 @@ def publish(
     connect_timeout: float,
     retries: int,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Load a built dataset into a SPARQL endpoint: one HTTP PUT per named graph.
 
@@ -303,6 +400,7 @@ def publish(
     from unld.endpoint import publish as run_publish
     from unld.progress import Progress
 
+    _check_verbosity(quiet, verbose)
     code = EXIT_OK
     try:
         target = (
@@ -325,8 +423,11 @@ def publish(
                     click.echo(p.line(), err=True)
                 code = EXIT_INVALID if built.violations else (EXIT_BAD_INPUT if built.skipped else EXIT_OK)
 
-            def listed(g) -> None:
+            def listed(g: Any) -> None:
                 click.echo(f"{g.iri}\t{g.triples} triples")
+
+            def sent(g: Any) -> None:
+                _note(f"sent {g.iri}\t{g.triples} triples")
 
             with Progress(quiet=quiet or dry_run, unit="graph") as bar2:
                 bar2.set_total(len(dataset.graphs))
@@ -337,7 +438,7 @@ def publish(
                     options=options,
                     dry_run=dry_run,
                     progress=bar2.advance,
-                    on_graph=listed if dry_run else None,
+                    on_graph=listed if dry_run else (sent if verbose else None),
                 )
     except UnldError as exc:
         _fail(str(exc), exc.exit_code)
@@ -386,6 +487,7 @@ def publish(
     metavar="S",
     help="Seconds to wait for the endpoint's answer.",
 )
+@verbosity
 def query(
     sparql: str | None,
     query_file: Path | None,
@@ -393,6 +495,8 @@ def query(
     endpoint: str | None,
     fmt: str,
     timeout: float,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Run a SPARQL query over a built dataset, or over an endpoint with --endpoint.
 
@@ -404,6 +508,7 @@ def query(
     """
     from unld.query import query_local, query_remote, render
 
+    _check_verbosity(quiet, verbose)
     if (sparql is None) == (query_file is None):
         _fail("give the query as SPARQL or --file Q.rq (one of them)")
     ctx = click.get_current_context()
@@ -419,13 +524,18 @@ def query(
                 raise InputError(str(query_file), f"cannot be read ({exc.strerror})") from None
         else:
             text = sparql or ""
+        start = time.perf_counter()
         if endpoint and not from_given:
+            where = endpoint
             result = query_remote(text, endpoint, timeout=timeout)
         else:
+            where = str(from_dir / "unld.nq")
             result = query_local(text, from_dir)
     except UnldError as exc:
         _fail(str(exc), exc.exit_code)
-    click.echo(render(result, fmt), nl=False)
+    click.echo(render(result, fmt, footer=not quiet), nl=False)
+    if verbose:
+        _note(f"{len(result.rows)} row(s) from {where} in {time.perf_counter() - start:.2f} s")
 
 
 @main.command()
@@ -453,15 +563,17 @@ def query(
     help="Base of the data IRIs (must end with '/')  [default: the build's own, "
     f"read from its VoID graph, else {DEFAULT_BASE}]",
 )
-def site(from_dir: Path, out: Path | None, base_iri: str | None) -> None:
+@verbosity
+def site(from_dir: Path, out: Path | None, base_iri: str | None, quiet: bool, verbose: bool) -> None:
     """Write the static linked-data website of a built folder.
 
     One folder per IRI with index.html, index.ttl and index.jsonld, listings, a home page
     with the dumps, sitemap.xml, robots.txt and server configuration for content
-    negotiation (see docs/site.md).  Example: unld site --from build --out build/site
+    negotiation and redirects (see docs/hosting.md).  Example: unld site --from build --out build/site
     """
     from unld.site import detect_base, generate, load_quads
 
+    _check_verbosity(quiet, verbose)
     if not (from_dir / "unld.nq").is_file():
         _fail(f"{from_dir}: no unld.nq here (expected a folder written by 'unld build')")
     try:
@@ -473,4 +585,8 @@ def site(from_dir: Path, out: Path | None, base_iri: str | None) -> None:
         report = generate(quads, out or from_dir / "site", base, from_dir)
     except UnldError as exc:
         _fail(str(exc), exc.exit_code)
-    click.echo(report.summary())
+    if not quiet:
+        click.echo(report.summary())
+    if verbose:
+        for stage, seconds in report.timings.items():
+            _note(f"  {stage}: {seconds:.2f} s")

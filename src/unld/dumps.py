@@ -16,34 +16,16 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from unld import lines
-
-PREFIXES = {
-    "unld": "https://w3id.org/unld/ontology#",
-    "phrase": "https://w3id.org/unld/phrase/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "cito": "http://purl.org/spar/cito/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "time": "http://www.w3.org/2006/time#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "schema": "https://schema.org/",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "wd": "http://www.wikidata.org/entity/",
-}
+from unld.namespaces import PREFIXES
 
 
 class Staging:
@@ -93,7 +75,7 @@ class Staging:
     def __enter__(self) -> Staging:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         if exc_type is not None:
             self.discard()
 
@@ -130,7 +112,13 @@ BATCH = 256
 
 def ntriples_lines(triples: Iterable[ox.Triple]) -> list[bytes]:
     """Sorted, distinct N-Triples lines of ``triples``."""
-    return lines.sorted_lines(ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES))
+    return lines.sorted_lines(_bytes(ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)))
+
+
+def _bytes(data: bytes | None) -> bytes:
+    """What the serializer returns when it is given no file to write to."""
+    assert data is not None
+    return data
 
 
 Graph = tuple[str, Callable[[], list[bytes]]]
@@ -142,7 +130,6 @@ def write_dataset(
     void: Callable[[Stats], list[ox.Triple]],
     void_graph: str,
     context_doc: dict,
-    context_url: str,
     timings: dict[str, float] | None = None,
     jobs: int = 1,
 ) -> Stats:
@@ -175,17 +162,17 @@ def write_dataset(
     everything: list[Graph] = sorted([*graphs, (void_graph, partial(_same, void_lines))], key=lambda g: g[0])
     clock.tick("union")
     # the three writers read only files and the graph loaders: they run side by side
-    tasks = [
+    tasks: list[tuple[Callable[..., dict[str, float]], tuple[Any, ...]]] = [
         (_write_graphs, (stage.path("unld.nq"), stage.path("unld.trig"), everything)),
         (_write_union, (stage.path("unld.nt"), stage.path("unld.ttl"), union_tmp, void_lines)),
         (
             _write_jsonld,
-            (stage.path("unld.jsonld"), union_tmp, void_lines, context_doc["@context"], context_url),
+            (stage.path("unld.jsonld"), union_tmp, void_lines, context_doc["@context"]),
         ),
     ]
     if jobs > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            futures = [pool.submit(fn, *args) for fn, args in tasks]
+            futures: list[Future[dict[str, float]]] = [pool.submit(fn, *args) for fn, args in tasks]
             spent = [f.result() for f in futures]
     else:
         spent = [fn(*args) for fn, args in tasks]
@@ -231,15 +218,15 @@ def _write_union(nt_path: Path, ttl_path: Path, union_tmp: Path, void_lines: lis
     return {"unld.nt": middle - start, "unld.ttl": time.perf_counter() - middle}
 
 
-def _write_jsonld(
-    path: Path, union_tmp: Path, void_lines: list[bytes], context: dict, context_url: str
-) -> dict[str, float]:
-    """unld.jsonld: the union, compacted with the published context."""
+def _write_jsonld(path: Path, union_tmp: Path, void_lines: list[bytes], context: dict) -> dict[str, float]:
+    """unld.jsonld: the union, compacted with the published context, which is embedded: a
+    dump is downloaded and read on its own, often with no network, and a processor's default
+    document loader would otherwise have to fetch the context from the web."""
     from unld import jsonld as writer
 
     start = time.perf_counter()
     with open(path, "wb") as fh:
-        writer.stream(fh, _parse_lines(_union(union_tmp, void_lines)), context, context_url)
+        writer.stream(fh, _parse_lines(_union(union_tmp, void_lines)), context, context)
     return {"unld.jsonld": time.perf_counter() - start}
 
 
@@ -288,14 +275,15 @@ def turtle_bytes(triples: Iterable[ox.Triple]) -> bytes:
 def serialize(items: list, fmt: ox.RdfFormat) -> bytes:
     """A small graph or dataset in ``fmt``, in the order given, with the project's prefixes."""
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    return ox.serialize(items, format=fmt, prefixes=prefixes)
+    return _bytes(ox.serialize(items, format=fmt, prefixes=prefixes))
 
 
-def jsonld(triples: Iterable[ox.Triple], context_doc: dict, context_url: str) -> bytes:
-    """Compact JSON-LD of ``triples`` referring to the published context by URL."""
+def jsonld(triples: Iterable[ox.Triple], context_doc: dict, context_ref: str | dict) -> bytes:
+    """Compact JSON-LD of ``triples`` with the published context, referred to by URL or
+    embedded (``context_ref``, see :func:`unld.jsonld.context_head`)."""
     from unld import jsonld as writer
 
-    return writer.write(triples, context_doc["@context"], context_url)
+    return writer.write(triples, context_doc["@context"], context_ref)
 
 
 def sha256sums(folder: Path, names: list[str]) -> bytes:

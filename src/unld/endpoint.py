@@ -231,10 +231,19 @@ class Credentials(requests.auth.AuthBase):
     the environment variables are the only source of credentials.
     """
 
-    def __init__(self, header: str | None, source: str, secrets: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        header: str | None,
+        source: str,
+        secrets: Sequence[str] = (),
+        login: tuple[str, str] | None = None,
+    ) -> None:
         self._header = header
         self.source = source
         self._secrets = tuple(s for s in secrets if s)
+        #: user and password, kept for a store that asks for HTTP Digest instead of Basic
+        self._login = login
+        self._digest: requests.auth.HTTPDigestAuth | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Credentials:
@@ -248,13 +257,30 @@ class Credentials(requests.auth.AuthBase):
             if not (user and password):
                 raise UsageError(f"{ENV_USER} and {ENV_PASSWORD} must be set together")
             basic = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-            return cls(f"Basic {basic}", f"{ENV_USER}/{ENV_PASSWORD}", [password, basic])
+            return cls(f"Basic {basic}", f"{ENV_USER}/{ENV_PASSWORD}", [password, basic], (user, password))
         return cls(None, "none")
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        if self._digest is not None:
+            return self._digest(request)
         if self._header:
             request.headers["Authorization"] = self._header
         return request
+
+    def switch_to_digest(self, response: requests.Response) -> bool:
+        """After a 401 to HTTP Basic whose challenge is HTTP Digest, or that has no challenge
+        at all (Virtuoso's authenticated graph store answers a Basic attempt so, and
+        challenges with Digest only a request without credentials), answer further
+        challenges with the same user and password through ``requests``' own Digest
+        implementation; True when the request should be sent again.  Switches once: a
+        Digest answer refused in turn, or a server that challenges with Basic, is a refusal."""
+        challenge = response.headers.get("WWW-Authenticate", "").strip().lower()
+        if self._digest is not None or self._login is None:
+            return False
+        if challenge and not challenge.startswith("digest"):
+            return False
+        self._digest = requests.auth.HTTPDigestAuth(*self._login)
+        return True
 
     def __repr__(self) -> str:
         return f"Credentials(from={self.source})"
@@ -402,6 +428,9 @@ class GraphStore:
                     status = response.status_code
                     if 200 <= status < 300:
                         return None
+                    if status == 401 and self.credentials.switch_to_digest(response):
+                        attempt -= 1  # the same request, now answering the Digest challenge
+                        continue
                     answer = _answer_text(response, self.credentials)
             except requests.RequestException as exc:
                 problem, status = _reason(exc, opts), None

@@ -8,12 +8,18 @@ thing                       IRI under the base
 ==========================  ==============================================
 UN document                 ``doc/A/RES/76/19``, ``doc/S/RES/2625(2022)``
 paragraph, footnote         ``doc/A/RES/76/19#op6a`` (hash IRIs)
-session                     ``session/76``
-agenda item of a session    ``session/80/agenda/99k``
-plenary meeting             ``session/76/meeting/45``
+session of an organ         ``A/session/76`` (``A/HRC/session/59``)
+agenda item of a session    ``A/session/80/agenda/99k``
+meeting of an organ         ``A/session/76/meeting/45``; ``S/meeting/9836``
 organ, committee, group     ``body/first-committee``
 mandate period of a body    ``body/oewg-ict-2021-2025/mandate/2021-2025``
 ==========================  ==============================================
+
+Sessions, meetings and agenda items are scoped by the organ's symbol series (``A`` for the
+General Assembly, ``S`` for the Security Council, ``E`` for the Economic and Social Council,
+``A/HRC`` for the Human Rights Council): the UN's own namespace, so that session 76 of the
+Assembly and a session 76 of another organ never share an IRI, and an organ without
+sessions (the Council numbers its meetings without them) still has a place.
 
 Ontology terms live at the fixed namespace :data:`ONTOLOGY`, not under the data base.
 """
@@ -25,10 +31,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from unld.errors import UsageError
+from unld.namespaces import DEFAULT_BASE
 from unld.symbols import normalise
-
-DEFAULT_BASE = "https://w3id.org/unld/"
-ONTOLOGY = "https://w3id.org/unld/ontology#"
 
 # Characters left alone in a path: RFC 3986 unreserved and the sub-delimiters that UN
 # symbols use.  Everything else (spaces are removed first) is percent-encoded.
@@ -49,6 +53,31 @@ def slug(text: str) -> str:
     s = text.lower().replace("\u2013", "-").replace("\u2014", "-")
     s = re.sub(r"[^a-z0-9]+", "-", s)
     return s.strip("-")
+
+
+#: The symbol series of organs whose resolutions do not say it themselves.
+_ORGAN_SERIES = {
+    "General Assembly": "A",
+    "Security Council": "S",
+    "Economic and Social Council": "E",
+    "Human Rights Council": "A/HRC",
+}
+
+
+def organ_series(symbol: str | None, organ: str | None = None) -> str:
+    """The symbol series of the organ that adopted ``symbol``: what comes before ``/RES/``.
+
+    ``A/RES/76/19`` gives ``A``, ``S/RES/2768 (2025)`` gives ``S``, ``A/HRC/RES/59/1``
+    gives ``A/HRC``; a symbol without ``/RES/`` or ``/DEC/`` falls back to the organ's name
+    (the General Assembly when nothing is known).
+    """
+    if symbol:
+        m = re.match(
+            r"^([A-Z][A-Za-z0-9.\-]*(?:/[A-Z][A-Za-z0-9.\-]*)*?)/(?:RES|DEC|PRST)/", normalise(symbol)
+        )
+        if m:
+            return m.group(1)
+    return _ORGAN_SERIES.get(organ or "General Assembly", "A")
 
 
 def agenda_key(number: str, sub_item: str | None) -> str:
@@ -72,14 +101,30 @@ class IriPolicy:
     def fragment(self, symbol: str, fragment_id: str) -> str:
         return f"{self.document(symbol)}#{fragment_id}"
 
-    def session(self, session: int | str) -> str:
-        return f"{self.base}session/{session}"
+    def organ(self, series: str) -> str:
+        """The namespace of an organ's sessions and meetings (``A/``, ``S/``, ``A/HRC/``)."""
+        return f"{self.base}{quote(series, safe=_SAFE)}/"
 
-    def agenda_item(self, session: int | str, number: str, sub_item: str | None = None) -> str:
-        return f"{self.session(session)}/agenda/{agenda_key(number, sub_item)}"
+    def session(self, series: str, session: int | str) -> str:
+        return f"{self.organ(series)}session/{session}"
 
-    def meeting(self, session: int | str, number: int | str) -> str:
-        return f"{self.session(session)}/meeting/{number}"
+    def agenda_item(self, series: str, session: int | str, number: str, sub_item: str | None = None) -> str:
+        return f"{self.session(series, session)}/agenda/{agenda_key(number, sub_item)}"
+
+    def meeting(self, series: str, session: int | str | None, number: int | str) -> str:
+        """A meeting: under its session where the organ has sessions, else under the organ."""
+        if session is None:
+            return f"{self.organ(series)}meeting/{number}"
+        return f"{self.session(series, session)}/meeting/{number}"
+
+    def is_organ_scoped(self, iri: str) -> bool:
+        """Whether ``iri`` names a session, agenda item or meeting of an organ."""
+        if not iri.startswith(self.base):
+            return False
+        path = iri[len(self.base) :].split("#", 1)[0]
+        if path.split("/", 1)[0] in ("doc", "graph", "body", "phrase"):
+            return False
+        return "/session/" in f"/{path}" or "/meeting/" in f"/{path}"
 
     def body(self, key: str) -> str:
         return f"{self.base}body/{key}"

@@ -16,7 +16,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -118,6 +118,8 @@ class Compactor:
         maps: dict[str, dict[str, list[str]]] = {}
         for t in triples:
             p = t.predicate.value
+            if isinstance(t.object, ox.Triple):
+                raise ValueError("quoted triples are not published")
             if p == RDF_TYPE and isinstance(t.object, ox.NamedNode):
                 types.append(self.compact_iri(t.object.value))
                 continue
@@ -159,7 +161,10 @@ def _by_subject(triples: Iterable[ox.Triple]) -> Iterator[tuple[str, list[ox.Tri
     current: str | None = None
     group: list[ox.Triple] = []
     for t in triples:
-        s = t.subject.value if isinstance(t.subject, ox.NamedNode) else f"_:{t.subject.value}"
+        subject = t.subject
+        if isinstance(subject, ox.Triple):
+            raise ValueError("quoted triples are not published")
+        s = subject.value if isinstance(subject, ox.NamedNode) else f"_:{subject.value}"
         if s != current:
             if group:
                 yield current or "", group
@@ -169,12 +174,23 @@ def _by_subject(triples: Iterable[ox.Triple]) -> Iterator[tuple[str, list[ox.Tri
         yield current or "", group
 
 
-def stream(out: BinaryIO, triples: Iterable[ox.Triple], context: dict, context_url: str) -> None:
-    """Write a compact JSON-LD document of ``triples`` (sorted by subject) to ``out``, referring
-    to the context by ``context_url``: one node object per line, so that large dumps stay
-    diffable and are written without holding them in memory."""
+def context_head(context_ref: str | dict) -> bytes:
+    """The opening of a document: ``@context`` is a URL (pages, whose context the site serves
+    at its own base) or the context itself (the dump, so that it loads with no network)."""
+    if isinstance(context_ref, dict):
+        text = json.dumps(context_ref, ensure_ascii=False, indent=1).replace("\n", "\n ")
+    else:
+        text = json.dumps(context_ref)
+    return b'{"@context": ' + text.encode("utf-8") + b',\n "@graph": [\n'
+
+
+def stream(out: BinaryIO, triples: Iterable[ox.Triple], context: dict, context_ref: str | dict) -> None:
+    """Write a compact JSON-LD document of ``triples`` (sorted by subject) to ``out``, compacted
+    with ``context`` and carrying ``context_ref`` as its ``@context`` (see
+    :func:`context_head`): one node object per line, so that large dumps stay diffable and
+    are written without holding them in memory."""
     c = Compactor(context)
-    out.write(b'{"@context": ' + json.dumps(context_url).encode() + b',\n "@graph": [\n')
+    out.write(context_head(context_ref))
     first = True
     for s, ts in _by_subject(triples):
         node = json.dumps(c.node(s, ts), ensure_ascii=False).encode("utf-8")
@@ -183,8 +199,8 @@ def stream(out: BinaryIO, triples: Iterable[ox.Triple], context: dict, context_u
     out.write(b"\n ]\n}\n")
 
 
-def write(triples: Iterable[ox.Triple], context: dict, context_url: str) -> bytes:
+def write(triples: Iterable[ox.Triple], context: dict, context_ref: str | dict) -> bytes:
     """The document of :func:`stream` as bytes."""
     buf = io.BytesIO()
-    stream(buf, triples, context, context_url)
+    stream(buf, triples, context, context_ref)
     return buf.getvalue()

@@ -27,7 +27,7 @@ def sorted_lines(blob: bytes) -> list[bytes]:
     return sorted(set(split_lines(blob)))
 
 
-def merge(graphs: Iterable[list[bytes]]) -> Iterator[bytes]:
+def merge(graphs: Iterable[Iterable[bytes]]) -> Iterator[bytes]:
     """The union of sorted line lists, sorted, each line once."""
     last = None
     for line in heapq.merge(*graphs):

@@ -82,6 +82,17 @@ def _vocabularies() -> tuple[ox.Quad, ...]:
     return tuple(_vocabulary_quads())
 
 
+def _construct(
+    store: ox.Store, query: str, default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
+) -> bytes:
+    """The N-Triples of a CONSTRUCT query's result."""
+    result = store.query(query, default_graph=default_graph)
+    assert isinstance(result, ox.QueryTriples), "a mapping rule is a CONSTRUCT query"
+    data = result.serialize(format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None
+    return data
+
+
 class Mapper:
     """Maps records to graphs; build one per process and reuse it (the rules are parsed once)."""
 
@@ -91,7 +102,7 @@ class Mapper:
         self.vocab = _vocabularies()
 
     def map_many(self, records: Iterable[dict]) -> Iterator[Mapped]:
-        store = None
+        store = ox.Store()
         for i, record in enumerate(records):
             if i % STORE_RECORDS == 0:
                 # a fresh store now and then, rather than removing each view (removal costs
@@ -100,12 +111,7 @@ class Mapper:
                 store.extend(self.vocab)
             view_graph = ox.NamedNode(f"urn:unld:view-graph:{i}")
             load_view(store, record, self.policy, view_graph)
-            chunks = [
-                store.query(rule.text, default_graph=[view_graph, VOCAB_GRAPH]).serialize(
-                    format=ox.RdfFormat.N_TRIPLES
-                )
-                for rule in self.rules
-            ]
+            chunks = [_construct(store, rule.text, [view_graph, VOCAB_GRAPH]) for rule in self.rules]
             lines = sorted(set(b"".join(chunks).split(b"\n")) - {b""})
             yield Mapped(
                 record["symbol"],

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-PHRASE = "https://w3id.org/unld/phrase/"
+from unld.namespaces import PHRASE
 
 _LEADING = re.compile(
     r"^(?:(?:also|further|again|once again|once more|strongly|highly|urgently|deeply|gravely|"

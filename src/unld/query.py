@@ -287,8 +287,9 @@ def _csv_value(t: Term | None) -> str:
     return str(t.get("value", ""))
 
 
-def render(result: QueryResult, fmt: str = "table") -> str:
-    """``result`` as text: ``table``, ``csv`` or ``json`` (see the module docstring)."""
+def render(result: QueryResult, fmt: str = "table", footer: bool = True) -> str:
+    """``result`` as text: ``table``, ``csv`` or ``json`` (see the module docstring);
+    ``footer=False`` leaves out the table's row count (``--quiet``)."""
     if fmt == "json":
         if result.kind == "boolean":
             doc: dict = {"head": {}, "boolean": result.boolean}
@@ -314,5 +315,6 @@ def render(result: QueryResult, fmt: str = "table") -> str:
 
     lines = [line(result.variables), line(["-" * w for w in widths])]
     lines += [line(r) for r in table]
-    lines.append(f"({len(table)} row{'s' if len(table) != 1 else ''})")
+    if footer:
+        lines.append(f"({len(table)} row{'s' if len(table) != 1 else ''})")
     return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
@@ -19,6 +20,9 @@ from rdflib.namespace import SH
 
 from unld.iri import IriPolicy
 from unld.resources import ontology_dir
+
+if TYPE_CHECKING:
+    from unld.shacl import Engine, Result, Term
 
 #: Files of the ontology mixed into every data graph (class and property hierarchy).
 ONTOLOGY_FILES = ("unld.ttl", "align/*.ttl")
@@ -88,30 +92,34 @@ class Validator:
     """Validates graphs; build one per process (the shapes are read once).
 
     ``engine`` is ``fast`` (the compiled engine of :mod:`unld.shacl`, the default) or
-    ``pyshacl`` (the reference).  Both read the same shapes and give the same report (tested);
-    if the shapes use a feature the fast engine lacks, it falls back to pyshacl.
+    ``pyshacl`` (the reference).  Both read the same shapes and give the same report (tested).
+    A shape using a feature the fast engine lacks is run by pyshacl, that shape only
+    (:attr:`refused` lists them); the others stay with the engine.
 
     A resolution's graph is validated together with the shared graphs (bodies, vocabularies)
     and the ontology, but only for the resources the graph itself describes (its subjects);
     the shared graphs are validated once, by :meth:`validate_shared`.
     """
 
-    def __init__(self, policy: IriPolicy, engine: str = "fast") -> None:
-        from unld.shacl import Engine, Index, Unsupported, superclass_closure
+    def __init__(self, policy: IriPolicy, engine: str = "fast", shapes: Path | None = None) -> None:
+        """``shapes`` is the shapes file (by default ``ontology/shapes.ttl``)."""
+        from unld.shacl import Engine, Index, reference_shapes, superclass_closure
 
+        shapes_file = shapes if shapes is not None else shapes_path()
         if engine not in ENGINES:
             raise ValueError(f"unknown SHACL engine {engine!r}: expected one of {ENGINES}")
         self.policy = policy
         self.shared_list = shared_triples(policy)
         self.ontology_list = _load(ontology_paths(), policy.base)
         self.engine_name = engine
-        self.fast = None
+        self.fast: Engine | None = None
+        #: shapes the fast engine refused (IRI or blank node label, reason): pyshacl runs them
+        self.refused: list[tuple[str, str]] = []
+        self.ontology = _rdflib_graph(tuple(str(p) for p in ontology_paths()), policy.base)
+        self.shapes: rdflib.Graph | None
         if engine == "fast":
-            try:
-                self.fast = Engine(_load([shapes_path()], policy.base))
-            except Unsupported:
-                self.engine_name = "pyshacl"
-        if self.fast is not None:
+            self.fast = Engine(_load([shapes_file], policy.base), strict=False)
+            self.refused = [(node.value, reason) for node, reason in self.fast.refused]
             self.superclasses = superclass_closure(self.ontology_list)
             self.shared_index = Index(self.shared_list)
             self.ontology_index = Index(self.ontology_list)
@@ -119,16 +127,17 @@ class Validator:
             # ontology; each resolution's graph is added under a name of its own, and the
             # store is replaced now and then (removing a graph costs as much as adding it)
             self._fresh_store()
+            # the refused shapes, alone (the others keep no target), for pyshacl
+            self.shapes = _to_rdflib(reference_shapes(self.fast)) if self.refused else None
         else:
-            self.shapes = _rdflib_graph((str(shapes_path()),), policy.base)
-            self.ontology = _rdflib_graph(tuple(str(p) for p in ontology_paths()), policy.base)
-            self.shared = _to_rdflib(self.shared_list)
+            self.shapes = _rdflib_graph((str(shapes_file),), policy.base)
+        self.shared = _to_rdflib(self.shared_list) if self.shapes is not None else None
 
     def validate(
         self, triples: list[ox.Triple], graph: str | None = None, only_own: bool = True
     ) -> list[Problem]:
         """Problems of one graph (with ``only_own``, of the resources it describes)."""
-        own = {t.subject for t in triples} if only_own else None
+        own: set[Term] | None = {t.subject for t in triples} if only_own else None  # type: ignore[misc]
         if self.fast is not None:
             from unld.shacl import Data, Index
 
@@ -141,7 +150,16 @@ class Validator:
             results = self.fast.validate(
                 data, only=own, store=self.store, default_graph=[name, _SHARED_GRAPH]
             )
-            return _problems(results, graph)
+            problems = _problems(results, graph)
+            if self.shapes is None:
+                return problems
+            # and pyshacl for the shapes the engine refused
+            return sorted(set(problems + self._reference(triples, own, graph)), key=_order)
+        return self._reference(triples, own, graph)
+
+    def _reference(self, triples: list[ox.Triple], own: set[Term] | None, graph: str | None) -> list[Problem]:
+        """pyshacl's problems of a graph (with the shared graphs), for the reference shapes."""
+        assert self.shared is not None
         problems = self._pyshacl(_to_rdflib(triples) + self.shared, graph)
         if own is not None:
             names = {_name(n) for n in own}
@@ -158,20 +176,23 @@ class Validator:
 
     def validate_shared(self) -> list[Problem]:
         """Problems of the shared graphs (registry of bodies, vocabularies), once."""
-        own = {t.subject for t in self.shared_list}
+        own: set[Term] = {t.subject for t in self.shared_list}  # type: ignore[misc]
         if self.fast is not None:
             from unld.shacl import Data
 
             data = Data([self.shared_index, self.ontology_index], self.superclasses)
-            return _problems(
+            problems = _problems(
                 self.fast.validate(data, only=own, store=self.store, default_graph=[_SHARED_GRAPH]), "shared"
             )
-        names = {_name(n) for n in own}
-        return [p for p in self._pyshacl(self.shared, "shared") if p.focus in names]
+            if self.shapes is None:
+                return problems
+            return sorted(set(problems + self._reference([], own, "shared")), key=_order)
+        return self._reference([], own, "shared")
 
     def _pyshacl(self, data: rdflib.Graph, graph: str | None) -> list[Problem]:
         from pyshacl import validate
 
+        assert self.shapes is not None
         _conforms, report, _text = validate(
             data,
             shacl_graph=self.shapes,
@@ -196,12 +217,16 @@ def _load(paths: list[Path], base: str) -> list[ox.Triple]:
     return out
 
 
-def _problems(results: list, graph: str | None) -> list[Problem]:
+def _problems(results: list[Result], graph: str | None) -> list[Problem]:
+    from unld.shacl import path_text
+
     out = [
         Problem(
             severity=r.severity,
             focus=r.focus.value,
-            path=r.path.value if r.path is not None else None,
+            path=(r.path.value if isinstance(r.path, ox.NamedNode) else path_text(r.path))
+            if r.path
+            else None,
             value=r.value.value if r.value is not None else None,
             message=r.message or "does not conform",
             shape=r.shape.value if isinstance(r.shape, ox.NamedNode) else None,
@@ -212,20 +237,22 @@ def _problems(results: list, graph: str | None) -> list[Problem]:
     return sorted(set(out), key=_order)
 
 
-def _order(p: Problem) -> tuple:
+def _order(p: Problem) -> tuple[bool, str, str, str, str, str]:
     return (p.severity != "Violation", p.focus, p.path or "", p.message, p.value or "", p.shape or "")
 
 
 def problems_from(report: rdflib.Graph, graph: str | None = None) -> list[Problem]:
     """Problems of a SHACL validation report graph, in a stable order."""
     out: list[Problem] = []
-    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+    # the report's results, not the nested ones pyshacl gives as sh:detail (of sh:node, ...)
+    for result in report.objects(None, SH.result):
         sev = report.value(result, SH.resultSeverity)
+        path = report.value(result, SH.resultPath)
         out.append(
             Problem(
-                severity=str(sev).rsplit("#", 1)[-1] if sev else "Violation",
+                severity=_severity(str(sev)) if sev else "Violation",
                 focus=str(report.value(result, SH.focusNode)),
-                path=_n3(report.value(result, SH.resultPath)),
+                path=rdflib_path_text(report, path) if isinstance(path, rdflib.BNode) else _n3(path),
                 value=_n3(report.value(result, SH.value)),
                 message=str(report.value(result, SH.resultMessage) or "does not conform"),
                 shape=_n3(report.value(result, SH.sourceShape)),
@@ -233,6 +260,34 @@ def problems_from(report: rdflib.Graph, graph: str | None = None) -> list[Proble
             )
         )
     return sorted(set(out), key=_order)
+
+
+def _severity(iri: str) -> str:
+    """A SHACL severity by its local name (Violation, Warning, Info), any other by its IRI."""
+    return iri.removeprefix(str(SH)) if iri.startswith(str(SH)) else iri
+
+
+def rdflib_path_text(g: rdflib.Graph, node: rdflib.term.Node | None) -> str:
+    """A SHACL property path held in ``g``, in SPARQL syntax (as :func:`unld.shacl.path_text`)."""
+    if node is None:
+        return ""
+    if isinstance(node, rdflib.URIRef):
+        return f"<{node}>"
+    if (node, rdflib.RDF.first, None) in g:
+        return "(" + " / ".join(rdflib_path_text(g, p) for p in rdflib.collection.Collection(g, node)) + ")"
+    for pred, fmt in (
+        (SH.inversePath, "^{}"),
+        (SH.zeroOrMorePath, "({})*"),
+        (SH.oneOrMorePath, "({})+"),
+        (SH.zeroOrOnePath, "({})?"),
+    ):
+        inner = g.value(node, pred)
+        if inner is not None:
+            return fmt.format(rdflib_path_text(g, inner))
+    alt = g.value(node, SH.alternativePath)
+    if alt is not None:
+        return "(" + " | ".join(rdflib_path_text(g, p) for p in rdflib.collection.Collection(g, alt)) + ")"
+    return "_:"
 
 
 def _n3(node: rdflib.term.Node | None) -> str | None:
@@ -275,8 +330,10 @@ def report_graph(problems: list[Problem]) -> list[ox.Triple]:
         ox.Triple(
             report,
             ox.NamedNode(sh + "conforms"),
+            # as the specification says: false as soon as there is a result, of any severity
+            # (unld's exit code keeps its own policy: warnings alone do not fail a build)
             ox.Literal(
-                "false" if any(p.severity == "Violation" for p in problems) else "true",
+                "false" if problems else "true",
                 datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
             ),
         ),
@@ -286,11 +343,17 @@ def report_graph(problems: list[Problem]) -> list[ox.Triple]:
         triples += [
             ox.Triple(report, ox.NamedNode(sh + "result"), r),
             ox.Triple(r, rdf_type, ox.NamedNode(sh + "ValidationResult")),
-            ox.Triple(r, ox.NamedNode(sh + "resultSeverity"), ox.NamedNode(sh + p.severity)),
+            ox.Triple(
+                r,
+                ox.NamedNode(sh + "resultSeverity"),
+                ox.NamedNode(p.severity if ":" in p.severity else sh + p.severity),
+            ),
             ox.Triple(r, ox.NamedNode(sh + "focusNode"), ox.NamedNode(p.focus)),
             ox.Triple(r, ox.NamedNode(sh + "resultMessage"), ox.Literal(p.message)),
         ]
-        if p.path:
+        if p.path and not p.path.startswith(("^", "(", "<")):
+            # a predicate; a complex path is known here only as text (SPARQL syntax) and a
+            # report holds paths as SHACL path nodes, so it is left out of the report graph
             triples.append(ox.Triple(r, ox.NamedNode(sh + "resultPath"), ox.NamedNode(p.path)))
         if p.shape:
             triples.append(ox.Triple(r, ox.NamedNode(sh + "sourceShape"), ox.NamedNode(p.shape)))

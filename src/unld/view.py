@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from unld.iri import IriPolicy, slug
+from unld.iri import IriPolicy, organ_series, slug
 from unld.phrases import phrase_iri
 
 V = "urn:unld:view:"
@@ -53,20 +53,27 @@ def _root(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
         "_sourceIri": f"urn:sha256:{root['source']['sha256']}",
     }
     if root.get("session") is not None:
-        out["_sessionIri"] = p.session(root["session"])
+        out["_sessionIri"] = p.session(_series(root), root["session"])
     return out
+
+
+def _series(root: dict) -> str:
+    """The organ's symbol series that scopes the record's sessions and meetings."""
+    return organ_series(root.get("symbol"), root.get("organ"))
 
 
 def _agenda(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
     session = obj.get("session") or root.get("session")
+    if session is None:
+        return {}
     return {
-        "_iri": p.agenda_item(session, obj["number"], obj.get("sub_item")),
-        "_sessionIri": p.session(session),
+        "_iri": p.agenda_item(_series(root), session, obj["number"], obj.get("sub_item")),
+        "_sessionIri": p.session(_series(root), session),
     }
 
 
 def _meeting(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
-    return {"_iri": p.meeting(root["session"], obj["number"])} if root.get("session") else {}
+    return {"_iri": p.meeting(_series(root), root.get("session"), obj["number"])}
 
 
 def _basis(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
@@ -97,7 +104,7 @@ def _group(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
 def _future(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
     return {
         "_iri": p.fragment(root["symbol"], f"fa{obj['_position']}"),
-        "_sessionIri": p.session(obj["session"]),
+        "_sessionIri": p.session(_series(root), obj["session"]),
     }
 
 

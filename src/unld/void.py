@@ -11,15 +11,12 @@ from datetime import datetime, timezone
 
 import pyoxigraph as ox
 
-from unld import __version__
+from unld import __version__, namespaces
 from unld.dumps import Stats
 from unld.iri import IriPolicy
+from unld.namespaces import DCAT, DCT, UNLD, VOID, XSD
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = ox.NamedNode(namespaces.RDF_TYPE)
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 #: The dumps, with their media types: also the list of files a build writes.
@@ -68,7 +65,7 @@ def describe(policy: IriPolicy, stats: Stats, graphs: list[str]) -> list[ox.Trip
     add(ds, VOID + "entities", integer(stats.entities))
     add(ds, VOID + "distinctSubjects", integer(stats.subjects))
     add(ds, VOID + "classes", integer(len(classes)))
-    add(ds, VOID + "vocabulary", ox.NamedNode("https://w3id.org/unld/ontology#"))
+    add(ds, VOID + "vocabulary", ox.NamedNode(UNLD))
     add(ds, VOID + "exampleResource", ox.NamedNode(f"{policy.base}doc/A/RES/76/19"))
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():

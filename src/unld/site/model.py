@@ -12,27 +12,13 @@ from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from itertools import groupby
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 import pyoxigraph as ox
 
+from unld.namespaces import DCT, RDF, RDFS, SKOS, UNLD
 from unld.site.paths import ONTOLOGY_IRI, PHRASE_NS, RESERVED, page_path, split_fragment
 from unld.site.store import OBJECT, SUBJECT, Store
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-UNLD = "https://w3id.org/unld/ontology#"
-ELI = "http://data.europa.eu/eli/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-ORG = "http://www.w3.org/ns/org#"
-OWL = "http://www.w3.org/2002/07/owl#"
-TIME = "http://www.w3.org/2006/time#"
-PROV = "http://www.w3.org/ns/prov#"
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-CITO = "http://purl.org/spar/cito/"
 
 TYPE = RDF + "type"
 LABEL = RDFS + "label"
@@ -62,7 +48,11 @@ class Page(NamedTuple):
     terms: dict[int, Obj]
 
 
-class Cache:
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Cache(Generic[K, V]):
     """A bounded memo: the entries read or written since the last turn, and those of the
     turn before; a turn comes every ``size`` new entries (so at most ``2 * size`` are
     kept, and the ones in use stay)."""
@@ -71,10 +61,10 @@ class Cache:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.new: dict = {}
-        self.old: dict = {}
+        self.new: dict[K, V] = {}
+        self.old: dict[K, V] = {}
 
-    def get(self, key: object) -> object:
+    def get(self, key: K) -> V | None:
         value = self.new.get(key)
         if value is None:
             value = self.old.get(key)
@@ -82,7 +72,7 @@ class Cache:
                 self.put(key, value)
         return value
 
-    def put(self, key: object, value: object) -> None:
+    def put(self, key: K, value: V) -> None:
         self.new[key] = value
         if len(self.new) > self.size:
             self.old = self.new
@@ -111,8 +101,8 @@ class Dataset:
         self._types = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._types_of)
         type_id = store.find_iri(TYPE)
         self._type_index = store.pred_index(type_id) if type_id is not None else None
-        self._props = Cache(CACHE_SIZE)
-        self._terms = Cache(TERM_CACHE_SIZE)
+        self._props: Cache[str, dict[str, list[Obj]]] = Cache(CACHE_SIZE)
+        self._terms: Cache[int, Obj] = Cache(TERM_CACHE_SIZE)
         self._hashes: dict[str, list[int]] | None = None
         #: the IRI of each predicate, by its number in the store's keys
         self.pvalues = self._pvalues = [store.value(p) for p in store.preds]
@@ -161,7 +151,7 @@ class Dataset:
         objects' N-Triples text, as in the dumps."""
         found = self._props.get(s)
         if found is not None:
-            return found  # type: ignore[return-value]
+            return found
         st = self.store
         sid = st.find_iri(s)
         out: dict[str, list[Obj]] = {}
@@ -412,7 +402,7 @@ class Dataset:
     @cached_property
     def describing_graph(self) -> dict[str, str]:
         """Resource -> the named graph that describes it (a resolution's own graph)."""
-        out = {}
+        out: dict[str, str] = {}
         for g in sorted(self.graph_names):
             for res in self.iris(g, UNLD + "describes"):
                 out.setdefault(res, g)

@@ -19,8 +19,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-ONTOLOGY_IRI = "https://w3id.org/unld/ontology"
-PHRASE_NS = "https://w3id.org/unld/phrase/"
+from unld.namespaces import ONTOLOGY_IRI
+from unld.namespaces import PHRASE as PHRASE_NS
 
 #: Top-level names the site uses for its own files: no resource page may take them.
 RESERVED = frozenset(

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from itertools import groupby
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from operator import itemgetter
 from pathlib import Path
 from urllib.parse import unquote
@@ -33,25 +33,15 @@ import pyoxigraph as ox
 
 from unld import dumps
 from unld.iri import IriPolicy
-from unld.jsonld import Compactor
+from unld.jsonld import Compactor, context_head
+from unld.namespaces import CITO, DCT, ELI, ORG, OWL, PROV, RDFS, SKOS, UNLD, VOID, XSD
 from unld.resources import mappings_dir
 from unld.site import html, schema
 from unld.site.model import (
-    CITO,
-    DCT,
-    ELI,
     LABEL,
-    ORG,
-    OWL,
-    PROV,
-    RDFS,
-    SKOS,
     TERM_CACHE_SIZE,
     TYPE,
-    UNLD,
     VALUE_CACHE_SIZE,
-    VOID,
-    XSD,
     Cache,
     Dataset,
     Page,
@@ -67,7 +57,6 @@ from unld.site.paths import (
 )
 from unld.site.store import OBJECT_OF_IRI, PREDICATE, SUBJECT, Store
 
-CONTEXT_URL = "https://w3id.org/unld/context.jsonld"
 HERE = Path(__file__).resolve().parent
 
 #: Dump files of a build that the site offers for download (copied into ``dumps/``).
@@ -412,7 +401,7 @@ class _JsonLd:
     def __init__(self, ds: Dataset, context: dict, context_url: str) -> None:
         self.ds = ds
         self.c = Compactor(context)
-        self.head = b'{"@context": ' + json.dumps(context_url).encode() + b',\n "@graph": [\n'
+        self.head = context_head(context_url)
         self.memo = Cache(TERM_CACHE_SIZE)
         #: node objects already written, by subject and triples (a resolution's page and
         #: its graph's page, written one after the other, share most of theirs)
@@ -534,7 +523,10 @@ class Site:
         self.dataset_iri = base + "dataset"
         self.dump_names: list[str] = []
         self.context_doc = json.loads((mappings_dir() / "context.jsonld").read_text("utf-8"))
-        self.jsonld = _JsonLd(self.ds, self.context_doc["@context"], CONTEXT_URL)
+        #: pages refer to the context the site itself serves at its root, so that it
+        #: resolves wherever the base IRI points (not only at the default base)
+        self.context_url = base + "context.jsonld"
+        self.jsonld = _JsonLd(self.ds, self.context_doc["@context"], self.context_url)
         self.sort_key = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._sort_key)
         self._kind_of = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._kind)
         self.detail = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._detail)
@@ -720,7 +712,7 @@ class Site:
             return (LISTINGS[p], relative(path, p))
 
         me = (ds.label(iri), None)
-        if iri.startswith(self.base + "session/"):
+        if IriPolicy(self.base).is_organ_scoped(iri):
             session = ds.iri(iri, UNLD + "session")
             trail = [home, listing("session")]
             if session and session != iri and session in self.pages:
@@ -1259,8 +1251,11 @@ class Site:
             if src.is_file():
                 self.writer.copy("dumps", name, src, own=True)
                 self.dump_names.append(name)
-        if "context.jsonld" in self.dump_names:
-            self.writer.copy("", "context.jsonld", self.dumps_dir / "context.jsonld")
+
+    def context(self) -> None:
+        """The context every page's JSON-LD refers to (``<base>context.jsonld``), always
+        written, with or without the build's dumps beside the site."""
+        self.writer.write("", "context.jsonld", (mappings_dir() / "context.jsonld").read_bytes())
 
     def home(self) -> None:
         ds = self.ds
@@ -1299,7 +1294,7 @@ class Site:
                 len([b for b in self.pages if b.startswith(self.base + "body/") and "/mandate/" not in b]),
                 relative(path, "body"),
             ),
-            ("Triples", ds.store.triple_count, None),
+            ("Triples", self.triple_count(), None),
         ]
         recent = [
             self.item(r, path)
@@ -1326,7 +1321,7 @@ class Site:
         )
         void = ds.graph_triples(self.base + "graph/void")
         self.writer.write(path, "index.ttl", dumps.serialize(void, ox.RdfFormat.TURTLE))
-        self.writer.write(path, "index.jsonld", dumps.jsonld(void, self.context_doc, CONTEXT_URL))
+        self.writer.write(path, "index.jsonld", dumps.jsonld(void, self.context_doc, self.context_url))
         html = self.render(
             "home.html",
             page=frame,
@@ -1344,6 +1339,13 @@ class Site:
         )
         self.writer.write(path, "index.html", html)
         self.report.pages += 1
+
+    def triple_count(self) -> int:
+        """The dataset's triples as its VoID description counts them (``void:triples``, the
+        number the build prints), so that the home page shows the same figure; the store's
+        own count (which includes the VoID graph) only for quads without a description."""
+        counted = self.ds.value(self.dataset_iri, VOID + "triples")
+        return int(counted) if counted and counted.isdigit() else self.ds.store.triple_count
 
     def example(self, frm: str) -> dict | None:
         if not self.ds.resolutions:
@@ -1419,6 +1421,7 @@ class Site:
         """Write everything; the pages on ``jobs`` processes (default: one per core)."""
         clock = time.perf_counter()
         self.copy_dumps()
+        self.context()
         self.static()
         self.report.timings["files"] = time.perf_counter() - clock
         clock = time.perf_counter()

@@ -15,9 +15,10 @@ written as JSON escapes, so a text containing ``</script>`` cannot end the eleme
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 
-from unld.site.model import DCT, ORG, OWL, RDFS, SKOS, UNLD, Dataset
+from unld.namespaces import DCT, ORG, OWL, RDFS, SKOS, UNLD
+from unld.site.model import Dataset
 
 CONTEXT = {
     "@vocab": "https://schema.org/",

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import compress, groupby, islice
 from operator import lt, ne
 from pathlib import Path
+from typing import overload
 
 import pyoxigraph as ox
 
@@ -41,7 +42,7 @@ class _NotCanonical(Exception):
     """The fast reader met a line it cannot split with certainty: parse it properly."""
 
 
-class Store(Sequence):
+class Store(Sequence[ox.Quad]):
     """The distinct terms, triples and graphs of a set of quads.
 
     It is also the sequence of those quads (graph by graph, each graph's triples in N-Triples
@@ -265,7 +266,13 @@ class Store(Sequence):
             for t in self.triples(self.gkeys[start:end]):
                 yield ox.Quad(t.subject, t.predicate, t.object, name)
 
-    def __getitem__(self, i):  # type: ignore[override]
+    @overload
+    def __getitem__(self, i: int) -> ox.Quad: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[ox.Quad]: ...
+
+    def __getitem__(self, i: int | slice) -> ox.Quad | list[ox.Quad]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:
