@@ -1,16 +1,24 @@
 """Score ``unld parse`` against the gold annotations, field by field.
 
     python benchmarks/accuracy.py [CORPUS_DIR] [GOLD_DIR] [--details]
+    python benchmarks/accuracy.py --pdf [PDF_DIR] [CORPUS_DIR] [GOLD_DIR] [--details]
 
 Prints a table: per field, the mean score over the documents where gold has a value
 (scalars exact, sets by F1, lead lists by the share of positions that agree), and the mean
 of the fields.  ``--details`` also lists every document and field below 1.
+
+With ``--pdf`` (default folder ``../shared/pdf``) the documents are those with a PDF, and
+each is scored twice, from its text in ``CORPUS_DIR`` and from its PDF, in two columns.
+The PDF's superscripts say where each footnote mark truly is: the placement precision is
+the share of the marks the text input placed (by searching the running text for them) in
+the paragraph where the PDF's superscript stands.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 from unld.accuracy import FIELDS, project, score
@@ -19,63 +27,121 @@ from unld.parse import parse_source
 from unld.sources import read_source
 
 
-def main(argv: list[str]) -> int:
-    args = [a for a in argv if not a.startswith("--")]
-    corpus = Path(args[0] if args else "../shared/corpus")
-    gold_dir = Path(args[1] if len(args) > 1 else "../shared/gold")
-    details = "--details" in argv
-    totals: dict[str, list[float]] = {f: [] for f in FIELDS}
-    marks_total = marks_placed = 0
-    failures: list[str] = []
-    wrong: list[tuple[str, str, float, object, object]] = []
-    gold_files = sorted(gold_dir.glob("*.json"))
-    for gf in gold_files:
-        src = corpus / gf.name[: -len(".json")]
-        gold = json.loads(gf.read_text())
+class Run:
+    """The scores of one input kind over the documents."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.totals: dict[str, list[float]] = {f: [] for f in FIELDS}
+        self.marks_total = 0
+        self.marks_placed = 0
+        self.failures: list[str] = []
+        self.wrong: list[tuple[str, str, float, object, object]] = []
+        self.records: dict[str, dict] = {}
+        self.seconds = 0.0
+
+    def add(self, src: Path, key: str, gold: dict) -> None:
+        start = time.perf_counter()
         try:
             record = parse_source(read_source(src))
+            self.records[key] = record
             got = project(record)
-            marks_total += len(record["footnotes"])
-            marks_placed += sum(1 for fn in record["footnotes"] if fn["in"])
+            self.marks_total += len(record["footnotes"])
+            self.marks_placed += sum(1 for fn in record["footnotes"] if fn["in"])
         except InputError as exc:
-            failures.append(f"{src.name}: {exc}")
+            self.failures.append(f"{src.name}: {exc}")
             got = {}
+        self.seconds += time.perf_counter() - start
         for field, value in score(got, gold).items():
             if value is None:
                 continue
-            totals[field].append(value)
+            self.totals[field].append(value)
             if value < 1:
-                wrong.append((src.name, field, value, got.get(field), gold.get(field)))
-    print("| field | documents | score |\n|---|---:|---:|")
-    means = []
-    for field in FIELDS:
-        vals = totals[field]
-        mean = sum(vals) / len(vals) if vals else 1.0
-        means.append(mean)
-        print(f"| {field} | {len(vals)} | {100 * mean:.1f}% |")
-    print(f"| **mean** | {len(gold_files)} | **{100 * sum(means) / len(means):.2f}%** |")
-    print(f"\ndocuments without a record: {len(failures)}")
-    print(
-        f"footnote marks found in the text (no gold: a self-check): {marks_placed} of "
-        f"{marks_total} ({100 * marks_placed / max(1, marks_total):.1f}%)"
-    )
-    for f in failures:
-        print("  " + f)
-    if details:
-        print("\nbelow 1:")
-        for name, field, value, have, want in wrong:
-            print(f"  {name} {field} {value:.2f}")
-            if field in (
-                "cited_resolutions",
-                "cited_sc_resolutions",
-                "cited_decisions",
-                "footnote_documents",
-            ):
-                print(f"      missing {sorted(set(want) - set(have or []))}")
-                print(f"      extra   {sorted(set(have or []) - set(want))}")
+                self.wrong.append((src.name, field, value, got.get(field), gold.get(field)))
+
+    def mean(self, field: str) -> float:
+        vals = self.totals[field]
+        return sum(vals) / len(vals) if vals else 1.0
+
+
+def _details(run: Run) -> None:
+    print(f"\nbelow 1 ({run.name}):")
+    for name, field, value, have, want in run.wrong:
+        print(f"  {name} {field} {value:.2f}")
+        if field in ("cited_resolutions", "cited_sc_resolutions", "cited_decisions", "footnote_documents"):
+            print(f"      missing {sorted(set(want) - set(have or []))}")
+            print(f"      extra   {sorted(set(have or []) - set(want))}")
+        else:
+            print(f"      got  {have!r:.300}")
+            print(f"      want {want!r:.300}")
+
+
+def _placement(text: Run, pdf: Run) -> tuple[int, int, list[str]]:
+    """Marks the text input placed in the paragraph of the PDF's superscript."""
+    agree = total = 0
+    off: list[str] = []
+    for key, rec in pdf.records.items():
+        truth = {fn["mark"]: fn["in"] for fn in rec["footnotes"] if fn["in"]}
+        other = {fn["mark"]: fn["in"] for fn in text.records.get(key, {}).get("footnotes", [])}
+        for mark, where in truth.items():
+            if other.get(mark) is None:
+                continue
+            total += 1
+            if other[mark] == where:
+                agree += 1
             else:
-                print(f"      got  {have!r:.300}")
-                print(f"      want {want!r:.300}")
+                off.append(f"{key} mark {mark}: text input {other[mark]}, superscript in {where}")
+    return agree, total, off
+
+
+def main(argv: list[str]) -> int:
+    args = [a for a in argv if not a.startswith("--")]
+    details = "--details" in argv
+    with_pdf = "--pdf" in argv
+    if with_pdf:
+        pdf_dir = Path(args[0] if args else "../shared/pdf")
+        corpus = Path(args[1] if len(args) > 1 else "../shared/corpus")
+        gold_dir = Path(args[2] if len(args) > 2 else "../shared/gold")
+        pdfs = {p.stem: p for p in pdf_dir.glob("*.pdf")}
+        gold_files = sorted(g for g in gold_dir.glob("*.txt.json") if g.name[: -len(".txt.json")] in pdfs)
+    else:
+        corpus = Path(args[0] if args else "../shared/corpus")
+        gold_dir = Path(args[1] if len(args) > 1 else "../shared/gold")
+        gold_files = sorted(gold_dir.glob("*.json"))
+    runs = [Run("text")] + ([Run("pdf")] if with_pdf else [])
+    for gf in gold_files:
+        name = gf.name[: -len(".json")]
+        gold = json.loads(gf.read_text())
+        runs[0].add(corpus / name, name, gold)
+        if with_pdf:
+            runs[1].add(pdfs[Path(name).stem], name, gold)
+    head = " | ".join(r.name for r in runs)
+    print(f"| field | documents | {head} |\n|---|---:|" + "---:|" * len(runs))
+    for field in FIELDS:
+        cells = " | ".join(f"{100 * r.mean(field):.1f}%" for r in runs)
+        print(f"| {field} | {len(runs[0].totals[field])} | {cells} |")
+    means = " | ".join(f"**{100 * sum(r.mean(f) for f in FIELDS) / len(FIELDS):.2f}%**" for r in runs)
+    print(f"| **mean** | {len(gold_files)} | {means} |")
+    for r in runs:
+        print(f"\n{r.name}: documents without a record: {len(r.failures)}")
+        for f in r.failures:
+            print("  " + f)
+        print(
+            f"{r.name}: footnote marks found (no gold: a self-check): {r.marks_placed} of "
+            f"{r.marks_total} ({100 * r.marks_placed / max(1, r.marks_total):.1f}%); "
+            f"{r.seconds / max(1, len(gold_files)):.3f} s per document"
+        )
+    if with_pdf:
+        agree, total, off = _placement(runs[0], runs[1])
+        print(
+            f"\nplacement precision of the text input against the PDF's superscripts: {agree} of "
+            f"{total} marks in the superscript's paragraph ({100 * agree / max(1, total):.1f}%)"
+        )
+        for line in off:
+            print("  " + line)
+    if details:
+        for r in runs:
+            _details(r)
     return 0
 
 

@@ -255,7 +255,9 @@ def build(
     policy = IriPolicy(base)
     paths = [str(p) for p in expand(sources)]
     if not paths:
-        raise InputError(", ".join(sources), "no resolution texts found (expected .txt, .md or .html files)")
+        raise InputError(
+            ", ".join(sources), "no resolution texts found (expected .txt, .md, .html or .pdf files)"
+        )
     for p in paths:
         if not Path(p).is_file():
             raise InputError(p, "no such file")

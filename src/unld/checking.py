@@ -58,7 +58,10 @@ def validate_paths(
         if not dump.exists():
             raise UsageError(f"{dump} not found: run 'unld build --out {from_dir}' first")
         graphs.update(_graphs_of(dump, base))
-    for f in files:
+    from unld.sources import expand
+
+    # a folder stands for the resolution texts and PDFs in it
+    for f in [p for given in files for p in (expand([given]) if given.is_dir() else [given])]:
         if f.suffix.lower() in RDF_FORMATS:
             if not f.exists():
                 raise InputError(str(f), "no such file")

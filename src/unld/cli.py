@@ -105,14 +105,17 @@ def parse(files: tuple[Path, ...], fmt: str, base_iri: str, quiet: bool, verbose
     """Print the record of each FILE as JSON (one object, or an array for several files),
     or its triples as Turtle or JSON-LD (one document for all FILES).
 
+    FILE is a resolution text (.txt, .md, .html) or PDF, or a folder of them.
+
     Example: unld parse examples/A_RES_76_19.md --format ttl
     """
     from unld.parse import parse_source
-    from unld.sources import read_source
+    from unld.sources import expand, read_source
 
     _check_verbosity(quiet, verbose)
     records, errors = [], []
-    for f in files:
+    paths = list(expand(files))
+    for f in paths:
         start = time.perf_counter()
         try:
             record = parse_source(read_source(f))
@@ -127,7 +130,7 @@ def parse(files: tuple[Path, ...], fmt: str, base_iri: str, quiet: bool, verbose
                 f"{len(record['citations'])} citation(s), {time.perf_counter() - start:.3f} s"
             )
     if records and fmt == "json":
-        out = records[0] if len(files) == 1 else records
+        out = records[0] if len(paths) == 1 else records
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     elif records:
         try:
@@ -188,8 +191,8 @@ def validate(
 ) -> None:
     """Validate resolutions against the SHACL shapes; exit 1 if any violates them.
 
-    FILES are resolution texts (parsed and mapped first) or RDF files (.ttl, .nt, .nq,
-    .trig).  Example: unld validate --from build/
+    FILES are resolution texts or PDFs (parsed and mapped first), folders of them, or RDF
+    files (.ttl, .nt, .nq, .trig).  Example: unld validate --from build/
     """
     from unld.checking import validate_paths
 

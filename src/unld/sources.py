@@ -15,12 +15,13 @@ from pathlib import Path
 from unld.errors import InputError
 
 #: File name suffixes read as resolution texts when a folder is given.
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 
 
 @dataclass(frozen=True)
 class Source:
-    """One input file, decoded.  ``format`` is ``pdf-text``, ``markdown`` or ``html``."""
+    """One input file, decoded.  ``format`` is ``pdf-text``, ``markdown``, ``html`` or ``pdf``
+    (a PDF file, whose ``text`` is what :mod:`unld.parse.pdf` read from it)."""
 
     path: str
     text: str
@@ -77,6 +78,11 @@ def read_source(path: str | Path) -> Source:
         raise InputError(name, "is a folder; expected a file") from None
     except OSError as exc:
         raise InputError(name, f"cannot be read ({exc.strerror})") from None
+    if p.suffix.lower() == ".pdf" or data[:5] == b"%PDF-":
+        from unld.parse.pdf import pdf_text
+
+        text = normalise_text(pdf_text(name, data))
+        return Source(name, text, hashlib.sha256(data).hexdigest(), "pdf")
     text = normalise_text(decode(name, data))
     return Source(name, text, hashlib.sha256(data).hexdigest(), detect_format(name, text))
 

@@ -40,7 +40,8 @@ def _clean(text: str) -> tuple[str, list[str]]:
 
 
 def _layout(source: Source, lines: list[Line]) -> tuple[Layout, dict[int, str]]:
-    if source.format == "markdown":
+    if source.format in ("markdown", "pdf"):
+        # the PDF reader writes its text in the markdown reader's conventions
         return split_markdown(lines)
     if source.format == "html":
         return split_html(source.text), {}
@@ -60,6 +61,9 @@ def parse_source(source: Source) -> dict:
     layout, hints = _layout(source, lines)
     body = layout.body
     opening = structure.find_opening(body)
+    missing_opening = opening is None
+    if opening is None:
+        opening = _after_title(body, layout)
     if opening is None:
         raise InputError(
             source.path,
@@ -67,6 +71,12 @@ def parse_source(source: Source) -> dict:
         )
     mh = structure.parse_masthead(body[:opening])
     warnings = list(mh.warnings)
+    if missing_opening:
+        structure._warn(
+            warnings,
+            body[opening].no,
+            "no line 'The General Assembly,' opens the text: read from the line after the title",
+        )
     rest = body[opening + 1 :]
     meeting_idx = structure.find_meeting(rest)
     meeting = None
@@ -100,6 +110,12 @@ def parse_source(source: Source) -> dict:
         )
     blocks, adopted = structure.segment(rest, hints)
     annexes = _annexes(adopted, tail)
+    if missing_opening and not any(b.kind == "op" and b.number for b in blocks):
+        raise InputError(
+            source.path,
+            "not a General Assembly resolution: no line 'The General Assembly,' opening the text "
+            "and no numbered operative paragraphs after the title",
+        )
     if not any(b.kind == "op" for b in blocks):
         raise InputError(
             source.path,
@@ -108,6 +124,20 @@ def parse_source(source: Source) -> dict:
             line=(rest[-1].no if rest else body[opening].no),
         )
     return _record(source, mh, blocks, annexes, meeting, layout, hints, warnings)
+
+
+def _after_title(body: list[Line], layout: Layout) -> int | None:
+    """Where the text begins when the line 'The General Assembly,' is missing (as text
+    extractors sometimes drop it): the blank line after the title, if a masthead (the
+    symbol, or 'Resolution adopted by') stands above a title line such as '78/225. Title'."""
+    for k, ln in enumerate(body[:80]):
+        if structure.TITLE_LINE.match(ln.text):
+            above = " ".join(x.text for x in body[:k])
+            if not (layout.symbol or re.search(r"Resolution adopted by", above, re.I)):
+                return None
+            end = next((j for j in range(k + 1, len(body)) if body[j].blank), None)
+            return end
+    return None
 
 
 def _annexes(adopted: list[Line], tail: list[Line]) -> list[dict]:
@@ -331,6 +361,10 @@ def _record(
     annex_footnotes: list[dict] = []
     annex_of_part = [a for a, n in zip(annexes, counts, strict=True) for _ in range(n)]
     for note in notes:
+        if not note.mark.isdigit():
+            # "* Reissued for technical reasons": a note on the document as issued (its
+            # mark stands by the symbol in the masthead), not a footnote of its text
+            continue
         text = note.text
         entry: dict[str, Any] = {
             "id": f"fn{note.mark}",
@@ -363,13 +397,12 @@ def _record(
         taken.add(entry["id"])
         owner["footnotes"].append(entry)
 
-    citations: list[dict] = []
+    cited: list[Citation] = []
     cur_session = session if isinstance(session, int) else None
     for para in _all_paragraphs(pps, ops):
-        for c in find_citations(para["text"], para["id"], cur_session) + find_documents(
+        cited += find_citations(para["text"], para["id"], cur_session) + find_documents(
             para["text"], para["id"]
-        ):
-            citations.append(c.as_dict())
+        )
     annex_paragraphs = [
         p
         for a in annexes
@@ -378,13 +411,11 @@ def _record(
     ]
     for para in annex_paragraphs:
         text = para.get("text") or para.get("title") or ""
-        for c in find_citations(text, para["id"], cur_session) + find_documents(text, para["id"]):
-            citations.append(c.as_dict())
+        cited += find_citations(text, para["id"], cur_session) + find_documents(text, para["id"])
     for fn in [*footnotes, *(f for a in annexes for f in a["footnotes"])]:
-        found = find_citations(fn["text"], fn["id"], cur_session)
-        found += [c for c in find_documents(fn["text"], fn["id"])]
-        citations.extend(c.as_dict() for c in found)
-    citations = _dedupe(citations)
+        cited += find_citations(fn["text"], fn["id"], cur_session)
+        cited += [c for c in find_documents(fn["text"], fn["id"])]
+    citations = _dedupe([c.as_dict() for c in _one_date(cited)])
 
     record = {
         "record_version": RECORD_VERSION,
@@ -470,9 +501,19 @@ def _in_annex_by_neighbours(mark: str, where: dict[str, int], n_blocks: int) -> 
 
 
 def _lead(text: str, hint: str | None) -> str | None:
-    if hint:
-        return hint.rstrip(" ,")
-    return lead_phrase(text)
+    """The lead phrase: the italics where the source marks it, cut to what the grammar reads.
+
+    Italics that stop before the words the grammar would take decide
+    (``*Underlines* further``); italics that run on past them take in the object the
+    typesetter set with the verb (``*Reiterates its request*``, ``*Draws the attention*``),
+    which is not part of the phrase, so the grammar's reading is kept."""
+    rule = lead_phrase(text)
+    if not hint:
+        return rule
+    hint = hint.rstrip(" ,;:")
+    if rule and (hint == rule or hint.startswith(rule + " ")):
+        return rule
+    return hint
 
 
 def _all_paragraphs(pps: list[dict], ops: list[dict]) -> list[dict]:
@@ -490,6 +531,26 @@ def _all_paragraphs(pps: list[dict], ops: list[dict]) -> list[dict]:
 
 def _footnote_documents(text: str) -> list[str]:
     return [c.target for c in find_documents(text, "fn") if c.kind == "document"]
+
+
+def _one_date(cited: list[Citation]) -> list[Citation]:
+    """One adoption date per cited act.  A date shared along a list ("resolutions 1514 (XV)
+    and 1541 (XV) of 15 December 1960") may belong to the last act only: where the text
+    prints another date for an act elsewhere, that date wins; where the dates of an act
+    still disagree, the first is kept and the others dropped."""
+    direct: dict[str, str] = {}
+    for c in cited:
+        if c.target and c.date and not c.shared_date:
+            direct.setdefault(c.target, c.date)
+    first: dict[str, str] = {}
+    for c in cited:
+        if not (c.target and c.date):
+            continue
+        if c.target in direct and c.date != direct[c.target]:
+            c.date = direct[c.target] if c.shared_date else None
+        if c.date and first.setdefault(c.target, c.date) != c.date:
+            c.date = None
+    return cited
 
 
 def _dedupe(citations: list[dict]) -> list[dict]:

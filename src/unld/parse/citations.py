@@ -98,6 +98,8 @@ class Citation:
     date: str | None
     where: str
     text: str
+    #: the date was printed after a later citation of a list ("A and B of <date>")
+    shared_date: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -223,7 +225,8 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
         out.extend(found)
         if date:
             for c in pending:
-                c.date = c.date or date
+                if not c.date:
+                    c.date, c.shared_date = date, True
             pending = []
         else:
             pending.extend(found)
@@ -260,7 +263,9 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
                 )
             ]
         elif m.group("old"):
-            if body != "General Assembly":
+            # only the Assembly's resolutions were numbered by a Roman session ("1514 (XV)");
+            # its decisions never were ("decision Assembly/AU/Decl. 8 (XXXII)" is another body's)
+            if body != "General Assembly" or kind != "resolution":
                 continue
             found = [
                 Citation(

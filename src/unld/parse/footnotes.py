@@ -63,12 +63,40 @@ _KINDS = (
     (3, re.compile(r"(?<=[A-Za-z)\]”’\".,;:])(\d{1,3})(?![\d/])")),  # "Security,1", "Tribunals1 and"
     (2, re.compile(r"(?<=[)\]”’\".,;:]) {1,3}(\d{1,3})(?= {2,}|\s*\n|\s*$)")),  # ", 1  including"
     (2, re.compile(r"(?<=[A-Za-z]) {1,3}(\d{1,3})(?= {2,})")),  # "Goals 6  and"
-    (1, re.compile(r"(?<=[,;:”’)]) (\d{1,3})(?= [a-z])")),  # "Agenda, 1 to close the gap"
-    (0, re.compile(r"(?<=[A-Za-z]) (\d{1,3})(?= [a-z])")),  # "Mission in Kosovo 1 and the"
+    # (the word after the mark may be on the next line)
+    (1, re.compile(r"(?<=[,;:”’)]) (\d{1,3})(?= ?\n?[ \t]?[a-z])")),  # "Agenda, 1 to close the gap"
+    (0, re.compile(r"(?<=[A-Za-z]) (\d{1,3})(?= ?\n?[ \t]?[a-z])")),  # "Mission in Kosovo 1 and the"
+    # after a year or a resolution number, before a word or the next number of a list:
+    # "of 12 August 1949 8 and", "resolutions 71/205 13 and 72/190", "73/263, 15 74/168"
+    (
+        1,
+        re.compile(
+            r"(?:(?<=\b(?:19|20)\d\d)|(?<=\d/\d{3})|(?<=\d/\d\d)|(?<=\d/\d)|(?<=\d/\d{3},)"
+            r"|(?<=\d/\d\d,)|(?<=\d/\d,)) (\d{1,3})(?= ?\n?[ \t]?[a-z]| \d{1,3}/\d|,? and\b|[,;])"
+        ),
+    ),
+    # after a comma, before a date or a resolution number of a list: "Fraternity, 7 16 November
+    # as", "27/5 of 25 September 2014, 8 33/2 of"
+    (
+        1,
+        re.compile(
+            r"(?<=[,;]) (\d{1,3})(?= \d{1,2} (?:January|February|March|April|May|June|July|August"
+            r"|September|October|November|December)\b| \d{1,3}/\d)"
+        ),
+    ),
+    # after a comma, before a capitalized name: "Environment and Development, 1 Agenda 21"
+    (0, re.compile(r"(?<=[a-z][,;]) (\d{1,3})(?= [A-Z][a-z])")),
+    # glued to "Agenda 21", the one name of UN texts that ends in a number and takes marks
+    (2, re.compile(r"(?<=\bAgenda 21)(\d{1,3})(?![\d/])")),
+)
+# glued to the year of a date: "15 March 202321" is 15 March 2023 and mark 21
+_YEAR = re.compile(
+    r"(?<=\d )(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December) (?:19|20)\d\d(\d{1,3})(?!\d)"
 )
 # Words that are followed by a number of their own, not by a footnote mark ("Goal 1 and").
 _COUNTED = re.compile(
-    r"(?:Goals?|Articles?|paragraphs?|paras?|No|Protocol|Annex|annex|Appendix|Chapter|chapter|"
+    r"(?<![A-Za-z])(?:Goals?|Articles?|paragraphs?|paras?|No|Protocol|Annex|annex|Appendix|Chapter|chapter|"
     r"Part|part|Section|section|sect|Rule|rule|Principle|principle|Target|target|Phase|phase|"
     r"Level|level|Stage|stage|Category|category|Tier|Volume|vol|page|pages|item|items|session|"
     r"resolutions?|decisions?|Step|step|table|Table|figure|Figure|box|Box|Recommendation|"
@@ -109,7 +137,11 @@ def _candidates(t: int, text: str) -> list[_Spot]:
             if sure == 0 and _COUNTED.search(text, max(0, i - 16), i - 1):
                 continue
             found.append(_Spot(t, m.start(), m.end(), m.group(1), sure))
+    for m in _YEAR.finditer(text):
+        found.append(_Spot(t, m.start(1), m.end(1), m.group(1), 2))
     for m in _NUMBER.finditer(text):
+        if text[max(0, m.start() - 4) : m.start()].rstrip().endswith("No."):
+            continue  # "Law No. 10/2018" is a law's number, not 10/201 and mark 8
         digits = m.group(1)
         for cut in range(1, len(digits)):
             if 0 < int(digits[:-cut]) <= 999:

@@ -451,6 +451,19 @@ def lead_phrase(text: str) -> str | None:
     if head in {"continues", "continue", "continuing"} and at(i) == "to" and i + 1 < n:
         take = i + 2
     elif head == "having" and i < n:
+        # the perfect participle, with any adverb set inside: "Having also examined"
+        k = i
+        while k < n - 1 and low[k] in _INNER_ADVERBS:
+            k += 1
+        take = k + 1
+    elif head in {"remains", "remaining", "remain"}:
+        # a copula and its adjective: "Remains concerned", "Remaining deeply concerned"
+        k = i
+        while k < n - 1 and low[k] in PRE_ADVERBS:
+            k += 1
+        if at(k) in PREAMBLE_ADJECTIVES and not at(k).endswith("ing"):
+            take = k + 1
+    elif head in {"pays", "paying", "pay"} and at(i) in {"tribute", "homage"}:
         take = i + 1
     elif head in {"takes", "taking", "take", "took"}:
         if at(i) == "note":
@@ -471,38 +484,101 @@ def lead_phrase(text: str) -> str | None:
             take = k + 1
     elif head in {"looks", "looking", "look"} and at(i) == "forward":
         take = i + 1
-    elif head in {"expresses", "expressing", "express"}:
-        k = i
-        if at(k) in {"its", "their", "his", "her", "the"}:
-            k += 1
-        while at(k) in _EXPRESS_ADJ:
-            k += 1
-        if at(k) in EXPRESS_NOUNS and at(k) not in _EXPRESS_ADJ:
-            take = k + 1
+    elif head in {"expresses", "expressing", "express", "shares", "sharing", "share"}:
+        # the verb and its object, which names what is expressed: "Expresses its deep
+        # appreciation", "Expressing concerns", "Expresses the view", "Sharing deep concern";
+        # the object ends before the first function word ("to", "that", "about", ",")
+        take = _object_phrase(words, low, i) or take
     elif head in {"draws", "drawing", "draw"} and at(i) == "attention":
         take = i
     # trailing "also", "further", "once again"
-    take = _trailing(low, take)
+    # a finite verb (operative) puts its adverb first ("Also requests"): one after it is not
+    # part of the phrase ("*Underlines* further that"), but "once again" is ("Commends once
+    # again"); a participle (preambular) keeps it ("Recalling also")
+    finite = head in OPERATIVE_VERBS
+    take = _trailing(low, take, finite)
     # "with appreciation", "with deep concern"
     if at(take) == "with":
         k = take + 1
         while at(k) in _WITH_ADJ and at(k + 1) in _WITH_NOUNS:
             k += 1
         if at(k) in _WITH_NOUNS:
-            take = _trailing(low, k + 1)
+            take = _trailing(low, k + 1, finite)
     # compound: "Deplores and condemns", "Welcomes and recognizes"
     if at(take) == "and":
         k = take + 1
         if at(k) in {"strongly", "also", "further", "firmly", "fully"}:
             k += 1
         if at(k) in OPERATIVE_VERBS and at(k).endswith("s") and k < n:
-            take = _trailing(low, k + 1)
+            take = _trailing(low, k + 1, finite)
     return " ".join(words[:take])
 
 
-def _trailing(low: list[str], take: int) -> int:
+#: Adverbs that may stand inside a lead phrase, between its words ("Having also examined").
+_INNER_ADVERBS = {"also", "further", "again", "once", "more", "duly", "carefully", "fully"}
+
+#: Words that end the object of "Expresses": prepositions, conjunctions, pronouns.
+_FUNCTION_WORDS = {
+    "to",
+    "that",
+    "about",
+    "at",
+    "for",
+    "over",
+    "with",
+    "in",
+    "on",
+    "of",
+    "regarding",
+    "concerning",
+    "and",
+    "or",
+    "by",
+    "as",
+    "towards",
+    "toward",
+    "vis-à-vis",
+    "also",
+    "further",
+    "again",
+    "once",
+    "whether",
+    "which",
+    "who",
+    "upon",
+    "from",
+    "into",
+    "among",
+    "through",
+    "within",
+    "against",
+    "under",
+    "after",
+    "before",
+    "despite",
+    "given",
+}
+
+
+def _object_phrase(words: list[str], low: list[str], i: int) -> int | None:
+    """The end of the object noun phrase of an "express" verb from word ``i``: an optional
+    determiner, at most two modifiers and a noun, all before the first function word and
+    the first punctuation.  None when there is no such phrase."""
+    text_end = len(words)
+    k = i
+    if k < text_end and low[k] in {"its", "their", "his", "her", "the", "our"}:
+        k += 1
+    start = k
+    while k < text_end and k - start < 3 and low[k] not in _FUNCTION_WORDS and words[k][:1].islower():
+        k += 1
+    if k == start:
+        return None
+    return k
+
+
+def _trailing(low: list[str], take: int, finite: bool = False) -> int:
     n = len(low)
-    if take < n and low[take] in {"also", "further", "again", "anew"}:
+    if take < n and low[take] in {"also", "further", "again", "anew"} and not finite:
         # "further" before a noun is an adjective ("Encourages further efforts"), except
         # after a participle ("Recalling further World Health Assembly resolutions")
         if (

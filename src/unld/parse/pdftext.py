@@ -28,6 +28,10 @@ PAGE_MARKER = re.compile(
 )
 _GA_SYMBOL = re.compile(r"\b(A/(?:RES/)?[A-Z0-9./\-]+(?:\s[A-Z])?)\s*$")
 _MASTHEAD_END = re.compile(r"^\s*The General Assembly\b")
+_DATE_LINE = re.compile(
+    r"^\d{1,2} (?:january|february|march|april|may|june|july|august|september|october|november|december)"
+    r" \d{4}$"
+)
 
 
 @dataclass
@@ -92,6 +96,10 @@ class _Furniture:
             text = text[: -len(self.symbol) - 1].strip()
         if self.symbol and text.startswith(self.symbol + " "):
             text = text[len(self.symbol) + 1 :].strip()
+        if _DATE_LINE.match(text):
+            # a running header never is a bare date, but the meeting's date under the
+            # closing "Nth plenary meeting" line is, and it is in the masthead's text too
+            return False
         return len(text) >= 6 and f" {text} " in self.running
 
 
@@ -112,6 +120,14 @@ def _superscript_marks(line: Line) -> Line:
         text = text[lead.end() :]
     text = _SUPERSCRIPT.sub(lambda m: f"[^{m.group(0).translate(_SUPER_DIGITS)}]", text)
     return Line(line.no, head + text)
+
+
+def _blank_after_block(lines: list[Line], start: int, removed: set[int]) -> bool:
+    """Whether the furniture block that starts at ``start`` ends with a blank line."""
+    end = start
+    while end + 1 < len(lines) and end + 1 in removed:
+        end += 1
+    return lines[end].blank
 
 
 def split_layout(lines: list[Line]) -> Layout:
@@ -147,6 +163,16 @@ def split_layout(lines: list[Line]) -> Layout:
     body: list[Line] = []
     for idx, line in enumerate(lines):
         if idx in removed or idx in footnote_idx:
+            if (
+                idx in starts
+                and body
+                and not body[-1].blank
+                and body[-1].text.rstrip().endswith((";", ".", ":"))
+                and _blank_after_block(lines, idx, removed)
+            ):
+                # the page ended a paragraph and the next page opens with a new one (a section
+                # heading, say): the blank between them went with the page's furniture
+                body.append(Line(line.no, ""))
             continue
         body.append(line)
     footnotes = [lines[i] for i in sorted(footnote_idx) if i not in removed]

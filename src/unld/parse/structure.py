@@ -180,6 +180,10 @@ def parse_masthead(lines: list[Line]) -> Masthead:
                 "a date such as '6 December 2021'",
             )
     mh.basis = _basis(lines, mh.warnings)
+    if mh.basis and isinstance(mh.session, int):
+        mh.basis["documents"] = [
+            _report_slash(d, mh.session, lines, mh.warnings) for d in mh.basis["documents"]
+        ]
     for k, ln in enumerate(lines):
         m = TITLE_LINE.match(ln.text)
         if m:
@@ -240,6 +244,18 @@ def _basis(lines: list[Line], warnings: list[dict]) -> dict | None:
         "documents": docs,
         "paragraph": para.group(1) if para else None,
     }
+
+
+def _report_slash(symbol: str, session: int, lines: list[Line], warnings: list[dict]) -> str:
+    """``A/78423`` in the basis of a resolution of session 78 is the report ``A/78/423``
+    with its slash lost in print (the Assembly's reports of a session are ``A/78/...``)."""
+    m = re.fullmatch(rf"A/{session}(\d{{3}})", symbol)
+    if not m:
+        return symbol
+    fixed = f"A/{session}/{m.group(1)}"
+    line = next((ln.no for ln in lines if symbol in ln.text), None)
+    _warn(warnings, line, f"report symbol {symbol} read as {fixed}: expected 'A/<session>/<number>'")
+    return fixed
 
 
 _COMMITTEES = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth"]
