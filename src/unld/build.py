@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -26,7 +27,7 @@ from unld.errors import InputError
 from unld.iri import ONTOLOGY, IriPolicy
 from unld.parse import parse_source
 from unld.resources import mappings_dir, ontology_dir
-from unld.sources import expand, read_source
+from unld.sources import expand, read_bytes, read_source
 from unld.validate import Problem, report_graph, shapes_path
 from unld.void import describe
 
@@ -128,6 +129,35 @@ def _tools(base: str, engine: str | None) -> tuple:
     return _WORKER[key]  # type: ignore[return-value]
 
 
+def _unexpected(outcome: Outcome, stage: str, exc: BaseException) -> None:
+    """Record a failure no rule foresaw as a skipped source (exit code 2), so that one
+    hostile file cannot stop the build of the others.  The message names the stage and the
+    kind of failure; it never holds a traceback."""
+    detail = " ".join(str(exc).split())[:160]
+    outcome.error_message = (
+        f"cannot be {stage}: {type(exc).__name__}{': ' + detail if detail else ''} "
+        "(expected the text of one resolution)"
+    )
+    outcome.error_line = None
+    outcome.error = str(InputError(outcome.path, outcome.error_message))
+
+
+def _map_each(mapper: Any, records: list[tuple[Outcome, dict]]) -> Iterator[tuple[Outcome, Any]]:
+    """``mapper.map_many`` over ``records``, skipping (as :func:`_unexpected`) a record the
+    mapping fails on and carrying on with the next ones."""
+    rest = records
+    while rest:
+        done = 0
+        try:
+            for mapped in mapper.map_many(r for _, r in rest):
+                yield rest[done][0], mapped
+                done += 1
+            return
+        except Exception as exc:  # noqa: BLE001 - one record must not spoil the others
+            _unexpected(rest[done][0], "mapped", exc)
+            rest = rest[done + 1 :]
+
+
 def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> list[Outcome]:
     """Parse, map and validate a chunk of sources (runs in a worker process).
 
@@ -146,6 +176,10 @@ def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> lis
             outcome.error_message, outcome.error_line = exc.message, exc.line
             out.append(outcome)
             continue
+        except Exception as exc:  # noqa: BLE001 - skipped, the others go on
+            _unexpected(outcome, "parsed", exc)
+            out.append(outcome)
+            continue
         finally:
             outcome.seconds["parse"] = time.perf_counter() - start
         outcome.symbol = record["symbol"]
@@ -153,7 +187,7 @@ def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> lis
         records.append((outcome, record))
         out.append(outcome)
     start = time.perf_counter()
-    for (outcome, _record), mapped in zip(records, mapper.map_many(r for _, r in records), strict=True):
+    for outcome, mapped in _map_each(mapper, records):
         outcome.graph = mapped.graph
         # sorted, distinct lines: the form every dump is written from
         outcome.ntriples = mapped.ntriples
@@ -162,9 +196,16 @@ def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> lis
         triples = mapped.triples
         outcome.triples = len(triples)
         if validator is not None:
-            outcome.problems = validator.validate(triples, mapped.graph)
+            try:
+                outcome.problems = validator.validate(triples, mapped.graph)
+            except Exception as exc:  # noqa: BLE001 - skipped, the others go on
+                _unexpected(outcome, "validated", exc)
+                outcome.graph, outcome.ntriples, outcome.triples = None, b"", 0
         start = time.perf_counter()
         outcome.seconds["validate"] = start - now
+    for outcome, _record in records:
+        if outcome.error:
+            outcome.symbol, outcome.graph, outcome.ntriples = None, None, b""
     return out
 
 
@@ -258,14 +299,20 @@ def build(
     if not paths:
         raise InputError(", ".join(sources), "no resolution texts found (expected .txt, .md or .html files)")
     for p in paths:
-        if not Path(p).is_file():
+        if not Path(p).exists():
             raise InputError(p, "no such file")
     if total:
         total(len(paths))
     store = BuildCache(out, base, enabled=use_cache)
-    keys = {p: source_key(p, Path(p).read_bytes()) for p in paths}
-    cached: dict[str, Outcome] = {}
+    keys: dict[str, str] = {}
+    unreadable: dict[str, Outcome] = {}
     for p in paths:
+        try:
+            keys[p] = source_key(p, read_bytes(p))
+        except InputError as exc:  # a pipe, a device, a file over the size limit
+            unreadable[p] = Outcome(p, error=str(exc), error_message=exc.message, error_line=exc.line)
+    cached: dict[str, Outcome] = dict(unreadable)
+    for p in keys:
         entry = store.get(keys[p])
         if entry is not None:
             cached[p] = Outcome.from_entry(p, entry)

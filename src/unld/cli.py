@@ -381,7 +381,17 @@ def publish(
     default=60.0,
     show_default=True,
     metavar="S",
-    help="Seconds to wait for the endpoint's answer.",
+    help="Seconds the query may take: over a build, the query is stopped then; with "
+    "--endpoint, the whole answer must have arrived by then.",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=64),
+    default=2048,
+    show_default=True,
+    metavar="MB",
+    help="Megabytes the query may use over a build (address space of the query process); "
+    "with --endpoint, the largest answer accepted.",
 )
 def query(
     sparql: str | None,
@@ -390,6 +400,7 @@ def query(
     endpoint: str | None,
     fmt: str,
     timeout: float,
+    max_memory: int,
 ) -> None:
     """Run a SPARQL query over a built dataset, or over an endpoint with --endpoint.
 
@@ -417,9 +428,9 @@ def query(
         else:
             text = sparql or ""
         if endpoint and not from_given:
-            result = query_remote(text, endpoint, timeout=timeout)
+            result = query_remote(text, endpoint, timeout=timeout, max_bytes=max_memory * 1024 * 1024)
         else:
-            result = query_local(text, from_dir)
+            result = query_local(text, from_dir, timeout, max_memory)
     except UnldError as exc:
         _fail(str(exc), exc.exit_code)
     click.echo(render(result, fmt), nl=False)

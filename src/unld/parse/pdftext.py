@@ -95,7 +95,8 @@ class _Furniture:
         return len(text) >= 6 and f" {text} " in self.running
 
 
-_SUPERSCRIPT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+# marks have one to three digits: a longer run of superscripts is text, not a mark
+_SUPERSCRIPT = re.compile("(?<![⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}(?![⁰¹²³⁴⁵⁶⁷⁸⁹])")
 _SUPER_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
@@ -105,7 +106,7 @@ def _superscript_marks(line: Line) -> Line:
     if not _SUPERSCRIPT.search(line.text):
         return line
     text = line.text
-    lead = re.match(r"(\s*)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*", text)
+    lead = re.match(r"(\s*)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})(?![⁰¹²³⁴⁵⁶⁷⁸⁹])\s*", text)
     head = ""
     if lead:
         head = lead.group(1) + lead.group(2).translate(_SUPER_DIGITS) + " "

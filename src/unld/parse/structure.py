@@ -134,7 +134,8 @@ def parse_masthead(lines: list[Line]) -> Masthead:
             continue
         m = AGENDA_LINE.match(s)
         if m and not mh.agenda:
-            items = re.findall(r"(\d{1,3})(?:\s*\(([a-z]{1,2})\))?", m.group("items"))
+            # whole numbers only: a run of digits is one number, never cut into items
+            items = re.findall(r"(?<!\d)(\d{1,3})(?!\d)(?:\s*\(([a-z]{1,2})\))?", m.group("items"))
             if not items:
                 _warn(
                     mh.warnings, ln.no, f"agenda line '{s}': expected item numbers such as '95' or '99 (k)'"
