@@ -21,8 +21,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from unld import dumps, lines
-from unld.cache import BuildCache, source_key
+from unld import dumps, lines, output
+from unld.cache import BuildCache, source_key, write_atomic
 from unld.errors import InputError
 from unld.iri import ONTOLOGY, IriPolicy
 from unld.parse import parse_source
@@ -91,6 +91,8 @@ class BuildResult:
     shared_problems: list[Problem] = field(default_factory=list)
     #: wall-clock seconds of the coordinator's steps (the benchmark prints them)
     timings: dict[str, float] = field(default_factory=dict)
+    #: cache entries that were corrupt and rebuilt (printed as warnings)
+    cache_warnings: list[str] = field(default_factory=list)
 
     @property
     def skipped(self) -> list[Outcome]:
@@ -234,7 +236,9 @@ def run(
     size = max(4, min(64, len(paths) // (jobs * 4) or 1))
     results: list[Outcome] = []
     parts = chunks(paths, size)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=output.die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         for chunk_out in pool.map(process, parts, [base] * len(parts), [engine] * len(parts)):
             results.extend(chunk_out)
             if progress:
@@ -290,8 +294,26 @@ def build(
     """Build the dataset from ``sources`` (files or folders) into ``out``.
 
     Sources whose result is in the build cache (same bytes, same rules, shapes and code)
-    are not processed again; ``use_cache=False`` processes everything.
+    are not processed again; ``use_cache=False`` processes everything.  The output folder
+    is locked for the whole build and switched to the new files in one step at the end
+    (:mod:`unld.output`).
     """
+    with output.locked(out):
+        return _build(sources, out, base, jobs, progress, docs, total, use_cache, engine, site)
+
+
+def _build(
+    sources: list[str],
+    out: Path,
+    base: str,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    docs: bool = True,
+    total: Callable[[int], None] | None = None,
+    use_cache: bool = True,
+    engine: str = "fast",
+    site: bool = True,
+) -> BuildResult:
     timings: dict[str, float] = {}
     clock = dumps._Clock(timings)
     policy = IriPolicy(base)
@@ -313,9 +335,13 @@ def build(
             unreadable[p] = Outcome(p, error=str(exc), error_message=exc.message, error_line=exc.line)
     cached: dict[str, Outcome] = dict(unreadable)
     for p in keys:
-        entry = store.get(keys[p])
+        entry = store.get(keys[p], p)
         if entry is not None:
-            cached[p] = Outcome.from_entry(p, entry)
+            try:
+                cached[p] = Outcome.from_entry(p, entry)
+            except (TypeError, KeyError, ValueError, AttributeError):
+                store.used.discard(keys[p])
+                store.warnings.append(f"{p}: the cached result was corrupt (its fields); processed again")
     if progress and cached:
         progress(len(cached))
     todo = [p for p in paths if p not in cached]
@@ -347,7 +373,7 @@ def build(
     void_graph = f"{policy.base}graph/void"
     context_doc = json.loads((mappings_dir() / "context.jsonld").read_text(encoding="utf-8"))
     problems = [p for o in [*outcomes, shared] for p in o.problems]
-    with dumps.Staging(out) as stage:
+    with output.Generation(out) as stage:
         clock.tick("dump preparation")
         stats = dumps.write_dataset(
             stage,
@@ -367,7 +393,9 @@ def build(
         stage.write_bytes("validation.ttl", dumps.turtle_bytes(report_graph(problems)))
         clock.tick("other files")
         if docs:
-            stage.write_bytes("ontology.html", ontology_docs(store.dir, stage.dir / "ontology.ttl"))
+            stage.write_bytes(
+                "ontology.html", ontology_docs(store.dir, stage.dir / "ontology.ttl", store.warnings)
+            )
             clock.tick("ontology.html")
         names = list(stage.files)
         stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names))
@@ -386,28 +414,44 @@ def build(
         stage.commit()
     store.prune()
     clock.tick("commit")
-    written = [*names, "SHA256SUMS", *(["site"] if site else [])]
-    return BuildResult(outcomes, written, stats.triples, len(graphs) + 1, shared.problems, timings)
+    written = [*names, "SHA256SUMS", *(["site"] if site else []), output.MANIFEST]
+    return BuildResult(
+        outcomes, written, stats.triples, len(graphs) + 1, shared.problems, timings, store.warnings
+    )
 
 
 def _graph_lines(store: BuildCache, key: str) -> list[bytes]:
     return lines.split_lines(store.graph(key))
 
 
-def ontology_docs(cache_dir: Path, ontology_ttl: Path) -> bytes:
+def ontology_docs(cache_dir: Path, ontology_ttl: Path, warnings: list[str] | None = None) -> bytes:
     """The ontology's HTML documentation, taken from the build cache when the ontology has
-    not changed (writing it costs seconds, the same every build)."""
+    not changed (writing it costs seconds, the same every build).
+
+    The cached copy is written atomically beside its SHA-256, and used only when it
+    matches (a truncated copy is written again, with a warning in ``warnings``).
+    """
     import hashlib
 
     from unld.ontodoc import ontology_html
 
     digest = hashlib.sha256(ontology_ttl.read_bytes()).hexdigest()[:20]
     cached = cache_dir / f"ontology-{digest}.html"
+    check = cache_dir / f"ontology-{digest}.sha256"
     if cached.exists():
-        return cached.read_bytes()
+        data = cached.read_bytes()
+        try:
+            expected = check.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            expected = ""
+        if hashlib.sha256(data).hexdigest() == expected:
+            return data
+        if warnings is not None:
+            warnings.append(f"{cached}: the cached ontology documentation was corrupt; written again")
     html = ontology_html(ontology_ttl) or b""
     cached.parent.mkdir(parents=True, exist_ok=True)
-    for old in cached.parent.glob("ontology-*.html"):
+    for old in [*cached.parent.glob("ontology-*.html"), *cached.parent.glob("ontology-*.sha256")]:
         old.unlink()
-    cached.write_bytes(html)
+    write_atomic(cached, html)
+    write_atomic(check, hashlib.sha256(html).hexdigest().encode() + b"\n")
     return html

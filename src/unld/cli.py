@@ -195,6 +195,8 @@ def build(
         _fail(str(exc), exc.exit_code)
     except OSError as exc:  # a full disk, a folder we may not write: nothing was replaced
         _fail(f"cannot write into {out}: {exc.strerror or exc}; the previous files are unchanged")
+    for warning in result.cache_warnings:
+        click.echo(f"warning: {warning}", err=True)
     for o in result.skipped:
         click.echo(f"skipped: {o.error}", err=True)
     for p in result.violations:

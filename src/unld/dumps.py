@@ -81,7 +81,9 @@ class Staging:
                         shutil.rmtree(old)
                     os.replace(target, old)
                 os.replace(source, target)
-                if old is not None:
+                if old is not None and old.is_symlink():
+                    old.unlink()  # a build's link into its current generation
+                elif old is not None:
                     shutil.rmtree(old)
             else:
                 os.replace(source, target)

@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from unld import dumps
 from unld.iri import IriPolicy
 from unld.jsonld import Compactor
+from unld.output import die_with_parent
 from unld.resources import mappings_dir
 from unld.site import html, schema
 from unld.site.model import (
@@ -1473,7 +1474,12 @@ def _in_processes(site: Site, tasks: list[tuple[str, int, int]], jobs: int) -> l
     gc.collect()
     gc.freeze()  # the shared objects stay untouched by the collector: not copied
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             return list(pool.map(_task, tasks))
     finally:
         gc.unfreeze()
