@@ -410,7 +410,17 @@ def read_body(response: requests.Response, deadline: float, limit: int | None = 
     """
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_content(chunk_size=65536):
+    raw = response.raw
+    # read1 returns what has arrived (iter_content waits to fill its chunk, byte by byte)
+    reader = getattr(raw, "read1", None)
+    pieces = (
+        iter(lambda: reader(65536, decode_content=True), b"")
+        if reader is not None
+        else response.iter_content(chunk_size=65536)
+    )
+    if time.monotonic() > deadline:
+        raise requests.Timeout("total deadline")
+    for chunk in pieces:
         chunks.append(chunk)
         size += len(chunk)
         if limit is not None and size > limit:
