@@ -148,13 +148,20 @@ class Generation:
         with contextlib.suppress(FileNotFoundError):
             new_link.unlink()
         os.symlink(f"{GENERATIONS}/{self.dir.name}", new_link)
-        os.replace(new_link, self.out / CURRENT)  # the switch: one rename
+        current = self.out / CURRENT
+        if current.is_dir() and not current.is_symlink():
+            # a copy of a build made with links followed (``cp -r``): set it aside first
+            aside = self.out / ".unld-old-current"
+            _remove(aside)
+            os.replace(current, aside)
+        os.replace(new_link, current)  # the switch: one rename
         _fsync_dir(self.out)
         for p in self.out.iterdir():
             if p.is_symlink() and p.name not in names and os.readlink(p).startswith(f"{CURRENT}/"):
                 p.unlink()
         if old is not None and old != self.dir:
             _remove(old)
+        _remove(self.out / ".unld-old-current")
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)

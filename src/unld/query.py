@@ -18,10 +18,12 @@ results) or ``json`` (SPARQL 1.1 JSON results).  Nothing here prints or exits.
 from __future__ import annotations
 
 import csv
+import faulthandler
 import io
 import json
 import multiprocessing
 import multiprocessing.connection
+import os
 import re
 import resource
 import time
@@ -251,7 +253,16 @@ def query_store(store: ox.Store, text: str) -> QueryResult:
 def _query_child(
     conn: multiprocessing.connection.Connection, text: str, from_dir: Path, max_memory_mb: int | None
 ) -> None:
-    """Load the build and run the query in a child process, under a memory limit."""
+    """Load the build and run the query in a child process, under a memory limit.
+
+    The embedded store aborts the process when an allocation fails: its stderr is closed so
+    that the abort's own report (which reads like a traceback) is not shown; what happened
+    is said by the parent.
+    """
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     try:
         if max_memory_mb:
             limit = max_memory_mb * 1024 * 1024
