@@ -672,3 +672,24 @@ def test_limits_leave_ordinary_queries_alone(small_build: Path) -> None:
     assert int(result.output.split()[1]) > 100
     with pytest.raises(QueryError):
         check_query("x" * 1_000_001)
+
+
+def test_validate_on_a_statement_over_16_mb_is_a_clear_error(tmp_path: Path) -> None:
+    big = tmp_path / "big.nt"
+    big.write_text('<http://a/s> <http://a/p> "' + "x" * (17 * 1024 * 1024) + '" .\n')
+    result = run("validate", str(big))
+    no_traceback(result)
+    assert result.exit_code == 2
+    assert "larger than the RDF reader's 16 MB buffer" in result.output
+
+
+def test_a_build_copied_with_its_links_followed_is_rebuilt(tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    assert run("build", str(EXAMPLE), "--out", str(first), "-q", "--no-site").exit_code == 0
+    copy = tmp_path / "copy"
+    shutil.copytree(first, copy)  # cp -r: the links become files and folders
+    assert not (copy / output.CURRENT).is_symlink()
+    result = run("build", str(EXAMPLE), "--out", str(copy), "-q", "--no-site")
+    assert result.exit_code == 0, result.output
+    assert (copy / output.CURRENT).is_symlink()
+    assert output.state(copy) == output.state(first)
