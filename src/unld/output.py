@@ -10,8 +10,8 @@ build or the whole new one, never a mix; no file is copied, so the switch costs 
 for 50 files or 223,000.  A later build can hard-link unchanged files from
 ``out/.unld-current/`` into its generation instead of writing them again.
 
-Two builds into one folder are kept apart by an advisory lock (``out/.unld-lock``,
-``flock``): the second stops at once with a message saying that one is running.  The lock
+Two builds into one folder are kept apart by an advisory lock (``out/.unld-lock``, a
+POSIX record lock): the second stops at once with a message saying that one is running.  The lock
 is released by the kernel when its holder dies, so a killed build leaves no stale lock;
 the next build removes what a killed one left behind (generation and staging folders)
 before it starts.
@@ -51,7 +51,9 @@ def locked(out: Path) -> Iterator[None]:
     fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # a POSIX record lock: owned by this process alone, so that forked workers,
+            # which may outlive a killed build by a moment, do not hold it
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise
