@@ -108,6 +108,7 @@ def in_process(args: argparse.Namespace, texts: list[tuple[str, bytes]], keep: P
     for w in workers:
         w.give(next(seeds))
     done = 0
+    max_seconds = 0.0
     began = time.monotonic()
     while workers:
         ready = multiprocessing.connection.wait([w.conn for w in workers], timeout=1.0)
@@ -133,6 +134,7 @@ def in_process(args: argparse.Namespace, texts: list[tuple[str, bytes]], keep: P
             done += 1
             counts[outcome] += 1
             peaks.append(peak)
+            max_seconds = max(max_seconds, seconds)
             if seconds > args.slow:
                 slow.append((seconds, seed))
             if peak > args.memory:
@@ -153,13 +155,20 @@ def in_process(args: argparse.Namespace, texts: list[tuple[str, bytes]], keep: P
                 workers.remove(w)
             else:
                 w.give(nxt)
-            if done % 5000 == 0:
+            if done % 2000 == 0:
                 rate = done / (time.monotonic() - began)
-                print(f"  {done} inputs, {dict(counts)}, {rate:.0f}/s", flush=True)
+                longest = max(slow)[0] if slow else max_seconds
+                print(
+                    f"  {done} inputs, {dict(counts)}, {rate:.0f}/s; over {args.slow:g} s: {len(slow)}; "
+                    f"longest {longest:.2f} s; worker peak {max(peaks):.0f} MB; "
+                    f"over {args.memory:g} MB: {len(over_memory)}",
+                    flush=True,
+                )
     return {
         "inputs": done,
         "counts": dict(counts),
         "slow": sorted(slow, reverse=True)[:10],
+        "longest": max_seconds,
         "peak_mb": max(peaks) if peaks else 0.0,
         "over_memory": over_memory[:10],
         "seconds": time.monotonic() - began,
@@ -265,7 +274,7 @@ def main() -> None:
         r = in_process(args, texts, args.keep)
         print(
             f"in-process: {r['inputs']} inputs in {r['seconds']:.0f} s: {r['counts']}; "
-            f"over {args.slow:g} s: {len(r['slow'])} {r['slow'][:5]}; "
+            f"over {args.slow:g} s: {len(r['slow'])} {r['slow'][:5]}; longest {r['longest']:.2f} s; "
             f"worker peak {r['peak_mb']:.0f} MB; over {args.memory:g} MB: {len(r['over_memory'])}"
         )
     if args.processes:
