@@ -216,7 +216,9 @@ def _chain(spots_by_mark: list[list[_Spot]]) -> list[_Spot | None]:
 def place_marks(texts: list[str], marks: list[str]) -> tuple[list[str], dict[str, int]]:
     """Replace footnote marks in ``texts`` (in document order) by ``[^k]`` references.
 
-    Returns the new texts and, for each mark found, the index of the text it is in.  Marks
+    Time: O(n log n) for n characters (candidate places are found by one scan per
+    pattern; see :func:`_chain`).  Returns the new texts and, for each mark found, the
+    index of the text it is in.  Marks
     not found are left out of the mapping (the caller warns about them).
     """
     wanted = set(marks)

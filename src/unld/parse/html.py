@@ -79,6 +79,8 @@ class _Text(HTMLParser):
 
 
 def split_html(text: str) -> Layout:
+    """Lines of an HTML rendering, footnotes set aside.  Time: linear in the text (the
+    standard library's HTML tokenizer, then one pass over the lines)."""
     parser = _Text()
     parser.feed(text)
     parser.close()

@@ -118,7 +118,7 @@ def find_opening(lines: list[Line]) -> int | None:
 
 def parse_masthead(lines: list[Line]) -> Masthead:
     """Read session, agenda items, adoption date, basis and title from the lines above
-    ``The General Assembly``."""
+    ``The General Assembly``.  Time: linear in those lines."""
     mh = Masthead()
     text_lines = [ln for ln in lines if not ln.blank]
     i = 0
@@ -275,6 +275,11 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
 
     The adopted text (``Adopts the following declaration:`` and what follows) is returned
     separately so that its own numbered paragraphs never count as the resolution's.
+
+    Time: linear in the number of lines: each line is looked at once, a paragraph is joined
+    only to test for an adopted text (when its first line can open one, and at most
+    :data:`MAX_ADOPTS_LINES` lines), and the parent of a sub-paragraph is remembered rather
+    than searched for.
     """
     blocks: list[Block] = []
     cur: Block | None = None
