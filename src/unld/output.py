@@ -31,6 +31,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from unld.dumps import Staging
 from unld.errors import UsageError
 
 LOCK = ".unld-lock"
@@ -107,11 +108,11 @@ def current_generation(out: Path) -> Path | None:
     return path if path.is_dir() else None
 
 
-class Generation:
+class Generation(Staging):
     """A new generation of ``out`` being written; :meth:`commit` makes it current.
 
-    The interface of :class:`unld.dumps.Staging`: ``path``, ``write_bytes``, ``files``,
-    ``dir``, ``commit``, ``discard``.
+    A :class:`unld.dumps.Staging` (``path``, ``write_bytes``, ``files``, ``dir``) whose
+    folder is a generation and whose commit is the switch.
     """
 
     def __init__(self, out: Path) -> None:
@@ -121,16 +122,6 @@ class Generation:
         self.dir = Path(tempfile.mkdtemp(prefix="g-", dir=root))
         os.chmod(self.dir, 0o755)
         self.files: list[str] = []
-
-    def path(self, name: str) -> Path:
-        p = self.dir / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if name not in self.files:
-            self.files.append(name)
-        return p
-
-    def write_bytes(self, name: str, data: bytes) -> None:
-        self.path(name).write_bytes(data)
 
     def commit(self) -> None:
         """Write the manifest, then switch ``out/.unld-current`` to this generation.
@@ -165,15 +156,8 @@ class Generation:
             _remove(old)
         _remove(self.out / ".unld-old-current")
 
-    def discard(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
-
     def __enter__(self) -> Generation:
         return self
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is not None:
-            self.discard()
 
 
 def _link(out: Path, name: str) -> None:
@@ -239,7 +223,7 @@ def manifest(folder: Path) -> bytes:
             continue
         h = hashlib.sha256()
         with open(folder / rel, "rb") as fh:
-            for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+            while chunk := fh.read(1 << 20):
                 h.update(chunk)
         lines.append(f"{h.hexdigest()}  {rel}\n")
     return "".join(lines).encode()
