@@ -186,7 +186,11 @@ def write_dataset(
         ),
     ]
     if jobs > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        from unld.output import die_with_parent  # a killed build leaves no writer running
+
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(tasks)), initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             futures = [pool.submit(fn, *args) for fn, args in tasks]
             spent = [f.result() for f in futures]
     else:
