@@ -10,7 +10,8 @@ Two parts, both printing their figures:
    validated, in long-lived worker processes.  Counted: records, input errors (the
    documented exit 2), *tracebacks* (any other exception), *hangs* (an input still
    running after ``--hang`` seconds: the worker is killed and replaced), inputs over
-   ``--slow`` seconds, and the peak resident memory of the workers (the high-water mark
+   ``--slow`` seconds of CPU time (wall time on a shared machine measures the others' load
+   too), and the peak resident memory of the workers (the high-water mark
    is read after every input, so an input that takes more than ``--memory`` MB is caught).
 2. **Per process**, ``--processes`` of those inputs run as the commands a user runs:
    ``unld parse FILE`` and a one-file ``unld build FILE --no-site`` (into one build folder,
@@ -61,7 +62,7 @@ def _worker(
             return
         name, data = texts[seed % len(texts)]
         data = mutate(data, seed)
-        start = time.perf_counter()
+        start = time.process_time()
         detail = ""
         try:
             record = parse_source(source_of(name, data))
@@ -74,7 +75,7 @@ def _worker(
         except Exception:  # noqa: BLE001 - what the fuzz run counts
             outcome = "traceback"
             detail = traceback.format_exc(limit=6)
-        seconds = time.perf_counter() - start
+        seconds = time.process_time() - start  # CPU: the machine may be shared
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         conn.send((seed, outcome, seconds, peak, detail))
 
@@ -175,8 +176,9 @@ def in_process(args: argparse.Namespace, texts: list[tuple[str, bytes]], keep: P
     }
 
 
-def _measure(cmd: list[str], timeout: float) -> tuple[int, float, float]:
-    """Exit code (or -9 when killed at ``timeout``), wall seconds and peak MB of ``cmd``."""
+def _measure(cmd: list[str], timeout: float) -> tuple[int, float, float, float]:
+    """Exit code (or -9 when killed at ``timeout``), CPU seconds, wall seconds and peak MB
+    of ``cmd``."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = start + timeout
@@ -189,11 +191,12 @@ def _measure(cmd: list[str], timeout: float) -> tuple[int, float, float]:
             pid, status, usage = os.wait4(proc.pid, 0)
             break
         time.sleep(0.01)
-    seconds = time.monotonic() - start
+    seconds = usage.ru_utime + usage.ru_stime  # CPU time of the process
+    wall = time.monotonic() - start
     stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     proc.returncode = os.waitstatus_to_exitcode(status)
     code = proc.returncode if "Traceback" not in stderr else 99
-    return code, seconds, usage.ru_maxrss / 1024
+    return code, seconds, wall, usage.ru_maxrss / 1024
 
 
 def per_process(args: argparse.Namespace, texts: list[tuple[str, bytes]], keep: Path) -> dict:
@@ -207,6 +210,7 @@ def per_process(args: argparse.Namespace, texts: list[tuple[str, bytes]], keep: 
         for command in ("parse", "build"):
             codes: Counter[int] = Counter()
             times: list[float] = []
+            walls: list[float] = []
             peaks: list[float] = []
             worst: list[tuple[float, int]] = []
             for i in range(args.processes):
@@ -228,9 +232,10 @@ def per_process(args: argparse.Namespace, texts: list[tuple[str, bytes]], keep: 
                         "--jobs",
                         "1",
                     ]
-                code, seconds, peak = _measure(cmd, args.hang)
+                code, seconds, wall, peak = _measure(cmd, args.hang)
                 codes[code] += 1
                 times.append(seconds)
+                walls.append(wall)
                 peaks.append(peak)
                 worst.append((seconds, seed))
                 if code not in (0, 1, 2):
@@ -240,10 +245,11 @@ def per_process(args: argparse.Namespace, texts: list[tuple[str, bytes]], keep: 
             stats[command] = {
                 "runs": len(times),
                 "exit codes": dict(codes),
-                "median s": times[len(times) // 2] if times else 0,
-                "max s": times[-1] if times else 0,
+                "median CPU s": round(times[len(times) // 2], 2) if times else 0,
+                "max CPU s": round(times[-1], 2) if times else 0,
+                "max wall s": round(max(walls), 2) if walls else 0,
                 "over limit s": sum(t > args.slow for t in times),
-                "max MB": max(peaks) if peaks else 0,
+                "max MB": round(max(peaks)) if peaks else 0,
                 "over limit MB": sum(p > args.memory for p in peaks),
                 "slowest seeds": sorted(worst, reverse=True)[:3],
             }
@@ -262,7 +268,7 @@ def main() -> None:
         help="map and validate every K-th input (all: 1); the others are parsed",
     )
     ap.add_argument("--processes", type=int, default=200, help="inputs also run as unld parse / unld build")
-    ap.add_argument("--slow", type=float, default=2.0, help="seconds over which an input counts as slow")
+    ap.add_argument("--slow", type=float, default=2.0, help="CPU seconds over which an input counts as slow")
     ap.add_argument("--hang", type=float, default=60.0, help="seconds after which an input is killed")
     ap.add_argument("--memory", type=float, default=500.0, help="peak MB over which an input is counted")
     ap.add_argument("--keep", type=Path, default=ROOT / "build" / "fuzz-failures")
