@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,7 +24,7 @@ import pyoxigraph as ox
 
 from unld import dumps, lines, output
 from unld.cache import BuildCache, source_key, write_atomic
-from unld.errors import InputError
+from unld.errors import InputError, UnldError
 from unld.iri import ONTOLOGY, IriPolicy
 from unld.parse import parse_source
 from unld.resources import mappings_dir, ontology_dir
@@ -236,13 +237,20 @@ def run(
     size = max(4, min(64, len(paths) // (jobs * 4) or 1))
     results: list[Outcome] = []
     parts = chunks(paths, size)
-    with ProcessPoolExecutor(
-        max_workers=jobs, initializer=output.die_with_parent, initargs=(os.getpid(),)
-    ) as pool:
-        for chunk_out in pool.map(process, parts, [base] * len(parts), [engine] * len(parts)):
-            results.extend(chunk_out)
-            if progress:
-                progress(len(chunk_out))
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=output.die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            for chunk_out in pool.map(process, parts, [base] * len(parts), [engine] * len(parts)):
+                results.extend(chunk_out)
+                if progress:
+                    progress(len(chunk_out))
+    except BrokenProcessPool:
+        # a crash in native code (or the kernel's out-of-memory killer): no output is written
+        raise UnldError(
+            "a worker process died while parsing, mapping or validating (out of memory, or a "
+            "crash); nothing was written: build again with --jobs 1 to see which source"
+        ) from None
     return results
 
 
