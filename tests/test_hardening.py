@@ -693,3 +693,17 @@ def test_a_build_copied_with_its_links_followed_is_rebuilt(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert (copy / output.CURRENT).is_symlink()
     assert output.state(copy) == output.state(first)
+
+
+def test_an_answer_over_the_limit_is_refused(serve) -> None:
+    body = json.dumps(
+        {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "y" * 5000}}]}}
+    )
+    _server, port = serve(lambda h: reply(h, 200, body.encode(), "application/sparql-results+json"))
+    url = f"http://127.0.0.1:{port}/query"
+    with pytest.raises(EndpointError, match="larger than 1000 bytes"):
+        query_remote("SELECT * { ?s ?p ?o }", url, Credentials(None, "none"), max_bytes=1000)
+    assert (
+        query_remote("SELECT * { ?s ?p ?o }", url, Credentials(None, "none")).rows[0]["x"]["value"]
+        == "y" * 5000
+    )
