@@ -126,6 +126,11 @@ class Generation(Staging):
     def commit(self) -> None:
         """Write the manifest, then switch ``out/.unld-current`` to this generation.
 
+        The folders are flushed to disk around the switch, not every file: the switch is
+        atomic for a reader and for a killed build; after a power cut, a file of the new
+        generation may be incomplete, which ``sha256sum -c MANIFEST.sha256`` shows and the
+        next build (with ``--no-cache`` if the cache was hit too) repairs.
+
         Before the switch, every top-level name of the generation gets its link in ``out``
         (pointing through ``.unld-current``, so at the old generation until the switch);
         after it, links to names the new build does not have, and the old generation, are
@@ -135,7 +140,7 @@ class Generation(Staging):
         names = sorted(p.name for p in self.dir.iterdir())
         for name in names:
             _link(self.out, name)
-        _fsync_tree(self.dir)
+        _fsync_dir(self.dir)
         old = current_generation(self.out)
         new_link = self.out / f"{CURRENT}.new"
         with contextlib.suppress(FileNotFoundError):
@@ -190,19 +195,6 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _fsync_tree(folder: Path) -> None:
-    """Flush the generation's top-level files and folder to disk before it is published
-    (the site's many small files are left to the file system's own ordering)."""
-    for p in folder.iterdir():
-        if p.is_file():
-            fd = os.open(p, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    _fsync_dir(folder)
 
 
 def files_of(folder: Path) -> Iterator[str]:
