@@ -30,6 +30,7 @@ FILES = [
     "void.ttl",
     "SHA256SUMS",
     "site",
+    "MANIFEST.sha256",
 ]
 SUBSET = [
     "A_RES_76_19.txt",
@@ -70,7 +71,8 @@ def subset(tmp_path: Path) -> Path:
 def test_writes_every_file(example_build: Path) -> None:
     assert sorted(p.name for p in example_build.iterdir() if not p.name.startswith(".")) == sorted(FILES)
     sums = (example_build / "SHA256SUMS").read_text().splitlines()
-    assert sorted(line.split()[1] for line in sums) == sorted(set(FILES) - {"SHA256SUMS", "site"})
+    dumps = set(FILES) - {"SHA256SUMS", "site", "MANIFEST.sha256"}
+    assert sorted(line.split()[1] for line in sums) == sorted(dumps)
     assert (example_build / "site" / "doc" / "A" / "RES" / "76" / "19" / "index.html").exists()
 
 

@@ -12,22 +12,24 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
-from unld import dumps, lines
-from unld.cache import BuildCache, source_key
-from unld.errors import InputError
+from unld import dumps, lines, output
+from unld.cache import BuildCache, source_key, write_atomic
+from unld.errors import InputError, UnldError
 from unld.iri import IriPolicy
 from unld.namespaces import ONTOLOGY_IRI, RDF_TYPE
 from unld.parse import parse_source
 from unld.resources import mappings_dir, ontology_dir
-from unld.sources import expand, read_source
+from unld.sources import expand, read_bytes, read_source
 from unld.validate import Problem, UnionResult, report_graph, shapes_path, source_line
 from unld.void import describe
 
@@ -89,6 +91,8 @@ class BuildResult:
     shared_problems: list[Problem] = field(default_factory=list)
     #: wall-clock seconds of the coordinator's steps (the benchmark prints them)
     timings: dict[str, float] = field(default_factory=dict)
+    #: cache entries that were corrupt and rebuilt (printed as warnings)
+    cache_warnings: list[str] = field(default_factory=list)
 
     @property
     def skipped(self) -> list[Outcome]:
@@ -127,6 +131,35 @@ def _tools(base: str, engine: str | None) -> tuple:
     return _WORKER[key]  # type: ignore[return-value]
 
 
+def _unexpected(outcome: Outcome, stage: str, exc: BaseException) -> None:
+    """Record a failure no rule foresaw as a skipped source (exit code 2), so that one
+    hostile file cannot stop the build of the others.  The message names the stage and the
+    kind of failure; it never holds a traceback."""
+    detail = " ".join(str(exc).split())[:160]
+    outcome.error_message = (
+        f"cannot be {stage}: {type(exc).__name__}{': ' + detail if detail else ''} "
+        "(expected the text of one resolution)"
+    )
+    outcome.error_line = None
+    outcome.error = str(InputError(outcome.path, outcome.error_message))
+
+
+def _map_each(mapper: Any, records: list[tuple[Outcome, dict]]) -> Iterator[tuple[Outcome, Any]]:
+    """``mapper.map_many`` over ``records``, skipping (as :func:`_unexpected`) a record the
+    mapping fails on and carrying on with the next ones."""
+    rest = records
+    while rest:
+        done = 0
+        try:
+            for mapped in mapper.map_many(r for _, r in rest):
+                yield rest[done][0], mapped
+                done += 1
+            return
+        except Exception as exc:  # noqa: BLE001 - one record must not spoil the others
+            _unexpected(rest[done][0], "mapped", exc)
+            rest = rest[done + 1 :]
+
+
 def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> list[Outcome]:
     """Parse, map and validate a chunk of sources (runs in a worker process).
 
@@ -145,6 +178,10 @@ def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> lis
             outcome.error_message, outcome.error_line = exc.message, exc.line
             out.append(outcome)
             continue
+        except Exception as exc:  # noqa: BLE001 - skipped, the others go on
+            _unexpected(outcome, "parsed", exc)
+            out.append(outcome)
+            continue
         finally:
             outcome.seconds["parse"] = time.perf_counter() - start
         outcome.symbol = record["symbol"]
@@ -152,7 +189,7 @@ def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> lis
         records.append((outcome, record))
         out.append(outcome)
     start = time.perf_counter()
-    for (outcome, _record), mapped in zip(records, mapper.map_many(r for _, r in records), strict=True):
+    for outcome, mapped in _map_each(mapper, records):
         outcome.graph = mapped.graph
         # sorted, distinct lines: the form every dump is written from
         outcome.ntriples = mapped.ntriples
@@ -161,9 +198,16 @@ def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> lis
         triples = mapped.triples
         outcome.triples = len(triples)
         if validator is not None:
-            outcome.problems = validator.validate(triples, mapped.graph)
+            try:
+                outcome.problems = validator.validate(triples, mapped.graph)
+            except Exception as exc:  # noqa: BLE001 - skipped, the others go on
+                _unexpected(outcome, "validated", exc)
+                outcome.graph, outcome.ntriples, outcome.triples = None, b"", 0
         start = time.perf_counter()
         outcome.seconds["validate"] = start - now
+    for outcome, _record in records:
+        if outcome.error:
+            outcome.symbol, outcome.graph, outcome.ntriples = None, None, b""
     return out
 
 
@@ -192,11 +236,20 @@ def run(
     size = max(4, min(64, len(paths) // (jobs * 4) or 1))
     results: list[Outcome] = []
     parts = chunks(paths, size)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for chunk_out in pool.map(process, parts, [base] * len(parts), [engine] * len(parts)):
-            results.extend(chunk_out)
-            if progress:
-                progress(len(chunk_out))
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=output.die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            for chunk_out in pool.map(process, parts, [base] * len(parts), [engine] * len(parts)):
+                results.extend(chunk_out)
+                if progress:
+                    progress(len(chunk_out))
+    except BrokenProcessPool:
+        # a crash in native code (or the kernel's out-of-memory killer): no output is written
+        raise UnldError(
+            "a worker process died while parsing, mapping or validating (out of memory, or a "
+            "crash); nothing was written: build again with --jobs 1 to see which source"
+        ) from None
     return results
 
 
@@ -248,8 +301,26 @@ def build(
     """Build the dataset from ``sources`` (files or folders) into ``out``.
 
     Sources whose result is in the build cache (same bytes, same rules, shapes and code)
-    are not processed again; ``use_cache=False`` processes everything.
+    are not processed again; ``use_cache=False`` processes everything.  The output folder
+    is locked for the whole build and switched to the new files in one step at the end
+    (:mod:`unld.output`).
     """
+    with output.locked(out):
+        return _build(sources, out, base, jobs, progress, docs, total, use_cache, engine, site)
+
+
+def _build(
+    sources: list[str],
+    out: Path,
+    base: str,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    docs: bool = True,
+    total: Callable[[int], None] | None = None,
+    use_cache: bool = True,
+    engine: str = "fast",
+    site: bool = True,
+) -> BuildResult:
     timings: dict[str, float] = {}
     clock = dumps._Clock(timings)
     policy = IriPolicy(base)
@@ -259,17 +330,27 @@ def build(
             ", ".join(sources), "no resolution texts found (expected .txt, .md, .html or .pdf files)"
         )
     for p in paths:
-        if not Path(p).is_file():
+        if not Path(p).exists():
             raise InputError(p, "no such file")
     if total:
         total(len(paths))
     store = BuildCache(out, base, enabled=use_cache)
-    keys = {p: source_key(p, Path(p).read_bytes()) for p in paths}
-    cached: dict[str, Outcome] = {}
+    keys: dict[str, str] = {}
+    unreadable: dict[str, Outcome] = {}
     for p in paths:
-        entry = store.get(keys[p])
+        try:
+            keys[p] = source_key(p, read_bytes(p))
+        except InputError as exc:  # a pipe, a device, a file over the size limit
+            unreadable[p] = Outcome(p, error=str(exc), error_message=exc.message, error_line=exc.line)
+    cached: dict[str, Outcome] = dict(unreadable)
+    for p in keys:
+        entry = store.get(keys[p], p)
         if entry is not None:
-            cached[p] = Outcome.from_entry(p, entry)
+            try:
+                cached[p] = Outcome.from_entry(p, entry)
+            except (TypeError, KeyError, ValueError, AttributeError):
+                store.used.discard(keys[p])
+                store.warnings.append(f"{p}: the cached result was corrupt (its fields); processed again")
     if progress and cached:
         progress(len(cached))
     todo = [p for p in paths if p not in cached]
@@ -307,7 +388,7 @@ def build(
         o.problems = union.replace_in(o.problems)
     shared.problems = [*shared.problems, *union.problems]
     problems = [p for o in [*outcomes, shared] for p in o.problems]
-    with dumps.Staging(out) as stage:
+    with output.Generation(out) as stage:
         clock.tick("dump preparation")
         stats = dumps.write_dataset(
             stage,
@@ -326,7 +407,9 @@ def build(
         stage.write_bytes("validation.ttl", dumps.turtle_bytes(report_graph(problems)))
         clock.tick("other files")
         if docs:
-            stage.write_bytes("ontology.html", ontology_docs(store.dir, stage.dir / "ontology.ttl"))
+            stage.write_bytes(
+                "ontology.html", ontology_docs(store.dir, stage.dir / "ontology.ttl", store.warnings)
+            )
             clock.tick("ontology.html")
         names = list(stage.files)
         stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names))
@@ -345,8 +428,10 @@ def build(
         stage.commit()
     store.prune()
     clock.tick("commit")
-    written = [*names, "SHA256SUMS", *(["site"] if site else [])]
-    return BuildResult(outcomes, written, stats.triples, len(graphs) + 1, shared.problems, timings)
+    written = [*names, "SHA256SUMS", *(["site"] if site else []), output.MANIFEST]
+    return BuildResult(
+        outcomes, written, stats.triples, len(graphs) + 1, shared.problems, timings, store.warnings
+    )
 
 
 def _graph_lines(
@@ -406,20 +491,34 @@ def _union(policy: IriPolicy, engine: str, store: BuildCache, good: list[tuple[O
     return settle_union(Validator(policy, engine), graphs, sources, locate=source_line)
 
 
-def ontology_docs(cache_dir: Path, ontology_ttl: Path) -> bytes:
+def ontology_docs(cache_dir: Path, ontology_ttl: Path, warnings: list[str] | None = None) -> bytes:
     """The ontology's HTML documentation, taken from the build cache when the ontology has
-    not changed (writing it costs seconds, the same every build)."""
+    not changed (writing it costs seconds, the same every build).
+
+    The cached copy is written atomically beside its SHA-256, and used only when it
+    matches (a truncated copy is written again, with a warning in ``warnings``).
+    """
     import hashlib
 
     from unld.ontodoc import ontology_html
 
     digest = hashlib.sha256(ontology_ttl.read_bytes()).hexdigest()[:20]
     cached = cache_dir / f"ontology-{digest}.html"
+    check = cache_dir / f"ontology-{digest}.sha256"
     if cached.exists():
-        return cached.read_bytes()
+        data = cached.read_bytes()
+        try:
+            expected = check.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            expected = ""
+        if hashlib.sha256(data).hexdigest() == expected:
+            return data
+        if warnings is not None:
+            warnings.append(f"{cached}: the cached ontology documentation was corrupt; written again")
     html = ontology_html(ontology_ttl) or b""
     cached.parent.mkdir(parents=True, exist_ok=True)
-    for old in cached.parent.glob("ontology-*.html"):
+    for old in [*cached.parent.glob("ontology-*.html"), *cached.parent.glob("ontology-*.sha256")]:
         old.unlink()
-    cached.write_bytes(html)
+    write_atomic(cached, html)
+    write_atomic(check, hashlib.sha256(html).hexdigest().encode() + b"\n")
     return html

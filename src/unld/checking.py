@@ -39,6 +39,12 @@ def _graphs_of(path: Path, base: str) -> dict[str, list[ox.Triple]]:
                 graphs.setdefault(name, []).append(triple)
     except SyntaxError as exc:
         raise InputError(str(path), f"is not valid RDF: {exc}") from None
+    except MemoryError:
+        # the RDF reader's buffer holds at most 16 MB: one statement (a line) larger than that
+        raise InputError(
+            str(path),
+            "holds a statement larger than the RDF reader's 16 MB buffer; expected RDF of resolutions",
+        ) from None
     except OSError as exc:
         raise InputError(str(path), f"cannot be read ({exc.strerror})") from None
     return {g: t for g, t in graphs.items() if not g.endswith(SHARED_GRAPH_SUFFIXES)}
@@ -74,7 +80,13 @@ def validate_paths(
         from unld.sources import read_source
 
         records = [parse_source(read_source(t)) for t in texts]
-        for mapped in Mapper(policy).map_many(records):
+        mapper = Mapper(policy)
+        for t, record in zip(texts, records, strict=True):
+            try:
+                mapped = mapper.map_one(record)
+            except Exception as exc:  # noqa: BLE001 - e.g. a record over the RDF reader's 16 MB
+                detail = " ".join(str(exc).split())[:160]
+                raise InputError(str(t), f"cannot be mapped: {type(exc).__name__}: {detail}") from None
             graphs[mapped.graph] = mapped.triples
     problems: list[Problem] = validator.validate_shared()
     per_graph = {name: validator.validate(graphs[name], name) for name in sorted(graphs)}

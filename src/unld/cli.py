@@ -291,6 +291,8 @@ def build(
             # not the output folder's fault: name the file that could not be read
             _fail(f"cannot read {exc.filename}: {exc.strerror or exc}; the previous files are unchanged")
         _fail(f"cannot write into {out}: {exc.strerror or exc}; the previous files are unchanged")
+    for warning in result.cache_warnings:
+        click.echo(f"warning: {warning}", err=True)
     for o in result.skipped:
         click.echo(f"skipped: {o.error}", err=True)
     for p in result.violations:
@@ -485,7 +487,17 @@ def publish(
     default=60.0,
     show_default=True,
     metavar="S",
-    help="Seconds to wait for the endpoint's answer.",
+    help="Seconds the query may take: over a build, the query is stopped then; with "
+    "--endpoint, the whole answer must have arrived by then.",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=64),
+    default=2048,
+    show_default=True,
+    metavar="MB",
+    help="Megabytes the query may use over a build (address space of the query process); "
+    "with --endpoint, the largest answer accepted.",
 )
 @verbosity
 def query(
@@ -497,6 +509,7 @@ def query(
     timeout: float,
     quiet: bool,
     verbose: bool,
+    max_memory: int,
 ) -> None:
     """Run a SPARQL query over a built dataset, or over an endpoint with --endpoint.
 
@@ -527,10 +540,10 @@ def query(
         start = time.perf_counter()
         if endpoint and not from_given:
             where = endpoint
-            result = query_remote(text, endpoint, timeout=timeout)
+            result = query_remote(text, endpoint, timeout=timeout, max_bytes=max_memory * 1024 * 1024)
         else:
             where = str(from_dir / "unld.nq")
-            result = query_local(text, from_dir)
+            result = query_local(text, from_dir, timeout, max_memory)
     except UnldError as exc:
         _fail(str(exc), exc.exit_code)
     click.echo(render(result, fmt, footer=not quiet), nl=False)

@@ -63,7 +63,9 @@ class Staging:
                         shutil.rmtree(old)
                     os.replace(target, old)
                 os.replace(source, target)
-                if old is not None:
+                if old is not None and old.is_symlink():
+                    old.unlink()  # a build's link into its current generation
+                elif old is not None:
                     shutil.rmtree(old)
             else:
                 os.replace(source, target)
@@ -171,7 +173,11 @@ def write_dataset(
         ),
     ]
     if jobs > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        from unld.output import die_with_parent  # a killed build leaves no writer running
+
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(tasks)), initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             futures: list[Future[dict[str, float]]] = [pool.submit(fn, *args) for fn, args in tasks]
             spent = [f.result() for f in futures]
     else:

@@ -224,6 +224,45 @@ def graph_store_url(endpoint: str | None, graph_store: str | None) -> str:
 # --- 3. credentials --------------------------------------------------------------------------
 
 
+def _check_secret(name: str, value: str | None) -> None:
+    """Refuse a credential that cannot go into an HTTP header, naming the variable only.
+
+    The HTTP client would otherwise fail while sending, with the whole header (the secret)
+    in its message: a carriage return left by an env file with Windows line ends, another
+    control character, or (for a token, which is sent as it is) a non-Latin-1 character.
+    """
+    if not value:
+        return
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        hint = (
+            " (a carriage return: was it read from a file with Windows line ends?)" if "\r" in value else ""
+        )
+        raise UsageError(f"{name} holds a control character{hint}; set it without one")
+    if name == ENV_TOKEN and (not value.isascii() or " " in value):
+        raise UsageError(f"{name} must be printable ASCII without spaces (a bearer token)")
+
+
+class _Session(requests.Session):
+    """A session that never reads ``~/.netrc`` (nor the file ``NETRC`` names).
+
+    ``requests`` looks credentials up in netrc when a redirect leads to another host; here
+    the only credentials are those of the environment, and they are dropped (not replaced)
+    when a redirect leaves the host they were meant for.
+    """
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        url = prepared_request.url or ""
+        if "Authorization" in prepared_request.headers and self.should_strip_auth(
+            response.request.url or "", url
+        ):
+            del prepared_request.headers["Authorization"]
+
+
+def new_session() -> requests.Session:
+    """The HTTP session of every request unld makes (see :class:`_Session`)."""
+    return _Session()
+
+
 class Credentials(requests.auth.AuthBase):
     """HTTP Basic or Bearer credentials from the environment; their repr shows no secret.
 
@@ -249,6 +288,8 @@ class Credentials(requests.auth.AuthBase):
     def from_env(cls, env: Mapping[str, str] | None = None) -> Credentials:
         env = os.environ if env is None else env
         user, password, token = env.get(ENV_USER), env.get(ENV_PASSWORD), env.get(ENV_TOKEN)
+        for name, value in ((ENV_USER, user), (ENV_PASSWORD, password), (ENV_TOKEN, token)):
+            _check_secret(name, value)
         if token and (user or password):
             raise UsageError(f"set either {ENV_TOKEN} or {ENV_USER}/{ENV_PASSWORD}, not both")
         if token:
@@ -378,9 +419,41 @@ def _reason(exc: requests.RequestException, options: PublishOptions) -> str:
     return f"connection failed ({type(exc).__name__})"
 
 
-def _answer_text(response: requests.Response, credentials: Credentials) -> str:
-    text = " ".join(response.text.split())[:200] if response.content else ""
-    return credentials.scrub(text)
+def answer_text(body: bytes, credentials: Credentials, limit: int = 200) -> str:
+    """The start of an answer's body for a message: secrets removed *before* it is cut, so
+    that a server echoing the request cannot leave the first characters of one."""
+    text = credentials.scrub(" ".join(body.decode("utf-8", "replace").split()))
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+def read_body(response: requests.Response, deadline: float, limit: int | None = None) -> bytes:
+    """The body of a streamed ``response``, within the total ``deadline`` (a monotonic
+    time): a server that trickles bytes cannot hold the client longer than the deadline,
+    since the per-read timeout of the HTTP client restarts with every byte.
+
+    Raises :class:`requests.Timeout` past the deadline and :class:`EndpointError` when the
+    body is larger than ``limit`` bytes.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    raw = response.raw
+    # read1 returns what has arrived (iter_content waits to fill its chunk, byte by byte)
+    reader = getattr(raw, "read1", None)
+    pieces = (
+        iter(lambda: reader(65536, decode_content=True), b"")
+        if reader is not None
+        else response.iter_content(chunk_size=65536)
+    )
+    if time.monotonic() > deadline:
+        raise requests.Timeout("total deadline")
+    for chunk in pieces:
+        chunks.append(chunk)
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise EndpointError(f"{response.url} sent an answer larger than {limit} bytes")
+        if time.monotonic() > deadline:
+            raise requests.Timeout("total deadline")
+    return b"".join(chunks)
 
 
 class GraphStore:
@@ -397,7 +470,7 @@ class GraphStore:
         self.url = url
         self.credentials = credentials or Credentials(None, "none")
         self.options = options or PublishOptions()
-        self.session = session or requests.Session()
+        self.session = session or new_session()
         self.sleep = sleep
 
     def put(self, graph: GraphFile) -> str | None:
@@ -414,6 +487,8 @@ class GraphStore:
         while True:
             attempt += 1
             try:
+                # --timeout is a total deadline for the request (sending and answer)
+                request_deadline = time.monotonic() + opts.timeout
                 with (
                     open(graph.path, "rb") as body,
                     self.session.put(
@@ -423,17 +498,25 @@ class GraphStore:
                         headers={"Content-Type": NTRIPLES},
                         auth=self.credentials,
                         timeout=(opts.connect_timeout, opts.timeout),
+                        stream=True,
                     ) as response,
                 ):
                     status = response.status_code
+                    content = read_body(response, request_deadline, 1 << 20)
                     if 200 <= status < 300:
                         return None
                     if status == 401 and self.credentials.switch_to_digest(response):
                         attempt -= 1  # the same request, now answering the Digest challenge
                         continue
-                    answer = _answer_text(response, self.credentials)
+                    answer = answer_text(content, self.credentials)
             except requests.RequestException as exc:
                 problem, status = _reason(exc, opts), None
+            except (ValueError, UnicodeError) as exc:
+                # the HTTP client refusing what it was given; its message may quote a header
+                raise EndpointError(
+                    f"cannot send to {self.url}: {self.credentials.scrub(type(exc).__name__)} "
+                    "(a header value the HTTP client refused; check the UNLD_ENDPOINT_* variables)"
+                ) from None
             else:
                 problem = f"HTTP {status} {answer}".rstrip()
                 if status in (401, 403):

@@ -23,7 +23,7 @@ General Assembly, ``S`` for the Security Council, ``E`` for the Economic and Soc
 Assembly and a session 76 of another organ never share an IRI, and an organ without
 sessions (the Council numbers its meetings without them) still has a place.
 
-Ontology terms live at the fixed namespace :data:`ONTOLOGY`, not under the data base.
+Ontology terms live at the fixed namespace :data:`unld.namespaces.UNLD`, not under the data base.
 """
 
 from __future__ import annotations

@@ -18,9 +18,15 @@ results) or ``json`` (SPARQL 1.1 JSON results).  Nothing here prints or exits.
 from __future__ import annotations
 
 import csv
+import faulthandler
 import io
 import json
+import multiprocessing
+import multiprocessing.connection
+import os
 import re
+import resource
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,8 +34,8 @@ import pyoxigraph as ox
 import requests
 
 from unld.dumps import PREFIXES as DUMP_PREFIXES
-from unld.endpoint import Credentials, EndpointError, check_url
-from unld.errors import InputError, UsageError
+from unld.endpoint import Credentials, EndpointError, answer_text, check_url, new_session, read_body
+from unld.errors import InputError, UnldError, UsageError
 
 PREFIXES = {**DUMP_PREFIXES, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -58,6 +64,70 @@ class QueryResult:
 
 
 # --- the query text --------------------------------------------------------------------------
+
+#: Deepest nesting of ``{``, ``(`` and ``[`` accepted: the SPARQL parser recurses once per
+#: level, and a few thousand levels overflow its stack (the process dies without a word).
+MAX_NESTING = 100
+#: Longest query text accepted, in characters.
+MAX_QUERY_CHARS = 1_000_000
+#: Default limits of a query over a build (``--timeout``, ``--max-memory``) and of an answer
+#: from an endpoint (``--max-answer``).
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_MEMORY_MB = 2048
+DEFAULT_MAX_ANSWER = 512 * 1024 * 1024
+
+# what the scanner skips: comments, strings (long ones first) and IRI references
+_SKIP = re.compile(
+    r"#[^\n]*"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>",
+    re.DOTALL,
+)
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
+
+
+def check_query(text: str, local: bool = False) -> None:
+    """Refuse, before any parser sees it, a query that would crash or escape: nesting deeper
+    than :data:`MAX_NESTING`, a text over :data:`MAX_QUERY_CHARS`, and, for a query over a
+    build (``local``), a ``SERVICE`` clause, which would make the embedded store send
+    requests to other servers.
+
+    One pass over the text, skipping comments, strings and IRIs: linear in its length.
+    """
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
+    pieces: list[str] = []
+    pos = 0
+    for m in _SKIP.finditer(text):
+        pieces.append(text[pos : m.start()])
+        # keep the line count: a comment or string may span lines
+        pieces.append(" " + "\n" * text.count("\n", m.start(), m.end()))
+        pos = m.end()
+    pieces.append(text[pos:])
+    bare = "".join(pieces)
+    depth = 0
+    line = 1
+    for ch in bare:
+        if ch in "{([":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryError(
+                    f"the query nests brackets more than {MAX_NESTING} deep (line {line}); "
+                    "the SPARQL parser cannot take that"
+                )
+        elif ch in "})]":
+            depth = max(0, depth - 1)
+        elif ch == "\n":
+            line += 1
+    if local and _SERVICE.search(bare):
+        raise QueryError(
+            "SERVICE clauses are not run over a build (they would send requests to other "
+            "servers); query an endpoint with --endpoint instead"
+        )
+
 
 _DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
 _POSITION = re.compile(r"error at (\d+):(\d+)")
@@ -158,7 +228,12 @@ def load_store(from_dir: Path) -> ox.Store:
 
 
 def query_store(store: ox.Store, text: str) -> QueryResult:
-    """Run ``text`` over ``store``, the union of its graphs as the default graph."""
+    """Run ``text`` over ``store``, the union of its graphs as the default graph.
+
+    No time or memory limit here (see :func:`query_local`); ``SERVICE`` and deep nesting
+    are refused.
+    """
+    check_query(text, local=True)
     text, error = prepare(text)
     if error is not None:
         raise QueryError(f"the query is not valid SPARQL: {_short(error)}")
@@ -175,9 +250,112 @@ def query_store(store: ox.Store, text: str) -> QueryResult:
         raise QueryError(f"the query failed: {_short(str(exc))}") from None
 
 
-def query_local(text: str, from_dir: Path) -> QueryResult:
-    """Run ``text`` over the dataset built in ``from_dir``."""
-    return query_store(load_store(from_dir), text)
+def _query_child(
+    conn: multiprocessing.connection.Connection, text: str, from_dir: Path, max_memory_mb: int | None
+) -> None:
+    """Load the build and run the query in a child process, under a memory limit.
+
+    The embedded store aborts the process when an allocation fails: its stderr is closed so
+    that the abort's own report (which reads like a traceback) is not shown; what happened
+    is said by the parent.
+    """
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        if max_memory_mb:
+            limit = max_memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        conn.send(("ok", query_store(load_store(from_dir), text)))
+    except MemoryError:
+        conn.send(("memory", None))
+    except UnldError as exc:
+        conn.send(("error", exc))
+    finally:
+        conn.close()
+
+
+def query_local(
+    text: str,
+    from_dir: Path,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
+) -> QueryResult:
+    """Run ``text`` over the dataset built in ``from_dir``, within ``timeout`` seconds and
+    ``max_memory_mb`` megabytes of address space.
+
+    The embedded store cannot be interrupted, so the query runs in a child process that is
+    killed at the deadline, with its address space limited (a cartesian product can
+    otherwise take all the memory of the machine).
+    """
+    check_query(text, local=True)
+    dump = from_dir / "unld.nq"
+    if not dump.is_file():
+        raise UsageError(f"{dump} not found: run 'unld build --out {from_dir}' first, or give --endpoint URL")
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_query_child, args=(send, text, from_dir, max_memory_mb), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise QueryError(f"the query ran longer than {timeout:g} s (--timeout) and was stopped")
+        try:
+            kind, value = receive.recv()
+        except EOFError:
+            kind, value = "memory", None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    if kind == "ok":
+        return value  # type: ignore[no-any-return]
+    if kind == "error":
+        raise value
+    raise QueryError(
+        f"the query needed more than {max_memory_mb} MB (--max-memory) and was stopped"
+        if max_memory_mb
+        else "the query process died (out of memory?)"
+    )
+
+
+def _json_results(body: bytes, endpoint: str) -> QueryResult:
+    """SPARQL 1.1 JSON results, checked for the shape they must have: a server that sends
+    anything else gets an :class:`EndpointError`, not a traceback."""
+    bad = EndpointError(f"{endpoint} sent results that are not SPARQL 1.1 JSON results")
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
+        raise EndpointError(f"{endpoint} sent results that are not JSON") from None
+    if not isinstance(doc, dict):
+        raise bad
+    if "boolean" in doc:
+        if not isinstance(doc["boolean"], bool):
+            raise bad
+        return QueryResult("boolean", boolean=doc["boolean"])
+    head, results = doc.get("head", {}), doc.get("results", {})
+    if not isinstance(head, dict) or not isinstance(results, dict):
+        raise bad
+    names, bindings = head.get("vars", []), results.get("bindings", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise bad
+    if not isinstance(bindings, list):
+        raise bad
+    rows: list[dict[str, Term]] = []
+    for b in bindings:
+        if not isinstance(b, dict):
+            raise bad
+        row: dict[str, Term] = {}
+        for k, v in b.items():
+            if not isinstance(v, dict) or not isinstance(v.get("type"), str) or "value" not in v:
+                raise bad
+            if v["type"] != "triple" and not isinstance(v["value"], str):
+                raise bad
+            row[str(k)] = normalise(v)
+        rows.append(row)
+    return QueryResult("bindings", [str(n) for n in names], rows)
 
 
 def query_remote(
@@ -186,32 +364,37 @@ def query_remote(
     credentials: Credentials | None = None,
     timeout: float = 60.0,
     connect_timeout: float = 5.0,
+    max_bytes: int | None = DEFAULT_MAX_ANSWER,
 ) -> QueryResult:
     """Send ``text`` to a SPARQL 1.1 Protocol ``endpoint`` (POST form).
 
-    A query that does not parse here is still sent as it is when the parser's only
+    ``timeout`` is a total deadline for the answer, and an answer over ``max_bytes`` is
+    refused.  A query that does not parse here is still sent as it is when the parser's only
     complaint might be an extension the endpoint knows; the endpoint's 400 answer then
     becomes a :class:`QueryError`.
     """
     check_url(endpoint, "--endpoint")
     credentials = credentials or Credentials.from_env()
+    check_query(text)
     text, _error = prepare(text)
+    deadline = time.monotonic() + timeout
     try:
         with (
-            requests.Session() as session,
+            new_session() as session,
             session.post(
                 endpoint,
                 data={"query": text},
                 headers={"Accept": ACCEPT},
                 auth=credentials,
                 timeout=(connect_timeout, timeout),
+                stream=True,
             ) as response,
         ):
             status = response.status_code
-            body = response.content
+            body = read_body(response, deadline, max_bytes)
             media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     except requests.Timeout:
-        raise EndpointError(f"{endpoint} gave no answer within {timeout:g} s") from None
+        raise EndpointError(f"{endpoint} gave no answer within {timeout:g} s (--timeout)") from None
     except requests.RequestException as exc:
         reason = (
             "connection refused"
@@ -219,23 +402,21 @@ def query_remote(
             else (f"connection failed ({type(exc).__name__})")
         )
         raise EndpointError(f"cannot reach the SPARQL endpoint {endpoint}: {reason}") from None
-    answer = credentials.scrub(" ".join(body.decode("utf-8", "replace").split())[:300])
+    except (ValueError, UnicodeError) as exc:
+        # the HTTP client refusing a header; its own message may quote the header's value
+        raise EndpointError(
+            f"cannot send to {endpoint}: the HTTP client refused a header ({type(exc).__name__}); "
+            "check the UNLD_ENDPOINT_* variables"
+        ) from None
+    answer = answer_text(body, credentials, 240)
     if status in (401, 403):
         raise EndpointError(credentials.refused(endpoint, status))
     if status == 400:
-        raise QueryError(f"{endpoint} rejected the query: {_short(answer)}")
+        raise QueryError(f"{endpoint} rejected the query: {answer}")
     if status != 200:
-        raise EndpointError(f"{endpoint} answered HTTP {status}: {_short(answer)}")
+        raise EndpointError(f"{endpoint} answered HTTP {status}: {answer}")
     if media in (RESULTS_JSON, "application/json"):
-        try:
-            doc = json.loads(body)
-        except ValueError:
-            raise EndpointError(f"{endpoint} sent results that are not JSON") from None
-        if "boolean" in doc:
-            return QueryResult("boolean", boolean=bool(doc["boolean"]))
-        names = list(doc.get("head", {}).get("vars", []))
-        rows = [{k: normalise(v) for k, v in b.items()} for b in doc.get("results", {}).get("bindings", [])]
-        return QueryResult("bindings", names, rows)
+        return _json_results(body, endpoint)
     fmt = ox.RdfFormat.from_media_type(media) if media else None
     if fmt is None:
         raise EndpointError(f"{endpoint} answered in an unexpected format ({media or 'none'})")

@@ -30,7 +30,7 @@ from unld.parse.markdown import split_markdown
 from unld.parse.pdftext import Layout, split_layout
 from unld.sources import Source
 
-_MARK = re.compile(r"\s*\[\^(\d+)\]")
+_MARK = re.compile(r"\s*\[\^(\d{1,3})\]")
 
 
 def _clean(text: str) -> tuple[str, list[str]]:

@@ -44,6 +44,15 @@ class _Text(HTMLParser):
         self.skip = 0
         self.sup = False
 
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """``<![`` not followed by a section name (the standard library's parser stops on an
+        assertion there) is read as text, like a browser does."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            self.handle_data("<![")
+            return i + 3
+
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag in ("script", "style", "head", "title"):
             self.skip += 1
@@ -70,6 +79,8 @@ class _Text(HTMLParser):
 
 
 def split_html(text: str) -> Layout:
+    """Lines of an HTML rendering, footnotes set aside.  Time: linear in the text (the
+    standard library's HTML tokenizer, then one pass over the lines)."""
     parser = _Text()
     parser.feed(text)
     parser.close()

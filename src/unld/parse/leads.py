@@ -425,7 +425,9 @@ OPERATIVE_VERBS = {
 
 
 def lead_phrase(text: str) -> str | None:
-    """The lead phrase of a paragraph's text, following the conventions above."""
+    """The lead phrase of a paragraph's text, following the conventions above.
+
+    Time: linear in the paragraph's first words (the phrase tables are looked up by key)."""
     words = _words(text)
     if not words or not words[0][:1].isupper():
         return None

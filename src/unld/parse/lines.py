@@ -27,7 +27,7 @@ class Line:
 
 
 def split_lines(text: str) -> list[Line]:
-    """Number the lines of a normalised text."""
+    """Number the lines of a normalised text.  Time: linear in the text."""
     return [Line(i, t.rstrip()) for i, t in enumerate(text.split("\n"), start=1)]
 
 

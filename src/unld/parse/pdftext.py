@@ -58,9 +58,10 @@ def masthead_symbol(lines: list[Line]) -> str | None:
 
 
 def _running_text(lines: list[Line]) -> str:
-    """Normalised text of the masthead, where running titles come from."""
+    """Normalised text of the masthead, where running titles come from: at most the first
+    100 lines, so that looking a line up in it costs the same however long the text is."""
     end = next((i for i, ln in enumerate(lines) if _MASTHEAD_END.match(ln.text)), min(60, len(lines)))
-    return " " + _norm(" ".join(ln.text for ln in lines[:end])) + " "
+    return " " + _norm(" ".join(ln.text for ln in lines[: min(end, 100)])) + " "
 
 
 def _page_markers(lines: list[Line]) -> list[int]:
@@ -103,7 +104,8 @@ class _Furniture:
         return len(text) >= 6 and f" {text} " in self.running
 
 
-_SUPERSCRIPT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+# marks have one to three digits: a longer run of superscripts is text, not a mark
+_SUPERSCRIPT = re.compile("(?<![⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}(?![⁰¹²³⁴⁵⁶⁷⁸⁹])")
 _SUPER_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
@@ -113,7 +115,7 @@ def _superscript_marks(line: Line) -> Line:
     if not _SUPERSCRIPT.search(line.text):
         return line
     text = line.text
-    lead = re.match(r"(\s*)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*", text)
+    lead = re.match(r"(\s*)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})(?![⁰¹²³⁴⁵⁶⁷⁸⁹])\s*", text)
     head = ""
     if lead:
         head = lead.group(1) + lead.group(2).translate(_SUPER_DIGITS) + " "
@@ -131,7 +133,10 @@ def _blank_after_block(lines: list[Line], start: int, removed: set[int]) -> bool
 
 
 def split_layout(lines: list[Line]) -> Layout:
-    """Remove page furniture and separate footnote blocks from the body."""
+    """Remove page furniture and separate footnote blocks from the body.
+
+    Time: linear in the number of lines (page markers, running heads and footnote blocks
+    are found in passes over the lines, each line looked at a bounded number of times)."""
     lines = [_superscript_marks(ln) for ln in lines]
     symbol = masthead_symbol(lines)
     is_furniture = _Furniture(symbol, _running_text(lines))

@@ -36,6 +36,9 @@ SUBPARA = re.compile(r"^\s*\((?P<label>[a-z]{1,2}|[ivxl]{1,6})\)(?:\s+(?P<rest>\
 SECTION = re.compile(r"^\s*(?P<label>[IVXL]{1,6}|[A-H])\.?\s*$")
 ANNEX_HEADING = re.compile(r"^\s*(?P<word>Annex(?:es)?|Appendix)(?:\s+(?P<label>[IVXL\d]+))?\s*$")
 ENDS = re.compile(r"[,;:.][”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$|\b(?:and|or)\s*$")
+ADOPTS_START = re.compile(r"^(?:\[\^\d+\])?\s*(?:Adopts|Approves|Proclaims|Endorses|Decides to adopt)\b")
+#: Longest paragraph (in lines) read as "Adopts the following ...:" (real ones have a few)
+MAX_ADOPTS_LINES = 400
 ADOPTS_FOLLOWING = re.compile(
     r"^(?:\[\^\d+\])?\s*(?:Adopts|Approves|Proclaims|Endorses|Decides to adopt)\b"
     r".*\bfollowing\b.*:\s*(?:\[\^\d+\])?\s*$",
@@ -115,7 +118,7 @@ def find_opening(lines: list[Line]) -> int | None:
 
 def parse_masthead(lines: list[Line]) -> Masthead:
     """Read session, agenda items, adoption date, basis and title from the lines above
-    ``The General Assembly``."""
+    ``The General Assembly``.  Time: linear in those lines."""
     mh = Masthead()
     text_lines = [ln for ln in lines if not ln.blank]
     i = 0
@@ -134,7 +137,8 @@ def parse_masthead(lines: list[Line]) -> Masthead:
             continue
         m = AGENDA_LINE.match(s)
         if m and not mh.agenda:
-            items = re.findall(r"(\d{1,3})(?:\s*\(([a-z]{1,2})\))?", m.group("items"))
+            # whole numbers only: a run of digits is one number, never cut into items
+            items = re.findall(r"(?<!\d)(\d{1,3})(?!\d)(?:\s*\(([a-z]{1,2})\))?", m.group("items"))
             if not items:
                 _warn(
                     mh.warnings, ln.no, f"agenda line '{s}': expected item numbers such as '95' or '99 (k)'"
@@ -287,6 +291,11 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
 
     The adopted text (``Adopts the following declaration:`` and what follows) is returned
     separately so that its own numbered paragraphs never count as the resolution's.
+
+    Time: linear in the number of lines: each line is looked at once, a paragraph is joined
+    only to test for an adopted text (when its first line can open one, and at most
+    :data:`MAX_ADOPTS_LINES` lines), and the parent of a sub-paragraph is remembered rather
+    than searched for.
     """
     blocks: list[Block] = []
     cur: Block | None = None
@@ -295,6 +304,7 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
     in_operative = False
     saw_blank = False
     adopted: list[Line] = []
+    last_main: Block | None = None
     k = 0
     while k < len(lines):
         ln = lines[k]
@@ -309,6 +319,10 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
             and cur.kind in ("op", "pp")
             and ended
             and ":" in cur.lines[-1].text
+            # the whole paragraph is joined only when its start can match, and only for a
+            # paragraph of a plausible length: joining at every line is quadratic
+            and ADOPTS_START.match(next((x.text for x in cur.lines if x.text.strip()), ""))
+            and len(cur.lines) <= MAX_ADOPTS_LINES
             and ADOPTS_FOLLOWING.match(join_lines([x.text for x in cur.lines]))
         ):
             adopted = lines[k - 1 :]
@@ -319,6 +333,7 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
             if n == last_num + 1 or n == 1 or (saw_blank and ended and 0 < n - last_num <= 3):
                 cur = Block("op", [Line(ln.no, m.group("rest") or "")], number=str(n), section=section)
                 blocks.append(cur)
+                last_main = cur
                 last_num = n
                 in_operative = True
                 saw_blank = False
@@ -326,7 +341,7 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
         m = SUBPARA.match(text)
         if m and ended and blocks:
             label = m.group("label")
-            parent = next((b for b in reversed(blocks) if b.kind in ("op", "pp")), None)
+            parent = last_main  # the last numbered or preambular paragraph (no search back)
             prev_sub = blocks[-1] if blocks[-1].kind == "sub" else None
             level = 1
             if prev_sub is not None and label in ROMAN_SUB:
@@ -378,17 +393,20 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
         if ended and starts_op and not starts_pp:
             cur = Block("op", [ln], number=None, section=section)
             blocks.append(cur)
+            last_main = cur
             in_operative = True
             saw_blank = False
             continue
         if ended and starts_pp and not in_operative:
             cur = Block("pp", [ln], section=section)
             blocks.append(cur)
+            last_main = cur
             saw_blank = False
             continue
         if cur is None or cur.kind == "section":
             cur = Block("pp" if not in_operative else "op", [ln], section=section)
             blocks.append(cur)
+            last_main = cur
         else:
             cur.lines.append(ln)
         saw_blank = False

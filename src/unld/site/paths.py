@@ -10,7 +10,9 @@ the folders ``ontology/`` and ``phrase/<key>/`` whatever the base.
 Paths come only from normalised IRIs, and anything that could escape the output folder or
 confuse a web server is refused: ``.`` and ``..`` segments, empty segments, absolute paths,
 percent-encoded slashes and backslashes, control characters, query strings, names that
-start with a dot, and the names the site keeps for itself (``dumps``, ``static``...).
+start with a dot, the names the site keeps for itself (``dumps``, ``static``...) and the
+names of a page's own files (``index.html``...) as any segment, and paths too deep or too
+long for a file system.
 """
 
 from __future__ import annotations
@@ -48,6 +50,13 @@ _PATH_CHARS = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*")
 _PCT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _BAD_ESCAPES = re.compile(r"%(?:2[Ff]|5[Cc]|[01][0-9A-Fa-f]|7[Ff])")
 _MAX_SEGMENT_BYTES = 200
+#: Deepest and longest page path written (file systems refuse paths over 4,096 bytes, and
+#: creating thousands of nested folders exhausts the interpreter's recursion).
+_MAX_SEGMENTS = 24
+_MAX_PATH_BYTES = 1024
+#: The files of every page folder: no segment may take these names (the folder
+#: ``.../index.html/`` cannot live beside the file ``.../index.html``).
+PAGE_FILES = frozenset({"index.html", "index.ttl", "index.jsonld"})
 
 
 def split_fragment(iri: str) -> tuple[str, str | None]:
@@ -91,8 +100,10 @@ def is_safe_path(rest: str, *, own: bool = False) -> bool:
     segments = unquote(rest, errors="strict").split("/")
     if segments[0] in RESERVED and not own:
         return False
+    if len(segments) > _MAX_SEGMENTS or len(rest.encode("utf-8")) > _MAX_PATH_BYTES:
+        return False
     for seg in segments:
-        if seg in ("", ".", "..") or seg.startswith(".") or "\\" in seg:
+        if seg in ("", ".", "..") or seg.startswith(".") or "\\" in seg or seg in PAGE_FILES:
             return False
         if any(ord(c) < 0x20 or ord(c) == 0x7F for c in seg):
             return False

@@ -35,6 +35,7 @@ from unld import dumps
 from unld.iri import IriPolicy
 from unld.jsonld import Compactor, context_head
 from unld.namespaces import CITO, DCT, ELI, ORG, OWL, PROV, RDFS, SKOS, UNLD, VOID, XSD
+from unld.output import die_with_parent
 from unld.resources import mappings_dir
 from unld.site import html, schema
 from unld.site.model import (
@@ -1551,7 +1552,12 @@ def _in_processes(site: Site, tasks: list[tuple[str, int, int]], jobs: int) -> l
     gc.collect()
     gc.freeze()  # the shared objects stay untouched by the collector: not copied
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             return list(pool.map(_task, tasks))
     finally:
         gc.unfreeze()
