@@ -48,7 +48,10 @@ def build(*args: str):
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    """The published files of a build (not the lock, which names the process that held it)."""
+    return {
+        p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name != ".unld-lock"
+    }
 
 
 @pytest.fixture(scope="module")
