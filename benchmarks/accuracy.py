@@ -13,7 +13,16 @@ import json
 import sys
 from pathlib import Path
 
-from unld.accuracy import FIELDS, project, score
+from unld.accuracy import (
+    COUNCIL_FIELDS,
+    FIELDS,
+    is_council_gold,
+    mandate_keys,
+    project,
+    project_council,
+    score,
+    score_council,
+)
 from unld.errors import InputError
 from unld.parse import parse_source
 from unld.sources import read_source
@@ -24,31 +33,43 @@ def main(argv: list[str]) -> int:
     corpus = Path(args[0] if args else "../shared/corpus")
     gold_dir = Path(args[1] if len(args) > 1 else "../shared/gold")
     details = "--details" in argv
-    totals: dict[str, list[float]] = {f: [] for f in FIELDS}
+    gold_files = sorted(gold_dir.glob("*.json"))
+    # the Council's answer keys (../shared/sc/gold) score their own fields
+    council = bool(gold_files) and is_council_gold(json.loads(gold_files[0].read_text()))
+    fields = COUNCIL_FIELDS if council else FIELDS
+    project_one, score_one = (project_council, score_council) if council else (project, score)
+    totals: dict[str, list[float]] = {f: [] for f in fields}
     marks_total = marks_placed = 0
     failures: list[str] = []
     wrong: list[tuple[str, str, float, object, object]] = []
-    gold_files = sorted(gold_dir.glob("*.json"))
     for gf in gold_files:
         src = corpus / gf.name[: -len(".json")]
+        if not src.exists():
+            # answer keys are named by file stem: the .txt or .pdf of the same name
+            src = next(iter(sorted(corpus.glob(gf.name[: -len(".json")] + ".*"))), src)
+        if not src.exists():
+            continue
         gold = json.loads(gf.read_text())
         try:
             record = parse_source(read_source(src))
-            got = project(record)
+            got = project_one(record)
             marks_total += len(record["footnotes"])
             marks_placed += sum(1 for fn in record["footnotes"] if fn["in"])
         except InputError as exc:
             failures.append(f"{src.name}: {exc}")
             got = {}
-        for field, value in score(got, gold).items():
+        for field, value in score_one(got, gold).items():
             if value is None:
                 continue
             totals[field].append(value)
             if value < 1:
-                wrong.append((src.name, field, value, got.get(field), gold.get(field)))
+                want = gold.get(field)
+                if field == "mandates":
+                    want = mandate_keys(want)
+                wrong.append((src.name, field, value, got.get(field), want))
     print("| field | documents | score |\n|---|---:|---:|")
     means = []
-    for field in FIELDS:
+    for field in fields:
         vals = totals[field]
         mean = sum(vals) / len(vals) if vals else 1.0
         means.append(mean)
@@ -70,6 +91,9 @@ def main(argv: list[str]) -> int:
                 "cited_sc_resolutions",
                 "cited_decisions",
                 "footnote_documents",
+                "cited_ga_resolutions",
+                "cited_documents",
+                "mandates",
             ):
                 print(f"      missing {sorted(set(want) - set(have or []))}")
                 print(f"      extra   {sorted(set(have or []) - set(want))}")

@@ -16,7 +16,7 @@ import re
 
 from unld import RECORD_VERSION, __version__, symbols
 from unld.errors import InputError
-from unld.parse import structure
+from unld.parse import council, structure
 from unld.parse.bodies import find_future_agenda, find_working_groups
 from unld.parse.citations import Citation, find_citations, find_documents
 from unld.parse.dates import iso_date
@@ -51,6 +51,9 @@ def parse_source(source: Source) -> dict:
     layout, hints = _layout(source, lines)
     body = layout.body
     opening = structure.find_opening(body)
+    if opening is None and council.find_opening(body) is not None:
+        # a Security Council resolution: its own reader (parse/council.py)
+        return council.parse(source, layout, hints)
     if opening is None:
         raise InputError(
             source.path,

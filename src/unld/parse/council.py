@@ -1,0 +1,297 @@
+"""The Security Council reader: a Council resolution's text into the record.
+
+A Council resolution differs from an Assembly one where it matters to a reader: it has no
+session and no title of its own; it is numbered ``2768 (2025)`` by year; its masthead says
+``Adopted by the Security Council at its 9836th meeting, on 15 January 2025`` (since the
+1990s), or its older printings head it ``Resolution 242 (1967)`` / ``of 22 November 1967``
+(or ``186 (1964). Resolution of 4 March 1964``) and close it with the meeting and the vote
+(``Adopted at the 873rd meeting by 8 votes to none, with 3 abstentions (China, ...)``).
+What it decides most often is the mandate of a peace operation, a political mission or a
+sanctions panel, for a period with an end date: :mod:`.mandates` reads those.
+
+The paragraphs themselves are cut, footnoted and cited by the same stages as the
+Assembly's (:func:`unld.parse._record`), so that a fix to one helps both; this module reads
+what is the Council's own and then reshapes the record: ``session`` and ``title`` are
+``None``, and ``vote``, ``chapter_vii`` and ``mandates`` are added (README of the shared
+answer keys; ``docs/security-council.md``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from unld import symbols
+from unld.errors import InputError
+from unld.parse.mandates import find_mandates
+from unld.parse.pdftext import Layout
+from unld.sources import Source
+from unld.parse.dates import DATE, iso_date
+from unld.parse.footnotes import split_footnotes
+from unld.parse.lines import Line, squash
+
+OPENING = re.compile(r"^\s*The Security Council\s*[,.;:]?\s*$")
+# "Resolution 2768 (2025)", "RESOLUTION 806 (1993)", "186 (1964). Resolution of 4 March 1964"
+_HEADING = re.compile(
+    r"^\s*(?:Resolution|RESOLUTION)\s+(?P<num>\d{1,5})\s*\((?P<year>\d{4})\)\s*$"
+    r"|^\s*(?P<num2>\d{1,5})\s*\((?P<year2>\d{4})\)\s*\.\s*Resolution\s+of\s+(?P<date>.+?)\s*$"
+)
+_OF_DATE = re.compile(r"^\s*of\s+(?P<date>\d{1,2}\s+[A-Z][a-z]+\s+\d{4})\s*\.?\s*$")
+_ADOPTED_BY = re.compile(
+    r"Adopted\s+by\s+the\s+Security\s+Council\s+at\s+its\s+(?P<num>\d+)\s*(?:st|nd|rd|th)\s+meeting\s*,?"
+    r"\s*on\s+(?P<date>\d{1,2}\s+[A-Z][a-z]+\s+\d{4})"
+)
+# the closing line of older printings: "Adopted unanimously at the 1382nd meeting."
+_CLOSING = re.compile(r"^\s*(?:Adopted\b|The draft resolution was\b)")
+_AT_MEETING = re.compile(r"\bat\s+the\s+(?P<num>\d+)\s*(?:st|nd|rd|th)\s+meeting\b")
+_TRAILING_MARK = re.compile(r"\s+(?P<mark>\d{1,3})\s*$")
+# footnotes printed after the text: "5 Treaty of Guarantee ...", "1/ S/1994/62."
+_NOTE_START = re.compile(r"^\s*(?P<mark>\d{1,3})(?:/)?\s+\S")
+_SLASH_NOTE = re.compile(r"^\s*\d{1,3}/\s+\S")
+
+_NUMBER = r"(\d+|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen)"
+_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "none one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split()
+    )
+}
+_VOTES = re.compile(
+    rf"\bby\s+{_NUMBER}\s+votes?\s+to\s+{_NUMBER}(?:\s*\((?P<against>[^)]*)\))?"
+    rf"(?:\s*,?\s*with\s+{_NUMBER}\s+abstentions?(?:\s*\((?P<abstaining>[^)]*)\))?)?",
+    re.I,
+)
+
+
+@dataclass
+class CouncilHead:
+    """What the lines around the text say: symbol, adoption date, meeting and vote."""
+
+    symbol: str | None = None
+    adopted_on: str | None = None
+    meeting: int | None = None
+    heading_line: int | None = None
+
+
+def find_opening(lines: list[Line]) -> int | None:
+    """Index of the ``The Security Council,`` line that opens a Council resolution."""
+    return next((i for i, ln in enumerate(lines) if OPENING.match(ln.text)), None)
+
+
+def read_head(lines: list[Line]) -> CouncilHead:
+    """Symbol, adoption date and meeting from the masthead (the lines above the opening)."""
+    head = CouncilHead()
+    text_lines = [ln for ln in lines if not ln.blank]
+    for i, ln in enumerate(text_lines):
+        m = _HEADING.match(ln.text)
+        if m and head.symbol is None:
+            num, year = m.group("num") or m.group("num2"), m.group("year") or m.group("year2")
+            head.symbol = symbols.sc_resolution(num, year)
+            head.heading_line = ln.no
+            if m.group("date"):
+                head.adopted_on = iso_date(m.group("date"))
+            elif i + 1 < len(text_lines):
+                d = _OF_DATE.match(text_lines[i + 1].text)
+                if d:
+                    head.adopted_on = iso_date(d.group("date"))
+    joined = squash(" ".join(ln.text for ln in text_lines))
+    m = _ADOPTED_BY.search(joined)
+    if m:
+        head.meeting = int(m.group("num"))
+        head.adopted_on = head.adopted_on or iso_date(m.group("date"))
+    return head
+
+
+def split_closing(body: list[Line]) -> tuple[list[Line], list[Line], list[Line]]:
+    """The text, the closing lines (``Adopted ... meeting``) and the footnote lines after.
+
+    Older printings close the text with the meeting and the vote, then print footnotes;
+    later ones end with the last paragraph, sometimes followed by ``1/ S/1994/62.`` notes.
+    """
+    closing_at = None
+    for k in range(len(body) - 1, -1, -1):
+        if _CLOSING.match(body[k].text) and (k == 0 or body[k - 1].blank or _ends(body[k - 1].text)):
+            closing_at = k
+            break
+    if closing_at is not None:
+        end = closing_at
+        while end < len(body) and not body[end].blank:
+            end += 1
+        return body[:closing_at], body[closing_at:end], body[end:]
+    # no closing line: footnotes in the "1/ text" style after the last paragraph
+    for k, ln in enumerate(body):
+        if _SLASH_NOTE.match(ln.text) and (k == 0 or body[k - 1].blank or _ends(body[k - 1].text)):
+            rest = body[k:]
+            if all(ln2.blank or not re.match(r"^\s*\d{1,3}\.\s", ln2.text) for ln2 in rest):
+                return body[:k], [], rest
+    return body, [], []
+
+
+def _ends(text: str) -> bool:
+    return bool(re.search(r"[.;:,]\s*(?:\d{1,3})?\s*$", text))
+
+
+def normalise_notes(lines: list[Line]) -> list[Line]:
+    """Footnote lines with ``1/`` marks written as ``1`` (the form the footnote stage reads)."""
+    out = []
+    for ln in lines:
+        m = re.match(r"^(\s*\d{1,3})/(\s+.*)$", ln.text)
+        out.append(Line(ln.no, m.group(1) + m.group(2)) if m else ln)
+    return out
+
+
+def _count(word: str | None) -> int | None:
+    if word is None:
+        return None
+    w = word.lower()
+    return int(w) if w.isdigit() else _WORDS.get(w)
+
+
+def _names(text: str | None) -> list[str]:
+    if not text:
+        return []
+    parts = re.split(r",\s*|\s+and\s+", squash(text))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def read_vote(closing: list[Line], notes_text: dict[str, str]) -> tuple[dict | None, int | None]:
+    """The vote as printed in the closing lines (or the footnote they refer to), and the meeting.
+
+    ``yes``/``no``/``abstentions`` are counts where the text prints them, ``unanimous`` says
+    whether it was adopted unanimously, ``without_vote`` whether no vote was taken; the
+    names of the members who voted against or abstained are kept as printed.
+    """
+    if not closing:
+        return None, None
+    text = squash(" ".join(ln.text for ln in closing))
+    meeting = None
+    m = _AT_MEETING.search(text)
+    if m:
+        meeting = int(m.group("num"))
+    mark = _TRAILING_MARK.search(text)
+    if mark and mark.group("mark") in notes_text:
+        note = notes_text[mark.group("mark")]
+        if re.search(r"\bvot", note, re.I):
+            # "Adopted at the 286th meeting 6" / "6 The draft resolution was voted on ..."
+            text = squash(note)
+        else:
+            text = text[: mark.start()]
+    text = text.rstrip(" .")
+    vote: dict = {
+        "yes": None,
+        "no": None,
+        "abstentions": None,
+        "unanimous": bool(re.search(r"\bunanimously\b", text, re.I)),
+        "without_vote": bool(re.search(r"without (?:a )?vote|no vote was taken", text, re.I)),
+        "against": [],
+        "abstaining": [],
+        "text": text,
+    }
+    v = _VOTES.search(text)
+    if v:
+        groups = v.groups()
+        vote["yes"], vote["no"] = _count(groups[0]), _count(groups[1])
+        vote["abstentions"] = _count(groups[3]) if groups[3] else 0
+        vote["against"] = _names(v.group("against"))
+        vote["abstaining"] = _names(v.group("abstaining"))
+    return vote, meeting
+
+
+def notes_by_mark(lines: list[Line]) -> dict[str, str]:
+    """Footnote texts by their mark, lines joined as printed (the vote sentence is quoted)."""
+    out = {}
+    for n in split_footnotes(lines):
+        parts = [ln.text for ln in n.lines]
+        parts[0] = re.sub(r"^\s*\S+\s*", "", parts[0], count=1)
+        out[n.mark] = squash(" ".join(parts))
+    return out
+
+
+CHAPTER_VII = re.compile(r"\bActing\s+under\s+Chapter\s+VII\b", re.I)
+
+
+def acting_under_chapter_vii(paragraphs: list[dict]) -> bool:
+    """Whether the Council says it acts under Chapter VII of the Charter."""
+    return any(CHAPTER_VII.search(p["text"]) for p in paragraphs)
+
+
+def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
+    """Parse a Council resolution (its layout already read) into its record."""
+    from unld.parse import _annexes, _record, structure
+
+    body = layout.body
+    opening = find_opening(body)
+    if opening is None:  # pragma: no cover - the caller dispatches on the opening
+        raise InputError(source.path, "not a Security Council resolution: no line 'The Security Council,'")
+    head = read_head(body[:opening])
+    warnings: list[dict] = []
+    text, closing, after = split_closing(body[opening + 1 :])
+    note_lines = normalise_notes(after) + list(layout.footnotes)
+    vote, closing_meeting = read_vote(closing, notes_by_mark(note_lines))
+    symbol = head.symbol or (symbols.normalise(layout.symbol) if layout.symbol else None)
+    if symbol is None:
+        raise InputError(
+            source.path,
+            "no symbol: expected a heading such as 'Resolution 2768 (2025)' or "
+            "'186 (1964). Resolution of 4 March 1964' above 'The Security Council,'",
+            line=body[opening].no,
+        )
+    meeting_number = head.meeting or closing_meeting
+    if meeting_number is None:
+        warnings.append(
+            {
+                "line": body[opening].no,
+                "message": "no meeting: expected 'Adopted by the Security Council at its Nth meeting' "
+                "or a closing 'Adopted ... at the Nth meeting'",
+            }
+        )
+    if head.adopted_on is None:
+        warnings.append(
+            {
+                "line": head.heading_line or body[opening].no,
+                "message": "no adoption date: expected 'of 22 November 1967' under the heading "
+                "or 'on 15 January 2025' after the meeting",
+            }
+        )
+    blocks, adopted = structure.segment(text, hints)
+    if not any(b.kind == "op" for b in blocks):
+        raise InputError(
+            source.path,
+            "no operative part: expected numbered operative paragraphs or a paragraph opening "
+            "with a verb such as 'Decides' after the preamble",
+            line=(text[-1].no if text else body[opening].no),
+        )
+    annexes = _annexes(adopted, [])
+    mh = structure.Masthead(symbol=symbol, adopted_on=head.adopted_on, organ="Security Council")
+    own = Layout(body=body, footnotes=note_lines, symbol=symbol)
+    meeting = (
+        {"kind": "council", "number": meeting_number, "date": head.adopted_on, "resumed": False}
+        if meeting_number is not None
+        else None
+    )
+    record = _record(source, mh, blocks, annexes, meeting, own, hints, [])
+    paragraphs = record["preambular_paragraphs"] + record["operative_paragraphs"]
+    record["number"] = symbol[len("S/RES/") :]
+    record["session"] = None
+    record["title"] = None
+    record["agenda_items"] = []
+    record["vote"] = vote
+    record["chapter_vii"] = acting_under_chapter_vii(paragraphs)
+    record["mandates"] = find_mandates(record)
+    # the Assembly's "no title line" does not apply: a Council resolution has no title
+    record["warnings"] = warnings + [w for w in record["warnings"] if not w["message"].startswith("no title")]
+    return record
+
+
+__all__ = [
+    "DATE",
+    "OPENING",
+    "CouncilHead",
+    "acting_under_chapter_vii",
+    "find_opening",
+    "normalise_notes",
+    "notes_by_mark",
+    "read_head",
+    "read_vote",
+    "split_closing",
+]
