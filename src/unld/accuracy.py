@@ -156,12 +156,20 @@ def project_council(record: dict) -> dict:
         "n_footnotes": len(record.get("footnotes", [])),
         "preambular_leads": [p["lead"] for p in record.get("preambular_paragraphs", [])],
         "operative_leads": [p["lead"] for p in ops],
-        "paragraph_texts_sample": ops[0]["text"] if ops else None,
+        "paragraph_texts_sample": _with_subparagraphs(ops[0]) if ops else None,
         "cited_sc_resolutions": targets("resolution", "Security Council"),
         "cited_ga_resolutions": targets("resolution", "General Assembly"),
         "cited_documents": sorted({c["target"] for c in cites if c["kind"] == "document" and c["target"]}),
         "mandates": mandate_keys(record.get("mandates", [])),
     }
+
+
+def _with_subparagraphs(p: dict) -> str:
+    """A paragraph's text with its sub-paragraphs, as printed: ``Decides: (a) To call ...``."""
+    parts = [p["text"]]
+    for sub in p.get("subparagraphs", []):
+        parts.append(f"({sub['label']}) {_with_subparagraphs(sub)}")
+    return " ".join(parts)
 
 
 def score_council(got: dict, gold: dict) -> dict[str, float | None]:

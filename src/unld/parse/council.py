@@ -117,7 +117,12 @@ def split_closing(body: list[Line]) -> tuple[list[Line], list[Line], list[Line]]
         end = closing_at
         while end < len(body) and not body[end].blank:
             end += 1
-        return body[:closing_at], body[closing_at:end], body[end:]
+        nxt = next((j for j in range(end, len(body)) if not body[j].blank), None)
+        if nxt is not None and re.match(r"^\s*\d+\s*(?:st|nd|rd|th)\s+meeting\b", body[nxt].text):
+            # "Adopted unanimously at the" / (blank) / "2828th meeting."
+            end = nxt + 1
+        closing = [ln for ln in body[closing_at:end] if not ln.blank]
+        return body[:closing_at], closing, body[end:]
     # no closing line: footnotes in the "1/ text" style after the last paragraph
     for k, ln in enumerate(body):
         if _SLASH_NOTE.match(ln.text) and (k == 0 or body[k - 1].blank or _ends(body[k - 1].text)):
@@ -168,10 +173,13 @@ def read_vote(closing: list[Line], notes_text: dict[str, str]) -> tuple[dict | N
     m = _AT_MEETING.search(text)
     if m:
         meeting = int(m.group("num"))
+    # "Adopted unanimously at the 3293rd meeting. Decisions": the sentence only
+    text = re.sub(r"(\bmeeting)\s*\.\s+\S.*$", r"\1", text)
     mark = _TRAILING_MARK.search(text)
     if mark and mark.group("mark") in notes_text:
         note = notes_text[mark.group("mark")]
-        if re.search(r"\bvot", note, re.I):
+        says_vote = re.search(r"\bvotes?\b|unanimously|without", text[: mark.start()], re.I)
+        if re.search(r"\bvot", note, re.I) and not says_vote:
             # "Adopted at the 286th meeting 6" / "6 The draft resolution was voted on ..."
             text = squash(note)
         else:
@@ -215,6 +223,39 @@ def acting_under_chapter_vii(paragraphs: list[dict]) -> bool:
     return any(CHAPTER_VII.search(p["text"]) for p in paragraphs)
 
 
+_SEIZED = re.compile(r"^(?:Decides|Decided) to remain (?:actively |firmly )?seized")
+
+
+def _cut_after_seized(text: list[Line]) -> tuple[list[Line], list[Line]]:
+    """The resolution's own lines, and what follows its closing paragraph (annexes).
+
+    "Decides to remain (actively) seized of the matter." is the Council's last paragraph:
+    numbered lists after it (the items of an annex) are not operative paragraphs.
+    """
+    for k, ln in enumerate(text):
+        if re.search(r"remain\s+(?:actively\s+|firmly\s+)?seized\s+of\s+(?:the|this)\s+matter\s*\.", ln.text):
+            rest = text[k + 1 :]
+            if any(not x.blank for x in rest):
+                return text[: k + 1], rest
+    return text, []
+
+
+def _dash_items(blocks: list) -> list:
+    """Items printed with a dash ("— Calls for ...") are sub-paragraphs of the paragraph above."""
+    out = []
+    count = 0
+    for b in blocks:
+        first = b.lines[0].text if b.lines else ""
+        if b.kind == "op" and b.number is None and re.match(r"^\s*[—–-]\s+\S", first) and out:
+            count += 1
+            b.kind, b.label, b.level = "sub", f"dash{count}", 1
+            b.lines[0] = Line(b.lines[0].no, re.sub(r"^\s*[—–-]\s+", "", first))
+        elif b.kind == "op":
+            count = 0
+        out.append(b)
+    return out
+
+
 def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
     """Parse a Council resolution (its layout already read) into its record."""
     from unld.parse import _annexes, _record, structure
@@ -253,7 +294,9 @@ def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
                 "or 'on 15 January 2025' after the meeting",
             }
         )
+    text, tail = _cut_after_seized(text)
     blocks, adopted = structure.segment(text, hints)
+    blocks = _dash_items(blocks)
     if not any(b.kind == "op" for b in blocks):
         raise InputError(
             source.path,
@@ -261,7 +304,7 @@ def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
             "with a verb such as 'Decides' after the preamble",
             line=(text[-1].no if text else body[opening].no),
         )
-    annexes = _annexes(adopted, [])
+    annexes = _annexes(adopted, tail)
     mh = structure.Masthead(symbol=symbol, adopted_on=head.adopted_on, organ="Security Council")
     own = Layout(body=body, footnotes=note_lines, symbol=symbol)
     meeting = (
@@ -271,6 +314,10 @@ def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
     )
     record = _record(source, mh, blocks, annexes, meeting, own, hints, [])
     paragraphs = record["preambular_paragraphs"] + record["operative_paragraphs"]
+    for p in record["operative_paragraphs"]:
+        seized = _SEIZED.match(p["text"])
+        if seized:
+            p["lead"] = seized.group(0)
     record["number"] = symbol[len("S/RES/") :]
     record["session"] = None
     record["title"] = None
