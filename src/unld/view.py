@@ -71,7 +71,31 @@ def _agenda(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
 
 
 def _meeting(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
-    return {"_iri": p.meeting(_series(root), root.get("session"), obj["number"])}
+    out = {"_iri": p.meeting(_series(root), root.get("session"), obj["number"])}
+    if obj.get("kind") == "council":
+        out["_recordIri"] = p.meeting_record(_series(root), obj["number"])
+        out["_recordUndocs"] = p.undocs(f"{_series(root)}/PV.{obj['number']}")
+    return out
+
+
+def _mandate(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    """A Council mandate decision: the body, its period (an OWL-Time interval), the paragraph."""
+    out = {
+        "_bodyIri": p.body(obj["key"]),
+        "_parentIri": p.body(slug(root.get("organ") or "Security Council")),
+        "_inIri": p.fragment(root["symbol"], obj["in"]),
+    }
+    if root.get("adopted_on"):
+        # a period needs its beginning: the adoption date of the resolution deciding it
+        m = p.mandate_dates(obj["key"], root["adopted_on"], obj.get("until"))
+        out.update({"_iri": m, "_beginningIri": f"{m}#beginning", "_endIri": f"{m}#end"})
+    if obj.get("regime"):
+        out["_regimeIri"] = p.document(obj["regime"])
+    return out
+
+
+def _vote(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    return {"_iri": p.fragment(root["symbol"], "vote")}
 
 
 def _basis(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
@@ -126,6 +150,8 @@ IRI_RULES: dict[str, IriRule] = {
     "citations[]": _citation,
     "working_groups[]": _group,
     "future_agenda[]": _future,
+    "mandates[]": _mandate,
+    "vote": _vote,
 }
 
 #: List-valued keys whose elements are references to published things, and their IRIs.

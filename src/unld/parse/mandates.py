@@ -153,7 +153,7 @@ def _regime_near(full_text: str, name: str) -> str | None:
 
 
 def resolve(
-    name: str | None, acronym: str | None, full_text: str, before: str
+    name: str | None, acronym: str | None, full_text: str, before: str, own: str | None = None
 ) -> tuple[str, str, str | None, str | None] | None:
     """Key, printed name, acronym and regime of a body named ``name`` (or ``acronym``).
 
@@ -165,11 +165,14 @@ def resolve(
         name, acronym = None, name
     if name and name.split()[-1].lower() in _GENERIC and len(name.split()) == 1:
         head = name.lower()
-        # "the Panel": the definition "Panel of Experts ... (Panel)", or the last mention
-        for _, n, a in reversed(_mentions(before)):
-            if a and a.lower() == head:
-                name = n
-                break
+        # "the Panel": its full name ("Panel of Experts"), the definition "... (Panel)",
+        # or the last capitalised mention with the same head word
+        full = re.search(rf"\b{name}\s+of\s+[A-Z][\w\-]*(?:\s+(?:on|in|for)\s+[A-Z][\w\-]*)?", before)
+        defined = [n for _, n, a in _mentions(before) if a and a.lower() == head]
+        if full:
+            name = full.group(0)
+        elif defined:
+            name = defined[-1]
         else:
             cands = [m for m in re.finditer(rf"(?:United Nations\s+)?[A-Z][\w\-]*(?:\s+{_NAME_WORD}){{0,10}}", before)]
             for m in reversed(cands):
@@ -190,10 +193,8 @@ def resolve(
                 break
     key = None
     regime = None
-    if name and re.match(r"(?i)^panel of experts$|^committee", name.strip()) or (
-        name and _norm(name) in ("panel of experts", "committee of the security council")
-    ):
-        regime = _regime_near(full_text, name)
+    if name and re.match(r"(?i)^(?:panel|group) of experts\b|^committee\b", name.strip()):
+        regime = _regime_near(full_text, name) or own
         if regime and regime in regimes:
             key = regimes[regime]
     if key is None and name and _norm(name) in names:
@@ -255,15 +256,20 @@ def find_mandates(record: dict) -> list[dict]:
                 continue
             name, acronym = found
             before = full_text[: offset + v.start()] if offset >= 0 else full_text
-            resolved = resolve(name, acronym, full_text, before)
+            # a generic body established here serves this resolution's own regime
+            own = record["symbol"] if action == "establish" else None
+            resolved = resolve(name, acronym, full_text, before, own)
             if resolved is None:
                 continue
             key, printed, acr, regime = resolved
             until = _UNTIL.search(clause)
+            known = council_registry()[0].get(key)
             entry = {
                 "body": printed,
                 "acronym": acr,
                 "key": key,
+                "registered": known is not None,
+                "kind": known.kind if known else kind_of(printed),
                 "regime": regime,
                 "action": action,
                 "until": iso_date(until.group("date")) if until else None,
@@ -276,6 +282,18 @@ def find_mandates(record: dict) -> list[dict]:
                 seen.add(sig)
                 out.append(entry)
     return out
+
+
+def kind_of(name: str) -> str:
+    """The kind of a body the registry does not know, from the words of its name."""
+    low = name.lower()
+    if "panel" in low or "group of experts" in low:
+        return "panel of experts"
+    if "committee" in low:
+        return "sanctions committee"
+    if re.search(r"assistance mission|political|office|support mission|verification mission", low):
+        return "political mission"
+    return "peacekeeping operation"
 
 
 def _decided_body(clause: str, action: str) -> tuple[str | None, str | None] | None:
@@ -292,8 +310,15 @@ def _decided_body(clause: str, action: str) -> tuple[str | None, str | None] | N
         if m is None:
             m = re.search(r",\s*of\s+(?:a|an|the)\s+(?P<rest>(?:United Nations|[A-Z]).*)", clause, re.S)
         if m:
-            name, acr = _name_at(m.group("rest"))
-            if name and name.split()[-1].lower() in _GENERIC | {"component", "committee", "force", "experts"}:
+            rest = m.group("rest")
+            low = re.match(
+                r"(?:United Nations\s+)?(?:[a-z][\w\-]*\s+){0,3}?(?:component|force|mission|group|office)\b", rest
+            )
+            if low:
+                # "a United Nations police component": a body named in lower case
+                return low.group(0), None
+            name, acr = _name_at(rest)
+            if name and {w.lower() for w in name.split()} & (_GENERIC | {"component"}):
                 return name, acr
         return None
     # "renew, with effect from ... until 13 January 2026, the Panel, with the following mandate"
