@@ -256,6 +256,25 @@ def _dash_items(blocks: list) -> list:
     return out
 
 
+def _unique_ids(record: dict) -> None:
+    """Give repeated sub-paragraph labels (``(a) (b) (a)``: a list restarting inside one
+    paragraph) distinct ids, so that each sub-paragraph keeps its own IRI."""
+    seen: set[str] = set()
+
+    def walk(p: dict) -> None:
+        ident = p["id"]
+        k = 2
+        while p["id"] in seen:
+            p["id"] = f"{ident}-{k}"
+            k += 1
+        seen.add(p["id"])
+        for sub in p.get("subparagraphs", []):
+            walk(sub)
+
+    for p in record["preambular_paragraphs"] + record["operative_paragraphs"]:
+        walk(p)
+
+
 def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
     """Parse a Council resolution (its layout already read) into its record."""
     from unld.parse import _annexes, _record, structure
@@ -318,6 +337,7 @@ def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
         seized = _SEIZED.match(p["text"])
         if seized:
             p["lead"] = seized.group(0)
+    _unique_ids(record)
     record["number"] = symbol[len("S/RES/") :]
     record["session"] = None
     record["title"] = None
