@@ -109,7 +109,15 @@ def score(got: dict, gold: dict) -> dict[str, float | None]:
 
 # --- the Security Council's answer keys (../shared/sc/gold; docs/security-council.md) ---
 
-COUNCIL_SCALARS = ["symbol", "adopted_on", "meeting_number", "vote", "n_preambular", "n_operative", "n_footnotes"]
+COUNCIL_SCALARS = [
+    "symbol",
+    "adopted_on",
+    "meeting_number",
+    "vote",
+    "n_preambular",
+    "n_operative",
+    "n_footnotes",
+]
 COUNCIL_LISTS = ["preambular_leads", "operative_leads", "paragraph_texts_sample"]
 COUNCIL_SETS = ["cited_sc_resolutions", "cited_ga_resolutions", "cited_documents", "mandates"]
 COUNCIL_FIELDS = COUNCIL_SCALARS + COUNCIL_LISTS + COUNCIL_SETS

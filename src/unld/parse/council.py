@@ -49,7 +49,9 @@ _TRAILING_MARK = re.compile(r"\s+(?P<mark>\d{1,3})\s*$")
 _NOTE_START = re.compile(r"^\s*(?P<mark>\d{1,3})(?:/)?\s+\S")
 _SLASH_NOTE = re.compile(r"^\s*\d{1,3}/\s+\S")
 
-_NUMBER = r"(\d+|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen)"
+_NUMBER = (
+    r"(\d+|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen)"
+)
 _WORDS = {
     w: i
     for i, w in enumerate(
@@ -155,7 +157,8 @@ def _count(word: str | None) -> int | None:
 def _names(text: str | None) -> list[str]:
     if not text:
         return []
-    parts = re.split(r",\s*|\s+and\s+", squash(text))
+    # split on commas only: member names contain "and" ("... Great Britain and Northern Ireland")
+    parts = re.split(r",\s*", squash(text))
     return [p.strip() for p in parts if p.strip()]
 
 
@@ -224,6 +227,33 @@ def acting_under_chapter_vii(paragraphs: list[dict]) -> bool:
 
 
 _SEIZED = re.compile(r"^(?:Decides|Decided) to remain (?:actively |firmly )?seized")
+
+
+_HEADING_LINE = re.compile(r"^\s*(?P<label>[A-H]|[IVX]{1,4})\.\s+(?P<title>[A-Z][^;:]{2,100}?)\s*$")
+
+
+def _own_lines(text: list[Line], symbol: str) -> tuple[list[Line], list[dict]]:
+    """The text without running headers (the symbol alone on a line) and without the
+    lettered headings of long Council resolutions (``D. Charcoal Ban``), which are returned
+    as sections: their paragraphs keep one numbering across headings."""
+    out: list[Line] = []
+    headings: list[dict] = []
+    for k, ln in enumerate(text):
+        if squash(ln.text) == symbol:
+            continue
+        m = _HEADING_LINE.match(ln.text)
+        prev = next((x for x in reversed(out) if not x.blank), None)
+        nxt = next((x for x in text[k + 1 :] if not x.blank), None)
+        if (
+            m
+            and (prev is None or _ends(prev.text))
+            and nxt is not None
+            and re.match(r"^\s*\d{1,3}\.\s", nxt.text)
+        ):
+            headings.append({"label": m.group("label"), "title": m.group("title"), "line": ln.no})
+            continue
+        out.append(ln)
+    return out, headings
 
 
 def _cut_after_seized(text: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -313,6 +343,7 @@ def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
                 "or 'on 15 January 2025' after the meeting",
             }
         )
+    text, headings = _own_lines(text, symbol)
     text, tail = _cut_after_seized(text)
     blocks, adopted = structure.segment(text, hints)
     blocks = _dash_items(blocks)
@@ -338,6 +369,7 @@ def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
         if seized:
             p["lead"] = seized.group(0)
     _unique_ids(record)
+    record["sections"] = headings
     record["number"] = symbol[len("S/RES/") :]
     record["session"] = None
     record["title"] = None

@@ -136,8 +136,11 @@ def _name_at(text: str) -> tuple[str | None, str | None]:
 def _mentions(full_text: str) -> list[tuple[int, str, str | None]]:
     """Every ``Name (ACRONYM)`` definition in the text: where, the name, the acronym."""
     out = []
-    for m in re.finditer(r"(?P<n>(?:United Nations|[A-Z][\w’'\-]*)(?:\s+" + _NAME_WORD + r"){0,14})\s*"
-                         r"\((?:the\s+)?(?P<a>[A-Z][A-Za-z]{2,}[A-Z0-9]*)\)", full_text):
+    for m in re.finditer(
+        r"(?P<n>(?:United Nations|[A-Z][\w’'\-]*)(?:\s+" + _NAME_WORD + r"){0,14})\s*"
+        r"\((?:the\s+)?(?P<a>[A-Z][A-Za-z]{2,}[A-Z0-9]*)\)",
+        full_text,
+    ):
         out.append((m.start(), m.group("n"), m.group("a")))
     return out
 
@@ -174,7 +177,12 @@ def resolve(
         elif defined:
             name = defined[-1]
         else:
-            cands = [m for m in re.finditer(rf"(?:United Nations\s+)?[A-Z][\w\-]*(?:\s+{_NAME_WORD}){{0,10}}", before)]
+            cands = [
+                m
+                for m in re.finditer(
+                    rf"(?:United Nations\s+)?[A-Z][\w\-]*(?:\s+{_NAME_WORD}){{0,10}}", before
+                )
+            ]
             for m in reversed(cands):
                 n = re.sub(r"(?:\s+(?:of|in|the|for|on|and))+$", "", m.group(0))
                 if head in n.lower().split() and len(n.split()) > 1:
@@ -236,7 +244,11 @@ def find_mandates(record: dict) -> list[dict]:
         text = para["text"]
         offset = full_text.find(text[:80]) if text else -1
         for v in _VERB.finditer(text):
-            verb = v.group("verb").lower().rstrip("s") if v.group("verb").lower() not in ("creation",) else "creation"
+            verb = (
+                v.group("verb").lower().rstrip("s")
+                if v.group("verb").lower() not in ("creation",)
+                else "creation"
+            )
             verb = "establishment" if v.group("verb").lower() == "establishment" else verb
             action = _ACTION.get(verb)
             if action is None:
@@ -312,7 +324,8 @@ def _decided_body(clause: str, action: str) -> tuple[str | None, str | None] | N
         if m:
             rest = m.group("rest")
             low = re.match(
-                r"(?:United Nations\s+)?(?:[a-z][\w\-]*\s+){0,3}?(?:component|force|mission|group|office)\b", rest
+                r"(?:United Nations\s+)?(?:[a-z][\w\-]*\s+){0,3}?(?:component|force|mission|group|office)\b",
+                rest,
             )
             if low:
                 # "a United Nations police component": a body named in lower case
@@ -326,6 +339,10 @@ def _decided_body(clause: str, action: str) -> tuple[str | None, str | None] | N
     if m:
         name, acr = _name_at(m.group("rest"))
         if name and (name.split()[-1].lower() in _GENERIC or _ACRONYM.fullmatch(name)):
-            if re.search(r"\bmandate\b", clause) or _ACRONYM.fullmatch(name) or name.split()[-1].lower() == "panel":
+            if (
+                re.search(r"\bmandate\b", clause)
+                or _ACRONYM.fullmatch(name)
+                or name.split()[-1].lower() == "panel"
+            ):
                 return name, acr
     return None

@@ -1,0 +1,221 @@
+"""The Security Council reader, its mapping and its answer keys, on real Council texts.
+
+``tests/data/sc`` holds copies of the 41 Council resolutions of the shared test data (11 of
+2025 extracted from the official PDFs, 30 transcriptions of 1946-2002) and their answer keys.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from unld.accuracy import COUNCIL_FIELDS, project_council, score_council
+from unld.cli import main
+from unld.errors import InputError
+from unld.iri import IriPolicy
+from unld.parse import parse_source
+from unld.query import query_local
+from unld.sources import Source, read_source
+
+SC = Path(__file__).resolve().parent / "data" / "sc"
+CORPUS = SC / "corpus"
+GOLD = SC / "gold"
+QUERIES = Path(__file__).resolve().parents[1] / "examples" / "queries"
+
+
+def record(stem: str) -> dict:
+    return parse_source(read_source(str(CORPUS / f"{stem}.txt")))
+
+
+# --- the reader --------------------------------------------------------------------------------
+
+
+def test_masthead_of_2025() -> None:
+    r = record("S_RES_2771_2025")
+    assert r["symbol"] == "S/RES/2771 (2025)"
+    assert r["organ"] == "Security Council"
+    assert r["session"] is None and r["title"] is None
+    assert r["adopted_on"] == "2025-01-31"
+    assert r["meeting"]["number"] == 9854
+    assert r["vote"] is None  # the 2025 PDFs do not print the vote
+    assert r["operative_paragraphs"][-1]["lead"] == "Decides to remain seized"
+
+
+def test_old_printing_heading_and_closing_vote() -> None:
+    r = record("S_RES_143_1960")
+    assert r["symbol"] == "S/RES/143 (1960)" and r["adopted_on"] == "1960-07-14"
+    assert r["meeting"]["number"] == 873
+    v = r["vote"]
+    assert (v["yes"], v["no"], v["abstentions"], v["unanimous"]) == (8, 0, 3, False)
+    assert v["abstaining"] == ["China", "France", "United Kingdom of Great Britain and Northern Ireland"]
+
+
+def test_vote_against_named() -> None:
+    v = record("S_RES_69_1949")["vote"]
+    assert (v["yes"], v["no"], v["abstentions"]) == (9, 1, 1)
+    assert v["against"] == ["Egypt"]
+
+
+def test_vote_in_a_footnote_and_without_vote() -> None:
+    # "Adopted at the 1730th meeting 50" / "50 Adopted without vote."
+    v = record("S_RES_335_1973")["vote"]
+    assert v["text"] == "Adopted without vote" and v["without_vote"] and not v["unanimous"]
+    # "Adopted at the 1682nd meeting by 13 votes ..." with a footnote on China: the vote stays
+    v = record("S_RES_323_1972")["vote"]
+    assert (v["yes"], v["abstentions"]) == (13, 1)
+    assert record("S_RES_737_1992")["vote"]["without_vote"]
+
+
+def test_closing_split_by_a_blank_line() -> None:
+    # "Adopted unanimously at the" / (blank) / "2828th meeting."
+    r = record("S_RES_622_1988")
+    assert r["meeting"]["number"] == 2828
+    assert r["vote"]["text"] == "Adopted unanimously at the 2828th meeting"
+
+
+def test_chapter_vii() -> None:
+    assert record("S_RES_2769_2025")["chapter_vii"] is True
+    assert record("S_RES_2771_2025")["chapter_vii"] is False
+
+
+def test_annex_lists_after_the_last_paragraph_are_not_paragraphs() -> None:
+    r = record("S_RES_2776_2025")
+    assert r["operative_paragraphs"][-1]["lead"] == "Decides to remain actively seized"
+    assert r["annexes"], "the annexes after the closing paragraph"
+
+
+def test_dash_items_are_subparagraphs() -> None:
+    r = record("S_RES_1445_2002")
+    assert len(r["operative_paragraphs"]) == 25
+    assert any(
+        s["text"].startswith("Calls for a full cessation")
+        for p in r["operative_paragraphs"]
+        for s in p["subparagraphs"]
+    )
+
+
+def test_a_text_that_is_not_a_resolution_names_the_file(tmp_path: Path) -> None:
+    text = "Resolution 9999 (2025)\n\nThe Security Council,\n\nRecalling its resolutions,\n"
+    with pytest.raises(InputError) as err:
+        parse_source(Source(str(tmp_path / "bad.txt"), text, "x" * 64, "pdf-text"))
+    assert "bad.txt" in str(err.value) and "operative" in str(err.value)
+
+
+# --- mandates ----------------------------------------------------------------------------------
+
+
+def _mandates(stem: str) -> list[tuple]:
+    return [(m["key"], m["action"], m["until"], m["paragraph"]) for m in record(stem)["mandates"]]
+
+
+def test_unficyp_is_one_body_across_spellings() -> None:
+    assert _mandates("S_RES_186_1964") == [("unficyp", "establish", None, "4")]
+    assert _mandates("S_RES_231_1966") == [("unficyp", "extend", "1967-06-26", "3")]
+    assert _mandates("S_RES_2771_2025") == [("unficyp", "extend", "2026-01-31", "11")]
+
+
+def test_mandate_in_a_subparagraph() -> None:
+    assert _mandates("S_RES_590_1986") == [("undof", "renew", "1987-05-31", "1(b)")]
+    assert record("S_RES_590_1986")["mandates"][0]["in"] == "op1b"
+
+
+def test_panels_of_experts_told_apart_by_regime() -> None:
+    keys = {_mandates(s)[0][0] for s in ("S_RES_2769_2025", "S_RES_2772_2025", "S_RES_2776_2025")}
+    assert keys == {"panel-of-experts-libya", "panel-of-experts-sudan", "panel-of-experts-al-shabaab"}
+
+
+def test_acronym_alone_and_renamed_mission() -> None:
+    assert _mandates("S_RES_2779_2025") == [("unmiss", "extend", "2026-04-30", "1")]
+    assert _mandates("S_RES_2778_2025") == [("unmiss", "extend", "2025-05-09", "1")]
+    assert _mandates("S_RES_2777_2025") == [("unama", "extend", "2026-03-17", "3")]
+
+
+def test_not_a_mandate() -> None:
+    # "Decides to extend the authorizations as set out in resolution 2733 (2024)": no body
+    assert _mandates("S_RES_2780_2025") == []
+
+
+# --- the answer keys ---------------------------------------------------------------------------
+
+
+def test_accuracy_on_the_answer_keys() -> None:
+    """Every field of the Council's answer keys, over the 41 texts (docs/security-council.md)."""
+    totals: dict[str, list[float]] = {f: [] for f in COUNCIL_FIELDS}
+    for gf in sorted(GOLD.glob("*.json")):
+        got = project_council(record(gf.stem))
+        for field, value in score_council(got, json.loads(gf.read_text())).items():
+            if value is not None:
+                totals[field].append(value)
+    means = {f: sum(v) / len(v) for f, v in totals.items() if v}
+    for field in ("symbol", "adopted_on", "meeting_number", "vote", "mandates", "cited_sc_resolutions"):
+        assert means[field] == 1.0, (field, means[field])
+    assert sum(means.values()) / len(means) >= 0.97, means
+
+
+# --- graphs, shapes and queries ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sc_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sc-build")
+    result = CliRunner().invoke(main, ["build", str(CORPUS), "--out", str(out), "-j", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_build_is_valid(sc_build: Path) -> None:
+    report = ox.Store()
+    report.load((sc_build / "validation.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
+    violations = list(
+        report.query(
+            "SELECT ?f ?m WHERE { ?r <http://www.w3.org/ns/shacl#resultSeverity> "
+            "<http://www.w3.org/ns/shacl#Violation> ; <http://www.w3.org/ns/shacl#focusNode> ?f ; "
+            "<http://www.w3.org/ns/shacl#resultMessage> ?m }"
+        )
+    )
+    assert not violations, [(str(v["f"]), str(v["m"])) for v in violations[:10]]
+
+
+def _rows(sc_build: Path, name: str) -> list[dict[str, str]]:
+    result = query_local((QUERIES / name).read_text(encoding="utf-8"), sc_build)
+    return [{k: v["value"] for k, v in row.items() if v is not None} for row in result.rows]
+
+
+def test_query_mandates_renewed_in_2025(sc_build: Path) -> None:
+    rows = _rows(sc_build, "council-mandates-renewed.rq")
+    got = sorted((r["body"].rsplit("/", 1)[1], r["until"]) for r in rows)
+    assert got == [
+        ("panel-of-experts-al-shabaab", "2026-01-13"),
+        ("panel-of-experts-libya", "2026-05-15"),
+        ("panel-of-experts-sudan", "2026-03-12"),
+        ("unama", "2026-03-17"),
+        ("unficyp", "2026-01-31"),
+        ("unmiss", "2025-05-09"),
+        ("unmiss", "2026-04-30"),
+    ]
+
+
+def test_query_unficyp_chain(sc_build: Path) -> None:
+    rows = _rows(sc_build, "council-mandate-chain.rq")
+    policy = IriPolicy()
+    p186 = policy.mandate_dates("unficyp", "1964-03-04", None)
+    p231 = policy.mandate_dates("unficyp", "1966-12-15", "1967-06-26")
+    p2771 = policy.mandate_dates("unficyp", "2025-01-31", "2026-01-31")
+    assert [(r["period"], r.get("follows")) for r in rows] == [(p186, None), (p231, p186), (p2771, p231)]
+    assert [r["symbol"] for r in rows] == ["S/RES/186 (1964)", "S/RES/231 (1966)", "S/RES/2771 (2025)"]
+
+
+def test_council_iris(sc_build: Path) -> None:
+    store = ox.Store()
+    store.load((sc_build / "unld.nq").read_bytes(), format=ox.RdfFormat.N_QUADS)
+    ask = (
+        "ASK { <https://w3id.org/unld/doc/S/RES/2771(2025)> "
+        "<https://w3id.org/unld/ontology#adoptedAtMeeting> <https://w3id.org/unld/S/meeting/9854> . "
+        "<https://w3id.org/unld/S/meeting/9854> <https://w3id.org/unld/ontology#meetingRecord> "
+        "<https://w3id.org/unld/doc/S/PV.9854> }"
+    )
+    assert store.query(ask, use_default_graph_as_union=True)
