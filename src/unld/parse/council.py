@@ -23,12 +23,13 @@ from dataclasses import dataclass
 
 from unld import symbols
 from unld.errors import InputError
-from unld.parse.mandates import find_mandates
-from unld.parse.pdftext import Layout
-from unld.sources import Source
 from unld.parse.dates import DATE, iso_date
 from unld.parse.footnotes import split_footnotes
 from unld.parse.lines import Line, squash
+from unld.parse.mandates import find_mandates
+from unld.parse.pdftext import Layout
+from unld.parse.structure import Block
+from unld.sources import Source
 
 OPENING = re.compile(r"^\s*The Security Council\s*[,.;:]?\s*$")
 # "Resolution 2768 (2025)", "RESOLUTION 806 (1993)", "186 (1964). Resolution of 4 March 1964"
@@ -49,15 +50,9 @@ _TRAILING_MARK = re.compile(r"\s+(?P<mark>\d{1,3})\s*$")
 _NOTE_START = re.compile(r"^\s*(?P<mark>\d{1,3})(?:/)?\s+\S")
 _SLASH_NOTE = re.compile(r"^\s*\d{1,3}/\s+\S")
 
-_NUMBER = (
-    r"(\d+|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen)"
-)
-_WORDS = {
-    w: i
-    for i, w in enumerate(
-        "none one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split()
-    )
-}
+_COUNT_WORDS = "none one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+_WORDS = {w: i for i, w in enumerate(_COUNT_WORDS.split())}
+_NUMBER = r"(\d+|" + _COUNT_WORDS.replace(" ", "|") + ")"
 _VOTES = re.compile(
     rf"\bby\s+{_NUMBER}\s+votes?\s+to\s+{_NUMBER}(?:\s*\((?P<against>[^)]*)\))?"
     rf"(?:\s*,?\s*with\s+{_NUMBER}\s+abstentions?(?:\s*\((?P<abstaining>[^)]*)\))?)?",
@@ -182,11 +177,9 @@ def read_vote(closing: list[Line], notes_text: dict[str, str]) -> tuple[dict | N
     if mark and mark.group("mark") in notes_text:
         note = notes_text[mark.group("mark")]
         says_vote = re.search(r"\bvotes?\b|unanimously|without", text[: mark.start()], re.I)
-        if re.search(r"\bvot", note, re.I) and not says_vote:
-            # "Adopted at the 286th meeting 6" / "6 The draft resolution was voted on ..."
-            text = squash(note)
-        else:
-            text = text[: mark.start()]
+        # "Adopted at the 286th meeting 6" / "6 The draft resolution was voted on ..."
+        vote_note = re.search(r"\bvot", note, re.I) and not says_vote
+        text = squash(note) if vote_note else text[: mark.start()]
     text = text.rstrip(" .")
     vote: dict = {
         "yes": None,
@@ -270,9 +263,9 @@ def _cut_after_seized(text: list[Line]) -> tuple[list[Line], list[Line]]:
     return text, []
 
 
-def _dash_items(blocks: list) -> list:
+def _dash_items(blocks: list[Block]) -> list[Block]:
     """Items printed with a dash ("— Calls for ...") are sub-paragraphs of the paragraph above."""
-    out = []
+    out: list[Block] = []
     count = 0
     for b in blocks:
         first = b.lines[0].text if b.lines else ""

@@ -98,7 +98,9 @@ def council_registry() -> tuple[dict[str, CouncilBody], dict[str, str], dict[str
     bodies: dict[str, CouncilBody] = {}
     names: dict[str, str] = {}
     regimes: dict[str, str] = {}
-    for row in store.query(q):
+    rows = store.query(q)
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
         kind = row["kind"].value
         if kind not in COUNCIL_KINDS:
             continue
@@ -338,11 +340,14 @@ def _decided_body(clause: str, action: str) -> tuple[str | None, str | None] | N
     m = re.match(r"^(?:\s*,[^,]*,)?\s*(?:until\s+[^,]+?\s+)?the\s+(?P<rest>[A-Z].*)", clause, re.S)
     if m:
         name, acr = _name_at(m.group("rest"))
-        if name and (name.split()[-1].lower() in _GENERIC or _ACRONYM.fullmatch(name)):
-            if (
+        if (
+            name
+            and (name.split()[-1].lower() in _GENERIC or _ACRONYM.fullmatch(name))
+            and (
                 re.search(r"\bmandate\b", clause)
                 or _ACRONYM.fullmatch(name)
                 or name.split()[-1].lower() == "panel"
-            ):
-                return name, acr
+            )
+        ):
+            return name, acr
     return None
