@@ -219,3 +219,22 @@ def test_council_iris(sc_build: Path) -> None:
         "<https://w3id.org/unld/doc/S/PV.9854> }"
     )
     assert store.query(ask, use_default_graph_as_union=True)
+
+
+def test_site_body_page_shows_the_mandate_timeline(sc_build: Path) -> None:
+    page = (sc_build / "site" / "body" / "unficyp" / "index.html").read_text(encoding="utf-8")
+    timeline = page[page.index('<section class="timeline"') :]
+    timeline = timeline[: timeline.index("</section>")]
+    assert timeline.count("<rect ") == 3
+    # in order, each period linked to the resolution and the paragraph that decided it
+    order = [timeline.index(s) for s in ("S/RES/186 (1964)", "S/RES/231 (1966)", "S/RES/2771 (2025)")]
+    assert order == sorted(order)
+    assert "doc/S/RES/2771(2025)/#op11" in timeline
+    assert "1966-12-15 – 1967-06-26" in timeline
+
+
+def test_site_meeting_and_resolution_pages(sc_build: Path) -> None:
+    meeting = (sc_build / "site" / "S" / "meeting" / "9854" / "index.html").read_text(encoding="utf-8")
+    assert "Security Council meeting 9854" in meeting and "S/RES/2771 (2025)" in meeting
+    res = (sc_build / "site" / "doc" / "S" / "RES" / "2771(2025)" / "index.html").read_text(encoding="utf-8")
+    assert "S/meeting/9854" in res

@@ -47,6 +47,7 @@ from unld.site.model import (
     RDFS,
     SKOS,
     TERM_CACHE_SIZE,
+    TIME,
     TYPE,
     UNLD,
     VALUE_CACHE_SIZE,
@@ -799,7 +800,70 @@ class Site:
             "parts": parts,
             "backlinks": self.backlinks(iri, path),
             "detail": self.detail(iri),
+            "timeline": self.timeline(iri, path),
         }
+
+    def timeline(self, iri: str, path: str) -> dict | None:
+        """A body's mandate periods in order, as rows of a timeline (None without any).
+
+        Each period runs from its beginning (the adoption date of the resolution deciding
+        it) to its end; periods without an end are drawn to the latest date known.  The
+        bars are SVG rectangles whose x and width are per cent of the whole span, so that
+        the page needs no script and no inline style.
+        """
+        ds = self.ds
+        rows = []
+        for o in ds.objects(iri, UNLD + "mandatePeriod"):
+            m = o.value
+            begin_node = ds.iri(m, TIME + "hasBeginning")
+            end_node = ds.iri(m, TIME + "hasEnd")
+            begin = (
+                (ds.value(begin_node, TIME + "inXSDDate") or ds.value(begin_node, TIME + "inXSDgYear"))
+                if begin_node
+                else None
+            )
+            end = (
+                (ds.value(end_node, TIME + "inXSDDate") or ds.value(end_node, TIME + "inXSDgYear"))
+                if end_node
+                else None
+            )
+            if begin is None:
+                continue
+            res = ds.iri(m, UNLD + "decidedBy") or ds.iri(m, UNLD + "establishedBy")
+            para = ds.iri(m, UNLD + "decidedInParagraph")
+            rows.append(
+                {
+                    "period": self.link(m, path, f"{begin} – {end or 'open'}"),
+                    "begin": begin,
+                    "end": end,
+                    "action": ds.value(m, UNLD + "mandateAction"),
+                    "resolution": self.link(res, path) if res else None,
+                    "paragraph": self.link(para, path, fragment_name(split_fragment(para)[1] or ""))
+                    if para
+                    else None,
+                }
+            )
+        if not rows:
+            return None
+        rows.sort(key=lambda r: (r["begin"], r["end"] or "9999"))
+
+        def day(value: str) -> float:
+            y, _, rest = value.partition("-")
+            mth, _, d = rest.partition("-")
+            return int(y) + (int(mth or 1) - 1) / 12 + (int(d or 1) - 1) / 365
+
+        lo = min(day(r["begin"]) for r in rows)
+        hi = max(max(day(r["begin"]), day(r["end"]) if r["end"] else 0.0) for r in rows)
+        span = max(hi - lo, 1.0)
+        for k, r in enumerate(rows):
+            start = day(r["begin"])
+            # an open period lasts until the next one of the body begins
+            following = [day(n["begin"]) for n in rows[k + 1 :] if day(n["begin"]) > start]
+            stop = day(r["end"]) if r["end"] else (following[0] if following else hi)
+            r["x"] = round(100 * (start - lo) / span, 2)
+            r["width"] = max(round(100 * (stop - start) / span, 2), 0.5)
+            r["y"] = 6 + 22 * k
+        return {"rows": rows, "height": 12 + 22 * len(rows), "first": rows[0]["begin"], "last": str(hi)[:4]}
 
     def _part_backlinks(self, iri: str, path: str) -> list[dict]:
         out = []
