@@ -238,3 +238,40 @@ def test_site_meeting_and_resolution_pages(sc_build: Path) -> None:
     assert "Security Council meeting 9854" in meeting and "S/RES/2771 (2025)" in meeting
     res = (sc_build / "site" / "doc" / "S" / "RES" / "2771(2025)" / "index.html").read_text(encoding="utf-8")
     assert "S/meeting/9854" in res
+
+
+def test_mandate_phrasings_of_other_decades() -> None:
+    """The passive, a name with its acronym, and a termination on a date."""
+    from unld.parse.mandates import find_mandates
+
+    rec = {
+        "symbol": "S/RES/9999 (2030)",
+        "preambular_paragraphs": [],
+        "operative_paragraphs": [
+            {
+                "id": "op1",
+                "number": "1",
+                "subparagraphs": [],
+                "text": "Decides that the mandate of UNMISS shall be extended until 30 April 2031;",
+            },
+            {
+                "id": "op2",
+                "number": "2",
+                "subparagraphs": [],
+                "text": "Decides to extend the mandate of the United Nations Stabilization Mission in Haiti "
+                "(MINUSTAH) until 15 October 2017;",
+            },
+            {
+                "id": "op3",
+                "number": "3",
+                "subparagraphs": [],
+                "text": "Decides to terminate the mandate of UNAMI on 31 December 2025;",
+            },
+        ],
+    }
+    got = [(m["key"], m["action"], m["until"], m["acronym"]) for m in find_mandates(rec)]
+    assert got == [
+        ("unmiss", "extend", "2031-04-30", "UNMISS"),
+        ("united-nations-stabilization-mission-in-haiti", "extend", "2017-10-15", "MINUSTAH"),
+        ("unami", "terminate", "2025-12-31", "UNAMI"),
+    ]

@@ -58,6 +58,8 @@ _ITS_MANDATE = re.compile(r"\bits\s+(?:present\s+)?mandate\b")
 _GENERIC = {"force", "mission", "panel", "group", "office", "committee", "operation"}
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 _UNTIL = re.compile(rf"\b(?:until|ending(?:\s+on)?|expiring\s+on|through)\s+(?P<date>{DATE.pattern})")
+# a termination takes effect on a date: "terminate the mandate of UNAMI on 31 December 2025"
+_ENDS_ON = re.compile(rf"\b(?:on|as\s+of|effective|with\s+effect\s+from)\s+(?P<date>{DATE.pattern})")
 _REGIME = re.compile(r"resolution\s+(?P<num>\d{1,5})\s*\((?P<year>\d{4})\)")
 
 
@@ -276,7 +278,7 @@ def find_mandates(record: dict) -> list[dict]:
             if resolved is None:
                 continue
             key, printed, acr, regime = resolved
-            until = _UNTIL.search(clause)
+            until = _UNTIL.search(clause) or (_ENDS_ON.search(clause) if action == "terminate" else None)
             known = council_registry()[0].get(key)
             entry = {
                 "body": printed,
@@ -295,7 +297,48 @@ def find_mandates(record: dict) -> list[dict]:
             if sig not in seen:
                 seen.add(sig)
                 out.append(entry)
+        # the passive: "Decides that the mandate of UNMISS shall be extended until 30 April 2026"
+        for pm in _PASSIVE.finditer(text):
+            name, acronym = _name_at(pm.group("rest"))
+            if not name:
+                continue
+            before = full_text[: offset + pm.start()] if offset >= 0 else full_text
+            resolved = resolve(name, acronym, full_text, before)
+            if resolved is None:
+                continue
+            key, printed, acr, regime = resolved
+            action = _ACTION[
+                pm.group("verb").lower()[:-2] if pm.group("verb").lower() != "established" else "establish"
+            ]
+            clause = _clause(text, pm.end())
+            until = _UNTIL.search(clause)
+            sig = (key, action, iso_date(until.group("date")) if until else None, label)
+            if sig in seen:
+                continue
+            seen.add(sig)
+            known = council_registry()[0].get(key)
+            out.append(
+                {
+                    "body": printed,
+                    "acronym": acr,
+                    "key": key,
+                    "registered": known is not None,
+                    "kind": known.kind if known else kind_of(printed),
+                    "regime": regime,
+                    "action": action,
+                    "until": sig[2],
+                    "paragraph": label,
+                    "in": para["id"],
+                    "text": (pm.group(0) + clause).strip(" ,"),
+                }
+            )
     return out
+
+
+_PASSIVE = re.compile(
+    r"\bthe\s+(?:present\s+)?mandate\s+of\s+(?:the\s+)?(?P<rest>[A-Z][^;]{0,200}?)\s+(?:shall|should|will|is|be)"
+    r"(?:\s+hereby)?\s+(?:be\s+)?(?P<verb>extended|renewed|terminated)\b"
+)
 
 
 def kind_of(name: str) -> str:

@@ -25,6 +25,7 @@ from itertools import groupby
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 from xml.sax.saxutils import escape as xml_escape
 
@@ -812,7 +813,7 @@ class Site:
         the page needs no script and no inline style.
         """
         ds = self.ds
-        rows = []
+        rows: list[dict[str, Any]] = []
         for o in ds.objects(iri, UNLD + "mandatePeriod"):
             m = o.value
             begin_node = ds.iri(m, TIME + "hasBeginning")
