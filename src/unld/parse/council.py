@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from unld import symbols
 from unld.errors import InputError
 from unld.parse.dates import DATE, iso_date
+from unld.parse.citations import Citation, find_documents
 from unld.parse.footnotes import split_footnotes
 from unld.parse.lines import Line, squash
 from unld.parse.mandates import find_mandates
@@ -219,6 +220,44 @@ def acting_under_chapter_vii(paragraphs: list[dict]) -> bool:
     return any(CHAPTER_VII.search(p["text"]) for p in paragraphs)
 
 
+# preambular phrases of older Council texts that the general lead reader cuts short
+_COUNCIL_LEAD = re.compile(
+    r"^(?:Having\s+[a-z]+ed\s+and\s+[a-z]+ed\b|Having\s+in\s+mind\b|Paying\s+(?:a\s+)?tribute\b"
+    r"|Expressing\s+its\s+(?:continuing|continued|deep|grave|serious)\s+concern\b"
+    r"|Being\s+(?:strongly\s+|deeply\s+|firmly\s+)?of\s+the\s+opinion\b)"
+)
+# symbols as older printings and scans give them: "S/ 13697", "(5/2002/1005)", "S/7611 and Add.1"
+_SPACED_SYMBOL = re.compile(r"\bS/\s+(?=\d)")
+_SCANNED_S = re.compile(r"\(5/(?=(?:19|20)\d\d/\d+\))")
+_ADDENDA = re.compile(r"\b(?P<base>S/(?:\d{4}/)?\d+)\s*(?:,|and)\s+Add\.(?P<a>\d+)(?:\s+and\s+(?P<b>\d+))?")
+
+
+def _more_documents(record: dict) -> list[dict]:
+    """Citations of documents that older printings give in forms the citation reader does
+    not know: a space after ``S/``, ``5/`` scanned for ``S/``, addenda after ``and``."""
+    from unld.parse import _all_paragraphs
+
+    have = {(c["target"], c["in"]) for c in record["citations"]}
+    out: list[dict] = []
+    for p in (
+        _all_paragraphs(record["preambular_paragraphs"], record["operative_paragraphs"]) + record["footnotes"]
+    ):
+        text = _SCANNED_S.sub("(S/", _SPACED_SYMBOL.sub("S/", p["text"]))
+        found = [c.as_dict() for c in find_documents(text, p["id"])]
+        for m in _ADDENDA.finditer(text):
+            for n in (m.group("a"), m.group("b")):
+                if n:
+                    target = f"{m.group('base')}/Add.{n}"
+                    found.append(
+                        Citation(target, "document", "Security Council", None, p["id"], m.group(0)).as_dict()
+                    )
+        for c in found:
+            if c["target"] and (c["target"], c["in"]) not in have:
+                have.add((c["target"], c["in"]))
+                out.append(c)
+    return out
+
+
 _SEIZED = re.compile(r"^(?:Decides|Decided) to remain (?:actively |firmly )?seized")
 
 
@@ -228,12 +267,16 @@ _HEADING_LINE = re.compile(r"^\s*(?P<label>[A-H]|[IVX]{1,4})\.\s+(?P<title>[A-Z]
 def _own_lines(text: list[Line], symbol: str) -> tuple[list[Line], list[dict]]:
     """The text without running headers (the symbol alone on a line) and without the
     lettered headings of long Council resolutions (``D. Charcoal Ban``), which are returned
-    as sections: their paragraphs keep one numbering across headings."""
+    as sections: their paragraphs keep one numbering across headings.  Footnote marks
+    printed ``2/`` (the 1990s) become ``2``, the form the footnote stage looks for."""
     out: list[Line] = []
     headings: list[dict] = []
     for k, ln in enumerate(text):
         if squash(ln.text) == symbol:
             continue
+        slash = re.search(r"(\s\d{1,3})/\s*$", ln.text)
+        if slash:
+            ln = Line(ln.no, ln.text[: slash.start()] + slash.group(1))
         m = _HEADING_LINE.match(ln.text)
         prev = next((x for x in reversed(out) if not x.blank), None)
         nxt = next((x for x in text[k + 1 :] if not x.blank), None)
@@ -361,6 +404,11 @@ def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
         seized = _SEIZED.match(p["text"])
         if seized:
             p["lead"] = seized.group(0)
+    for p in record["preambular_paragraphs"]:
+        lead = _COUNCIL_LEAD.match(p["text"])
+        if lead:
+            p["lead"] = lead.group(0)
+    record["citations"] = record["citations"] + _more_documents(record)
     _unique_ids(record)
     record["sections"] = headings
     record["number"] = symbol[len("S/RES/") :]
