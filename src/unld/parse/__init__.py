@@ -162,6 +162,7 @@ def _record(
     layout: Layout,
     hints: dict[int, str],
     warnings: list[dict],
+    footnote_gaps: bool = False,
 ) -> dict:
     session = mh.session
     number = mh.number
@@ -190,7 +191,7 @@ def _record(
         return f"{section}-{prefix}{n}" if sectioned and section else f"{prefix}{n}"
 
     # footnotes: find their marks in document order (paragraphs, then annexes)
-    notes = split_footnotes(layout.footnotes)
+    notes = split_footnotes(layout.footnotes, gaps=footnote_gaps)
     texts = [b.raw() for b in blocks] + [a["text"] for a in annexes]
     marks = [n.mark for n in notes if n.mark.isdigit()]
     # markdown, HTML and superscripts print their marks explicitly; the others are searched

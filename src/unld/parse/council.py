@@ -205,7 +205,7 @@ def read_vote(closing: list[Line], notes_text: dict[str, str]) -> tuple[dict | N
 def notes_by_mark(lines: list[Line]) -> dict[str, str]:
     """Footnote texts by their mark, lines joined as printed (the vote sentence is quoted)."""
     out = {}
-    for n in split_footnotes(lines):
+    for n in split_footnotes(lines, gaps=True):
         parts = [ln.text for ln in n.lines]
         parts[0] = re.sub(r"^\s*\S+\s*", "", parts[0], count=1)
         out[n.mark] = squash(" ".join(parts))
@@ -392,13 +392,15 @@ def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
         )
     annexes = _annexes(adopted, tail)
     mh = structure.Masthead(symbol=symbol, adopted_on=head.adopted_on, organ="Security Council")
+    # the running header (the symbol alone on a line) can fall among a page's footnotes
+    note_lines = [ln for ln in note_lines if squash(ln.text) != symbol]
     own = Layout(body=body, footnotes=note_lines, symbol=symbol)
     meeting = (
         {"kind": "council", "number": meeting_number, "date": head.adopted_on, "resumed": False}
         if meeting_number is not None
         else None
     )
-    record = _record(source, mh, blocks, annexes, meeting, own, hints, [])
+    record = _record(source, mh, blocks, annexes, meeting, own, hints, [], footnote_gaps=True)
     paragraphs = record["preambular_paragraphs"] + record["operative_paragraphs"]
     for p in record["operative_paragraphs"]:
         seized = _SEIZED.match(p["text"])
