@@ -292,6 +292,49 @@ def _own_lines(text: list[Line], symbol: str) -> tuple[list[Line], list[dict]]:
     return out, headings
 
 
+def _following_measures(text: list[Line]) -> tuple[list[Line], list[Line]]:
+    """An unnumbered operative paragraph ending ``the following measures :`` and followed by
+    a numbered list (S/RES/47 (1948)): the list is the text it recommends, not paragraphs
+    of the resolution (the way the Assembly's ``Adopts the following declaration:`` is)."""
+    numbered = [k for k, ln in enumerate(text) if structure_numbered(ln.text)]
+    if not numbered:
+        return text, []
+    first = numbered[0]
+    if not re.match(r"^\s*1\.\s", text[first].text):
+        return text, []
+    before = [ln for ln in text[:first] if not ln.blank]
+    # the paragraph just before the list (and its section title) ends with a colon
+    last = next((ln for ln in reversed(before) if not _SECTION_TITLE.match(ln.text)), None)
+    if last is None or not re.search(r":\s*$", last.text):
+        return text, []
+    para_start = next((j for j in range(len(before) - 1, -1, -1) if j == 0 or _ends(before[j - 1].text)), 0)
+    if not re.match(r"^\s*(?:Recommends|Decides|Adopts|Approves|Endorses)\b", before[para_start].text):
+        return text, []
+    cut = next(j for j, ln in enumerate(text) if ln is last) + 1
+    return text[:cut], text[cut:]
+
+
+_SECTION_TITLE = re.compile(r"^\s*[A-H]\.\s+[A-Z]")
+
+
+def structure_numbered(text: str) -> bool:
+    return bool(re.match(r"^\s*\d{1,3}\.\s+\S", text))
+
+
+def _operative_after_operative(blocks: list[Block]) -> list[Block]:
+    """A paragraph that opens with an operative verb after an operative paragraph is one too,
+    even when it ends with a comma (``... and, to this end,``)."""
+    from unld.parse.leads import is_operative_head
+
+    seen_op = False
+    for b in blocks:
+        if b.kind == "op":
+            seen_op = True
+        elif b.kind == "pp" and seen_op and b.lines and is_operative_head(b.lines[0].text):
+            b.kind = "op"
+    return blocks
+
+
 def _cut_after_seized(text: list[Line]) -> tuple[list[Line], list[Line]]:
     """The resolution's own lines, and what follows its closing paragraph (annexes).
 
@@ -320,6 +363,24 @@ def _dash_items(blocks: list[Block]) -> list[Block]:
             count = 0
         out.append(b)
     return out
+
+
+def _closing_notes(record: dict, closing: list[Line]) -> None:
+    """A footnote whose mark ends the closing line (``Adopted at the 286th meeting 6``) is
+    the resolution's, about its adoption, wherever the mark search placed it."""
+    mark = _TRAILING_MARK.search(squash(" ".join(ln.text for ln in closing)))
+    if not mark:
+        return
+    for annex in record["annexes"]:
+        notes = annex.get("footnotes", [])
+        for note in [n for n in notes if n["mark"] == mark.group("mark")]:
+            notes.remove(note)
+            record["footnotes"].append({**note, "in": None})
+    record["warnings"] = [
+        w
+        for w in record["warnings"]
+        if w["message"] != f"footnote {mark.group('mark')}: its mark was not found in the text"
+    ]
 
 
 def _unique_ids(record: dict) -> None:
@@ -381,8 +442,10 @@ def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
         )
     text, headings = _own_lines(text, symbol)
     text, tail = _cut_after_seized(text)
+    text, listed = _following_measures(text)
     blocks, adopted = structure.segment(text, hints)
-    blocks = _dash_items(blocks)
+    blocks = _dash_items(_operative_after_operative(blocks))
+    adopted = listed + adopted
     if not any(b.kind == "op" for b in blocks):
         raise InputError(
             source.path,
@@ -411,6 +474,7 @@ def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
         if lead:
             p["lead"] = lead.group(0)
     record["citations"] = record["citations"] + _more_documents(record)
+    _closing_notes(record, closing)
     _unique_ids(record)
     record["sections"] = headings
     record["number"] = symbol[len("S/RES/") :]
