@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from unld import symbols
 from unld.errors import InputError
-from unld.parse.dates import DATE, iso_date
 from unld.parse.citations import Citation, find_documents
+from unld.parse.dates import DATE, iso_date
 from unld.parse.footnotes import split_footnotes
 from unld.parse.lines import Line, squash
 from unld.parse.mandates import find_mandates
@@ -322,16 +322,20 @@ def structure_numbered(text: str) -> bool:
 
 
 def _operative_after_operative(blocks: list[Block]) -> list[Block]:
-    """A paragraph that opens with an operative verb after an operative paragraph is one too,
-    even when it ends with a comma (``... and, to this end,``)."""
+    """After an operative paragraph, a paragraph that opens with an operative verb is one too,
+    even when it ends with a comma (``... and, to this end,``), and so is one that ends like
+    an operative paragraph even when it opens with a participle (older texts)."""
     from unld.parse.leads import is_operative_head
 
     seen_op = False
     for b in blocks:
         if b.kind == "op":
             seen_op = True
-        elif b.kind == "pp" and seen_op and b.lines and is_operative_head(b.lines[0].text):
-            b.kind = "op"
+        elif b.kind == "pp" and seen_op and b.lines:
+            # "Noting with concern ..., considers that ...;" among the operative paragraphs
+            last = next((ln.text for ln in reversed(b.lines) if not ln.blank), "")
+            if is_operative_head(b.lines[0].text) or re.search(r"[;:]\s*\d{0,3}\s*$", last):
+                b.kind = "op"
     return blocks
 
 
