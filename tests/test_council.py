@@ -24,7 +24,7 @@ from unld.sources import Source, read_source
 SC = Path(__file__).resolve().parent / "data" / "sc"
 CORPUS = SC / "corpus"
 GOLD = SC / "gold"
-QUERIES = Path(__file__).resolve().parents[1] / "examples" / "queries"
+QUERIES = Path(__file__).resolve().parents[1] / "examples" / "queries" / "council"
 
 
 def record(stem: str) -> dict:
@@ -186,7 +186,7 @@ def _rows(sc_build: Path, name: str) -> list[dict[str, str]]:
 
 
 def test_query_mandates_renewed_in_2025(sc_build: Path) -> None:
-    rows = _rows(sc_build, "council-mandates-renewed.rq")
+    rows = _rows(sc_build, "mandates-renewed.rq")
     got = sorted((r["body"].rsplit("/", 1)[1], r["until"]) for r in rows)
     assert got == [
         ("panel-of-experts-al-shabaab", "2026-01-13"),
@@ -200,7 +200,7 @@ def test_query_mandates_renewed_in_2025(sc_build: Path) -> None:
 
 
 def test_query_unficyp_chain(sc_build: Path) -> None:
-    rows = _rows(sc_build, "council-mandate-chain.rq")
+    rows = _rows(sc_build, "mandate-chain.rq")
     policy = IriPolicy()
     p186 = policy.mandate_dates("unficyp", "1964-03-04", None)
     p231 = policy.mandate_dates("unficyp", "1966-12-15", "1967-06-26")
