@@ -269,9 +269,29 @@ def test_mandate_phrasings_of_other_decades() -> None:
             },
         ],
     }
+    rec["operative_paragraphs"] += [
+        {"id": "op4", "number": "4", "subparagraphs": [],
+         "text": "Decides that MINURSO’s mandate shall be extended until 31 October 2031;"},
+        {"id": "op5", "number": "5", "subparagraphs": [],
+         "text": "Decides to extend UNFICYP’s mandate until 31 January 2027;"},
+        {"id": "op6", "number": "6", "subparagraphs": [],
+         "text": "Decides to extend the mandate of the Panel of Experts established by resolution "
+         "2140 (2014) until 15 December 2025;"},
+    ]  # fmt: skip
     got = [(m["key"], m["action"], m["until"], m["acronym"]) for m in find_mandates(rec)]
     assert got == [
         ("unmiss", "extend", "2031-04-30", "UNMISS"),
         ("united-nations-stabilization-mission-in-haiti", "extend", "2017-10-15", "MINUSTAH"),
         ("unami", "terminate", "2025-12-31", "UNAMI"),
+        ("minurso", "extend", "2031-10-31", "MINURSO"),
+        ("unficyp", "extend", "2027-01-31", "UNFICYP"),
+        ("panel-of-experts-yemen", "extend", "2025-12-15", None),
     ]
+
+
+def test_symbol_from_the_masthead_when_no_heading_line(tmp_path: Path) -> None:
+    """A text that keeps the masthead symbol but not the ``Resolution N (YYYY)`` line."""
+    text = (CORPUS / "S_RES_2784_2025.txt").read_text(encoding="utf-8")
+    text = "\n".join(ln for ln in text.split("\n") if not ln.strip().startswith("Resolution 2784"))
+    r = parse_source(Source(str(tmp_path / "no-heading.txt"), text, "0" * 64, "pdf-text"))
+    assert r["symbol"] == "S/RES/2784 (2025)" and r["meeting"]["number"] == 9952

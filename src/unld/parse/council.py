@@ -93,6 +93,11 @@ def read_head(lines: list[Line]) -> CouncilHead:
                 if d:
                     head.adopted_on = iso_date(d.group("date"))
     joined = squash(" ".join(ln.text for ln in text_lines))
+    if head.symbol is None:
+        # no heading line: the masthead symbol ("S/RES/2768 (2025)")
+        sym = re.search(r"\bS/RES/(\d{1,5})\s*\((\d{4})\)", joined)
+        if sym:
+            head.symbol = symbols.sc_resolution(sym.group(1), sym.group(2))
     m = _ADOPTED_BY.search(joined)
     if m:
         head.meeting = int(m.group("num"))

@@ -299,7 +299,7 @@ def find_mandates(record: dict) -> list[dict]:
                 out.append(entry)
         # the passive: "Decides that the mandate of UNMISS shall be extended until 30 April 2026"
         for pm in _PASSIVE.finditer(text):
-            name, acronym = _name_at(pm.group("rest"))
+            name, acronym = _name_at(pm.group("rest")) if pm.group("rest") else (pm.group("acr"), None)
             if not name:
                 continue
             before = full_text[: offset + pm.start()] if offset >= 0 else full_text
@@ -335,8 +335,12 @@ def find_mandates(record: dict) -> list[dict]:
     return out
 
 
+_POSSESSIVE = re.compile(
+    r"^(?:\s*,[^,]*,)?\s*(?:the\s+)?(?P<acr>[A-Z][A-Z0-9]{2,})[’']s\s+(?:present\s+)?mandate\b"
+)
 _PASSIVE = re.compile(
-    r"\bthe\s+(?:present\s+)?mandate\s+of\s+(?:the\s+)?(?P<rest>[A-Z][^;]{0,200}?)\s+(?:shall|should|will|is|be)"
+    r"(?:\bthe\s+(?:present\s+)?mandate\s+of\s+(?:the\s+)?(?P<rest>[A-Z][^;]{0,200}?)"
+    r"|\b(?P<acr>[A-Z][A-Z0-9]{2,})[’']s\s+(?:present\s+)?mandate)\s+(?:shall|should|will|is|be)"
     r"(?:\s+hereby)?\s+(?:be\s+)?(?P<verb>extended|renewed|terminated)\b"
 )
 
@@ -355,6 +359,10 @@ def kind_of(name: str) -> str:
 
 def _decided_body(clause: str, action: str) -> tuple[str | None, str | None] | None:
     """The body whose mandate ``clause`` (what follows the verb) decides, if it names one."""
+    own = _POSSESSIVE.match(clause)
+    if own:
+        # "extend UNFICYP’s mandate until ..."
+        return None, own.group("acr")
     m = _OBJECT.search(clause)
     if m:
         name, acr = _name_at(m.group("rest"))
