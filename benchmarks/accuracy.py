@@ -71,7 +71,11 @@ def main(argv: list[str]) -> int:
     means = []
     for field in fields:
         vals = totals[field]
-        mean = sum(vals) / len(vals) if vals else 1.0
+        if not vals:
+            # nothing to score (the 2025 texts print no vote): not counted in the mean
+            print(f"| {field} | 0 | — |")
+            continue
+        mean = sum(vals) / len(vals)
         means.append(mean)
         print(f"| {field} | {len(vals)} | {100 * mean:.1f}% |")
     print(f"| **mean** | {len(gold_files)} | **{100 * sum(means) / len(means):.2f}%** |")

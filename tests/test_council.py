@@ -86,6 +86,11 @@ def test_annex_lists_after_the_last_paragraph_are_not_paragraphs() -> None:
     r = record("S_RES_2776_2025")
     assert r["operative_paragraphs"][-1]["lead"] == "Decides to remain actively seized"
     assert r["annexes"], "the annexes after the closing paragraph"
+    # headings between paragraphs, lettered or flush left, are sections, not paragraphs
+    assert [h["label"] for h in r["sections"]][:3] == [None, "A", "B"]
+    assert r["sections"][0]["title"].startswith("Degrading the threat posed by Al-Shabaab")
+    assert r["preambular_paragraphs"][4]["lead"] == "Expressing grave concern"
+    assert len(r["preambular_paragraphs"]) == 25 and len(r["operative_paragraphs"]) == 50
 
 
 def test_dash_items_are_subparagraphs() -> None:

@@ -131,6 +131,8 @@ def _future(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
 
 
 def _section(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    if obj.get("label") is None:
+        return {}  # an unlettered heading (Council texts) has no IRI of its own
     return {"_iri": p.fragment(root["symbol"], f"sec{obj['label']}")}
 
 

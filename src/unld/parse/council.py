@@ -271,12 +271,15 @@ _HEADING_LINE = re.compile(r"^\s*(?P<label>[A-H]|[IVX]{1,4})\.\s+(?P<title>[A-Z]
 
 def _own_lines(text: list[Line], symbol: str) -> tuple[list[Line], list[dict]]:
     """The text without running headers (the symbol alone on a line) and without the
-    lettered headings of long Council resolutions (``D. Charcoal Ban``), which are returned
-    as sections: their paragraphs keep one numbering across headings.  Footnote marks
-    printed ``2/`` (the 1990s) become ``2``, the form the footnote stage looks for."""
+    headings of long Council resolutions, lettered (``D. Charcoal Ban``) or not, which are
+    returned as sections: the paragraphs keep one numbering across headings.  Footnote
+    marks printed ``2/`` (the 1990s) become ``2``, the form the footnote stage looks for."""
     out: list[Line] = []
     headings: list[dict] = []
-    for k, ln in enumerate(text):
+    k = 0
+    while k < len(text):
+        ln = text[k]
+        k += 1
         if squash(ln.text) == symbol:
             continue
         slash = re.search(r"(\s\d{1,3})/\s*$", ln.text)
@@ -284,7 +287,15 @@ def _own_lines(text: list[Line], symbol: str) -> tuple[list[Line], list[dict]]:
             ln = Line(ln.no, ln.text[: slash.start()] + slash.group(1))
         m = _HEADING_LINE.match(ln.text)
         prev = next((x for x in reversed(out) if not x.blank), None)
-        nxt = next((x for x in text[k + 1 :] if not x.blank), None)
+        nxt = next((x for x in text[k:] if not x.blank), None)
+        span = _unlettered_heading(text, k - 1, prev)
+        if span:
+            # "Degrading the threat posed by Al-Shabaab, and the Arms Embargo ..." (PDF text:
+            # flush left between indented paragraphs, no closing punctuation)
+            title = squash(" ".join(x.text for x in text[k - 1 : k - 1 + span]))
+            headings.append({"label": None, "title": title, "line": ln.no})
+            k += span - 1
+            continue
         if (
             m
             and (prev is None or _ends(prev.text))
@@ -295,6 +306,28 @@ def _own_lines(text: list[Line], symbol: str) -> tuple[list[Line], list[dict]]:
             continue
         out.append(ln)
     return out, headings
+
+
+def _unlettered_heading(text: list[Line], k: int, prev: Line | None) -> int:
+    """The number of lines (0 if none) of a heading of a PDF text at ``k``: after a blank
+    line that follows a finished paragraph, flush left where paragraphs are indented, one or
+    two lines without closing punctuation, then a blank line and an indented paragraph."""
+    ln = text[k]
+    if ln.blank or ln.text.startswith(" ") or prev is None or not _ends(prev.text):
+        return 0
+    if k == 0 or not text[k - 1].blank:
+        return 0
+    if not re.match(r"^[A-Z][a-z]", ln.text) or re.search(r"[.;:,]\s*$", ln.text):
+        return 0
+    j = k + 1
+    if j < len(text) and not text[j].blank and not text[j].text.startswith(" "):
+        if re.search(r"[.;:,]\s*$", text[j].text):
+            return 0
+        j += 1
+    nxt = next((x for x in text[j:] if not x.blank), None)
+    if j < len(text) and text[j].blank and nxt is not None and nxt.text.startswith(" "):
+        return j - k
+    return 0
 
 
 def _following_measures(text: list[Line]) -> tuple[list[Line], list[Line]]:
