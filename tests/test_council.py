@@ -238,6 +238,14 @@ def test_site_body_page_shows_the_mandate_timeline(sc_build: Path) -> None:
     assert "1966-12-15 – 1967-06-26" in timeline
 
 
+def test_site_bodies_listing_groups_council_bodies(sc_build: Path) -> None:
+    page = (sc_build / "site" / "body" / "index.html").read_text(encoding="utf-8")
+    ops = page[page.rindex("Peace operations and missions") : page.rindex("Panels and sanctions committees")]
+    assert "body/unficyp/" in ops and "body/unama/" in ops
+    panels = page[page.rindex("Panels and sanctions committees") : page.rindex("Other bodies")]
+    assert "body/panel-of-experts-libya/" in panels
+
+
 def test_site_meeting_and_resolution_pages(sc_build: Path) -> None:
     meeting = (sc_build / "site" / "S" / "meeting" / "9854" / "index.html").read_text(encoding="utf-8")
     assert "Security Council meeting 9854" in meeting and "S/RES/2771 (2025)" in meeting

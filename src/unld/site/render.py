@@ -1224,15 +1224,27 @@ class Site:
                 UNLD + "Organ": "Organs",
                 UNLD + "Committee": "Committees",
                 UNLD + "WorkingGroup": "Working groups",
+                UNLD + "PeaceOperation": "Peace operations and missions",
+                UNLD + "PoliticalMission": "Peace operations and missions",
+                UNLD + "PanelOfExperts": "Panels and sanctions committees",
+                UNLD + "SanctionsCommittee": "Panels and sanctions committees",
             }.get(kind or "", "Other bodies")
             by_kind[name].append(self.item(b, p, ds.value(b, UNLD + "bodyKind")))
         self.write_listing(
             p,
             "Bodies",
-            "Organs, Main Committees, working groups and other bodies named by the resolutions.",
+            "Organs, Main Committees, working groups, the Security Council's peace operations, missions "
+            "and panels, and other bodies named by the resolutions.",
             [
                 {"title": k, "items": by_kind[k]}
-                for k in ["Organs", "Committees", "Working groups", "Other bodies"]
+                for k in [
+                    "Organs",
+                    "Committees",
+                    "Working groups",
+                    "Peace operations and missions",
+                    "Panels and sanctions committees",
+                    "Other bodies",
+                ]
                 if by_kind.get(k)
             ],
         )
