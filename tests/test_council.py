@@ -308,3 +308,48 @@ def test_symbol_from_the_masthead_when_no_heading_line(tmp_path: Path) -> None:
     text = "\n".join(ln for ln in text.split("\n") if not ln.strip().startswith("Resolution 2784"))
     r = parse_source(Source(str(tmp_path / "no-heading.txt"), text, "0" * 64, "pdf-text"))
     assert r["symbol"] == "S/RES/2784 (2025)" and r["meeting"]["number"] == 9952
+
+
+def test_generic_bodies_regimes_and_unknown_acronyms() -> None:
+    """A generic name takes the regime that set it up, not a later extension; an acronym the
+    text never defines still names one body."""
+    from unld.parse.mandates import find_mandates
+
+    rec = {
+        "symbol": "S/RES/9999 (2030)",
+        "preambular_paragraphs": [
+            {"id": "pp1", "text": "Recalling the Monitoring Group established pursuant to resolution 1519 (2003) "
+             "and extended by resolution 1853 (2008),"},
+        ],
+        "operative_paragraphs": [
+            {"id": "op1", "number": "1", "subparagraphs": [],
+             "text": "Decides to extend the mandate of UNMIL until 31 March 2005;"},
+            {"id": "op2", "number": "2", "subparagraphs": [],
+             "text": "Decides to renew the mandate of the Panel of Experts, as most recently extended by "
+             "resolution 2675 (2023) and established by resolution 2140 (2014), until 28 March 2026;"},
+            {"id": "op3", "number": "3", "subparagraphs": [],
+             "text": "Decides to extend the mandate of the Monitoring Group until 15 December 2009;"},
+        ],
+    }  # fmt: skip
+    got = [(m["key"], m["until"], m["regime"]) for m in find_mandates(rec)]
+    assert got == [
+        ("unmil", "2005-03-31", None),
+        ("panel-of-experts-yemen", "2026-03-28", "S/RES/2140 (2014)"),
+        ("monitoring-group-s-res-1519-2003", "2009-12-15", "S/RES/1519 (2003)"),
+    ]
+
+
+def test_chapter_vii_by_its_articles_and_the_vote_sentence() -> None:
+    from unld.parse.council import CHAPTER_VII, read_vote
+    from unld.parse.lines import Line
+
+    assert CHAPTER_VII.search("Acting under Article 41 of Chapter VII of the Charter,")
+    assert CHAPTER_VII.search("Acting under Articles 39 and 40 of the Charter of the United Nations,")
+    assert not CHAPTER_VII.search("Acting under Chapter VI of the Charter,")
+    closing = [
+        Line(1, "Adopted at the 1682nd meeting by 13 votes to none, with 1 abstention (Union of"),
+        Line(2, "Soviet Socialist Republics). One member (China) did not participate in the voting."),
+    ]
+    vote, meeting = read_vote(closing, {})
+    assert meeting == 1682 and vote is not None
+    assert vote["text"].endswith("(Union of Soviet Socialist Republics)")

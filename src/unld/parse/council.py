@@ -186,6 +186,9 @@ def read_vote(closing: list[Line], notes_text: dict[str, str]) -> tuple[dict | N
         # "Adopted at the 286th meeting 6" / "6 The draft resolution was voted on ..."
         vote_note = re.search(r"\bvot", note, re.I) and not says_vote
         text = squash(note) if vote_note else text[: mark.start()]
+    if not text.startswith("The draft"):
+        # the vote sentence only: "... (Union of Soviet Socialist Republics). One member ..."
+        text = re.split(r"(?<=[a-z)])\.\s+(?=[A-Z])", text, maxsplit=1)[0]
     text = text.rstrip(" .")
     vote: dict = {
         "yes": None,
@@ -217,7 +220,13 @@ def notes_by_mark(lines: list[Line]) -> dict[str, str]:
     return out
 
 
-CHAPTER_VII = re.compile(r"\bActing\s+under\s+Chapter\s+VII\b", re.I)
+# "Acting under Chapter VII of the Charter", "Acting under Article 41 of Chapter VII",
+# "Acting under Articles 39 and 40 of the Charter" (Chapter VII is Articles 39 to 51)
+CHAPTER_VII = re.compile(
+    r"\bActing\s+under\s+(?:Chapter\s+VII\b|Articles?\s+[\d\s,and]*?\bof\s+Chapter\s+VII\b"
+    r"|Articles?\s+(?:39|4\d|5[01])\b)",
+    re.I,
+)
 
 
 def acting_under_chapter_vii(paragraphs: list[dict]) -> bool:

@@ -149,14 +149,35 @@ def _mentions(full_text: str) -> list[tuple[int, str, str | None]]:
     return out
 
 
+# "as most recently extended by resolution 2675 (2023)": history, not the regime
+_HISTORY = re.compile(r"(?:extended|renewed|modified|amended|expanded|updated|adjusted)\b[^;]{0,40}$", re.I)
+
+
 def _regime_near(full_text: str, name: str) -> str | None:
-    """The resolution that set up a generic body: the first one cited just after its name."""
+    """The resolution that set up a generic body: the first one cited just after its name
+    (``established by``, ``pursuant to``), not one that later extended or modified it."""
     for m in re.finditer(re.escape(name), full_text):
         window = full_text[m.end() : m.end() + 160]
-        r = _REGIME.search(window)
-        if r and not re.search(r"[;]", window[: r.start()]):
+        cut = re.search(r";", window)
+        window = window[: cut.start()] if cut else window
+        for r in _REGIME.finditer(window):
+            if _HISTORY.search(window[max(0, r.start() - 60) : r.start()]):
+                continue
             return symbols.sc_resolution(r.group("num"), r.group("year"))
     return None
+
+
+#: Words of generic body names: a name made of these alone is told apart by its regime.
+_GENERIC_WORDS = {
+    "panel", "group", "committee", "team", "monitoring", "experts", "of", "the", "security",
+    "council", "sanctions", "analytical", "support", "and",
+}  # fmt: skip
+
+
+def is_generic(name: str) -> bool:
+    """``Panel of Experts``, ``Monitoring Group``, ``Committee of the Security Council``."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", name)}
+    return bool(words) and words <= _GENERIC_WORDS and bool(words & {"panel", "group", "committee", "team"})
 
 
 def resolve(
@@ -205,7 +226,7 @@ def resolve(
                 break
     key = None
     regime = None
-    if name and re.match(r"(?i)^(?:panel|group) of experts\b|^committee\b", name.strip()):
+    if name and is_generic(name):
         regime = _regime_near(full_text, name) or own
         if regime and regime in regimes:
             key = regimes[regime]
@@ -217,6 +238,9 @@ def resolve(
         key = slug(_ARTICLE.sub("", name))
         if regime:
             key = f"{key}-{slug(regime.replace('S/RES/', 's-res-'))}"
+    if key is None and acronym:
+        # an acronym the text does not define and the registry does not know
+        key = slug(acronym)
     if key is None:
         return None
     body = bodies.get(key)
