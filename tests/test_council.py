@@ -318,8 +318,8 @@ def test_generic_bodies_regimes_and_unknown_acronyms() -> None:
     rec = {
         "symbol": "S/RES/9999 (2030)",
         "preambular_paragraphs": [
-            {"id": "pp1", "text": "Recalling the Monitoring Group established pursuant to resolution 1519 (2003) "
-             "and extended by resolution 1853 (2008),"},
+            {"id": "pp1", "text": "Recalling the Monitoring Group established pursuant to resolution "
+             "1519 (2003) and extended by resolution 1853 (2008),"},
         ],
         "operative_paragraphs": [
             {"id": "op1", "number": "1", "subparagraphs": [],
