@@ -353,3 +353,25 @@ def test_chapter_vii_by_its_articles_and_the_vote_sentence() -> None:
     vote, meeting = read_vote(closing, {})
     assert meeting == 1682 and vote is not None
     assert vote["text"].endswith("(Union of Soviet Socialist Republics)")
+
+
+@pytest.mark.parametrize(
+    ("heading", "symbol", "adopted", "meeting"),
+    [
+        ("Resolution 1 (1946) of 25 January 1946", "S/RES/1 (1946)", "1946-01-25", None),
+        ("Resolution 242 (1967)\nof 22 November 1967", "S/RES/242 (1967)", "1967-11-22", None),
+        ("186 (1964). Resolution of 4 March 1964", "S/RES/186 (1964)", "1964-03-04", None),
+        (
+            "RESOLUTION 806 (1993)\n\nAdopted by the Security Council at its 3171st meeting,\non 5 February 1993",
+            "S/RES/806 (1993)",
+            "1993-02-05",
+            3171,
+        ),
+    ],
+)
+def test_headings_of_every_period(heading: str, symbol: str, adopted: str, meeting: int | None) -> None:
+    from unld.parse.council import read_head
+    from unld.parse.lines import split_lines
+
+    head = read_head(split_lines(heading))
+    assert (head.symbol, head.adopted_on, head.meeting) == (symbol, adopted, meeting)

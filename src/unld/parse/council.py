@@ -35,7 +35,8 @@ from unld.sources import Source
 OPENING = re.compile(r"^\s*The Security Council\s*[,.;:]?\s*$")
 # "Resolution 2768 (2025)", "RESOLUTION 806 (1993)", "186 (1964). Resolution of 4 March 1964"
 _HEADING = re.compile(
-    r"^\s*(?:Resolution|RESOLUTION)\s+(?P<num>\d{1,5})\s*\((?P<year>\d{4})\)\s*$"
+    r"^\s*(?:Resolution|RESOLUTION)\s+(?P<num>\d{1,5})\s*\((?P<year>\d{4})\)"
+    r"(?:\s*,?\s+of\s+(?P<date1>\d{1,2}\s+[A-Z][a-z]+\s+\d{4}))?\s*\.?\s*$"
     r"|^\s*(?P<num2>\d{1,5})\s*\((?P<year2>\d{4})\)\s*\.\s*Resolution\s+of\s+(?P<date>.+?)\s*$"
 )
 _OF_DATE = re.compile(r"^\s*of\s+(?P<date>\d{1,2}\s+[A-Z][a-z]+\s+\d{4})\s*\.?\s*$")
@@ -86,8 +87,8 @@ def read_head(lines: list[Line]) -> CouncilHead:
             num, year = m.group("num") or m.group("num2"), m.group("year") or m.group("year2")
             head.symbol = symbols.sc_resolution(num, year)
             head.heading_line = ln.no
-            if m.group("date"):
-                head.adopted_on = iso_date(m.group("date"))
+            if m.group("date") or m.group("date1"):
+                head.adopted_on = iso_date(m.group("date") or m.group("date1"))
             elif i + 1 < len(text_lines):
                 d = _OF_DATE.match(text_lines[i + 1].text)
                 if d:
