@@ -362,7 +362,8 @@ def test_chapter_vii_by_its_articles_and_the_vote_sentence() -> None:
         ("Resolution 242 (1967)\nof 22 November 1967", "S/RES/242 (1967)", "1967-11-22", None),
         ("186 (1964). Resolution of 4 March 1964", "S/RES/186 (1964)", "1964-03-04", None),
         (
-            "RESOLUTION 806 (1993)\n\nAdopted by the Security Council at its 3171st meeting,\non 5 February 1993",
+            "RESOLUTION 806 (1993)\n\nAdopted by the Security Council at its 3171st meeting,\n"
+            "on 5 February 1993",
             "S/RES/806 (1993)",
             "1993-02-05",
             3171,
