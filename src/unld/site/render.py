@@ -48,7 +48,6 @@ from unld.site.model import (
     RDFS,
     SKOS,
     TERM_CACHE_SIZE,
-    TIME,
     TYPE,
     UNLD,
     VALUE_CACHE_SIZE,
@@ -278,6 +277,10 @@ def human_date(value: str | None) -> str | None:
     except ValueError:
         return value
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+#: OWL-Time, for the mandate periods of bodies (their timelines).
+_TIME = "http://www.w3.org/2006/time#"
 
 
 @dataclass
@@ -816,15 +819,15 @@ class Site:
         rows: list[dict[str, Any]] = []
         for o in ds.objects(iri, UNLD + "mandatePeriod"):
             m = o.value
-            begin_node = ds.iri(m, TIME + "hasBeginning")
-            end_node = ds.iri(m, TIME + "hasEnd")
+            begin_node = ds.iri(m, _TIME + "hasBeginning")
+            end_node = ds.iri(m, _TIME + "hasEnd")
             begin = (
-                (ds.value(begin_node, TIME + "inXSDDate") or ds.value(begin_node, TIME + "inXSDgYear"))
+                (ds.value(begin_node, _TIME + "inXSDDate") or ds.value(begin_node, _TIME + "inXSDgYear"))
                 if begin_node
                 else None
             )
             end = (
-                (ds.value(end_node, TIME + "inXSDDate") or ds.value(end_node, TIME + "inXSDgYear"))
+                (ds.value(end_node, _TIME + "inXSDDate") or ds.value(end_node, _TIME + "inXSDgYear"))
                 if end_node
                 else None
             )
