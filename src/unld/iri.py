@@ -15,6 +15,7 @@ sitting of a meeting        ``A/session/80/meeting/69#sitting-2025-12-30``
 annex and its parts         ``doc/A/RES/79/1#annex-I``, ``doc/A/RES/79/1#annex-p20a``
 organ, committee, group     ``body/first-committee``
 mandate period of a body    ``body/oewg-ict-2021-2025/mandate/2021-2025``
+Council mandate period      ``body/unficyp/mandate/2025-01-31--2026-01-31``
 ==========================  ==============================================
 
 Sessions, meetings and agenda items are scoped by the organ's symbol series (``A`` for the
@@ -138,6 +139,19 @@ class IriPolicy:
 
     def mandate(self, body_key: str, start: str, end: str | None) -> str:
         return f"{self.body(body_key)}/mandate/{start}-{end or 'open'}"
+
+    def mandate_dates(self, body_key: str, start: str, end: str | None) -> str:
+        """A mandate period given by dates (the Council's): ``<body>/mandate/2025-01-31--2026-01-31``.
+
+        The beginning is the adoption date of the resolution that decides the period, the
+        end the date the text gives (``open`` when it gives none); the double hyphen keeps
+        the two ISO dates apart.
+        """
+        return f"{self.body(body_key)}/mandate/{start}--{end or 'open'}"
+
+    def meeting_record(self, series: str, number: int | str) -> str:
+        """The verbatim record of a meeting of the Council: ``doc/S/PV.9836``."""
+        return self.document(f"{series}/PV.{number}")
 
     def undocs(self, symbol: str) -> str:
         """The UN's own symbol resolver, linked with ``rdfs:seeAlso``."""

@@ -77,7 +77,30 @@ def _meeting(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
     out = {"_iri": p.meeting(series, session, obj["number"])}
     if obj.get("date"):
         out["_sittingIri"] = p.sitting(series, session, obj["number"], obj["date"])
+    if obj.get("kind") == "council":
+        out["_recordIri"] = p.meeting_record(series, obj["number"])
+        out["_recordUndocs"] = p.undocs(f"{series}/PV.{obj['number']}")
     return out
+
+
+def _mandate(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    """A Council mandate decision: the body, its period (an OWL-Time interval), the paragraph."""
+    out = {
+        "_bodyIri": p.body(obj["key"]),
+        "_parentIri": p.body(slug(root.get("organ") or "Security Council")),
+        "_inIri": p.fragment(root["symbol"], obj["in"]),
+    }
+    if root.get("adopted_on"):
+        # a period needs its beginning: the adoption date of the resolution deciding it
+        m = p.mandate_dates(obj["key"], root["adopted_on"], obj.get("until"))
+        out.update({"_iri": m, "_beginningIri": f"{m}#beginning", "_endIri": f"{m}#end"})
+    if obj.get("regime"):
+        out["_regimeIri"] = p.document(obj["regime"])
+    return out
+
+
+def _vote(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    return {"_iri": p.fragment(root["symbol"], "vote")}
 
 
 def _basis(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
@@ -113,6 +136,8 @@ def _future(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
 
 
 def _section(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
+    if obj.get("label") is None:
+        return {}  # an unlettered heading (Council texts) has no IRI of its own
     return {"_iri": p.fragment(root["symbol"], f"sec{obj['label']}")}
 
 
@@ -157,6 +182,8 @@ IRI_RULES: dict[str, IriRule] = {
     "annexes[].tables[]": _annex_part,
     "annexes[].tables[].cells[]": _paragraph,
     "annexes[].footnotes[]": _footnote,
+    "mandates[]": _mandate,
+    "vote": _vote,
 }
 
 #: List-valued keys whose elements are references to published things, and their IRIs.

@@ -17,7 +17,7 @@ from typing import Any
 
 from unld import RECORD_VERSION, __version__, symbols
 from unld.errors import InputError
-from unld.parse import structure
+from unld.parse import council, structure
 from unld.parse.annexes import build_annex, referred_labels, segment_annex, walk_paragraphs
 from unld.parse.bodies import find_future_agenda, find_working_groups
 from unld.parse.citations import Citation, find_citations, find_documents
@@ -61,6 +61,9 @@ def parse_source(source: Source) -> dict:
     layout, hints = _layout(source, lines)
     body = layout.body
     opening = structure.find_opening(body)
+    if opening is None and council.find_opening(body) is not None:
+        # a Security Council resolution: its own reader (parse/council.py)
+        return council.parse(source, layout, hints)
     missing_opening = opening is None
     if opening is None:
         opening = _after_title(body, layout)
@@ -213,6 +216,7 @@ def _record(
     layout: Layout,
     hints: dict[int, str],
     warnings: list[dict],
+    footnote_gaps: bool = False,
 ) -> dict:
     session = mh.session
     number = mh.number
@@ -241,7 +245,7 @@ def _record(
         return f"{section}-{prefix}{n}" if sectioned and section else f"{prefix}{n}"
 
     # footnotes: find their marks in document order (paragraphs, then annexes)
-    notes = split_footnotes(layout.footnotes)
+    notes = split_footnotes(layout.footnotes, gaps=footnote_gaps)
     annex_parts = [part for a in annexes for part in a["_parts"]]
     texts = [b.raw() for b in blocks] + [part.raw() for part in annex_parts]
     marks = [n.mark for n in notes if n.mark.isdigit()]

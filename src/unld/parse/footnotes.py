@@ -37,8 +37,13 @@ class Footnote:
         return join_lines(parts)
 
 
-def split_footnotes(lines: list[Line]) -> list[Footnote]:
-    """Cut footnote lines into footnotes, by marks counting up (a restart at 1 is allowed)."""
+def split_footnotes(lines: list[Line], gaps: bool = False) -> list[Footnote]:
+    """Cut footnote lines into footnotes, by marks counting up (a restart at 1 is allowed).
+
+    With ``gaps``, marks may skip a few numbers (``95, 96, 97, 100``): the Security
+    Council's yearly volumes number their footnotes through the book, and a resolution
+    prints only its own.
+    """
     notes: list[Footnote] = []
     expected = None
     for line in lines:
@@ -47,7 +52,14 @@ def split_footnotes(lines: list[Line]) -> list[Footnote]:
         m = _FOOTNOTE_START.match(line.text)
         if m and m.group(1).isdigit():
             k = int(m.group(1))
-            if expected is None or k == expected or (k == 1 and notes and m.group(2)):
+            skipped = (
+                gaps
+                and expected is not None
+                and expected < k <= expected + 9
+                and bool(m.group(2))
+                and m.group(2)[:1].isupper()
+            )
+            if expected is None or k == expected or skipped or (k == 1 and notes and m.group(2)):
                 notes.append(Footnote(m.group(1), [line]))
                 expected = k + 1
                 continue

@@ -27,7 +27,7 @@ PAGE_MARKER = re.compile(
     r"(?:\s+(?P<job2>\d{2}-\d{5}))?\s*$"
 )
 _GA_SYMBOL = re.compile(r"\b(A/(?:RES/)?[A-Z0-9./\-]+(?:\s[A-Z])?)\s*$")
-_MASTHEAD_END = re.compile(r"^\s*The General Assembly\b")
+_MASTHEAD_END = re.compile(r"^\s*The (?:General Assembly|Security Council)\b")
 _DATE_LINE = re.compile(
     r"^\d{1,2} (?:january|february|march|april|may|june|july|august|september|october|november|december)"
     r" \d{4}$"

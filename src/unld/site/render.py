@@ -25,6 +25,7 @@ from itertools import groupby
 from json.encoder import encode_basestring
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 from xml.sax.saxutils import escape as xml_escape
 
@@ -266,6 +267,10 @@ def human_date(value: str | None) -> str | None:
     except ValueError:
         return value
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+#: OWL-Time, for the mandate periods of bodies (their timelines).
+_TIME = "http://www.w3.org/2006/time#"
 
 
 @dataclass
@@ -792,7 +797,70 @@ class Site:
             "parts": parts,
             "backlinks": self.backlinks(iri, path),
             "detail": self.detail(iri),
+            "timeline": self.timeline(iri, path),
         }
+
+    def timeline(self, iri: str, path: str) -> dict | None:
+        """A body's mandate periods in order, as rows of a timeline (None without any).
+
+        Each period runs from its beginning (the adoption date of the resolution deciding
+        it) to its end; periods without an end are drawn to the latest date known.  The
+        bars are SVG rectangles whose x and width are per cent of the whole span, so that
+        the page needs no script and no inline style.
+        """
+        ds = self.ds
+        rows: list[dict[str, Any]] = []
+        for o in ds.objects(iri, UNLD + "mandatePeriod"):
+            m = o.value
+            begin_node = ds.iri(m, _TIME + "hasBeginning")
+            end_node = ds.iri(m, _TIME + "hasEnd")
+            begin = (
+                (ds.value(begin_node, _TIME + "inXSDDate") or ds.value(begin_node, _TIME + "inXSDgYear"))
+                if begin_node
+                else None
+            )
+            end = (
+                (ds.value(end_node, _TIME + "inXSDDate") or ds.value(end_node, _TIME + "inXSDgYear"))
+                if end_node
+                else None
+            )
+            if begin is None:
+                continue
+            res = ds.iri(m, UNLD + "decidedBy") or ds.iri(m, UNLD + "establishedBy")
+            para = ds.iri(m, UNLD + "decidedInParagraph")
+            rows.append(
+                {
+                    "period": self.link(m, path, f"{begin} – {end or 'open'}"),
+                    "begin": begin,
+                    "end": end,
+                    "action": ds.value(m, UNLD + "mandateAction"),
+                    "resolution": self.link(res, path) if res else None,
+                    "paragraph": self.link(para, path, fragment_name(split_fragment(para)[1] or ""))
+                    if para
+                    else None,
+                }
+            )
+        if not rows:
+            return None
+        rows.sort(key=lambda r: (r["begin"], r["end"] or "9999"))
+
+        def day(value: str) -> float:
+            y, _, rest = value.partition("-")
+            mth, _, d = rest.partition("-")
+            return int(y) + (int(mth or 1) - 1) / 12 + (int(d or 1) - 1) / 365
+
+        lo = min(day(r["begin"]) for r in rows)
+        hi = max(max(day(r["begin"]), day(r["end"]) if r["end"] else 0.0) for r in rows)
+        span = max(hi - lo, 1.0)
+        for k, r in enumerate(rows):
+            start = day(r["begin"])
+            # an open period lasts until the next one of the body begins
+            following = [day(n["begin"]) for n in rows[k + 1 :] if day(n["begin"]) > start]
+            stop = day(r["end"]) if r["end"] else (following[0] if following else hi)
+            r["x"] = round(100 * (start - lo) / span, 2)
+            r["width"] = max(round(100 * (stop - start) / span, 2), 0.5)
+            r["y"] = 6 + 22 * k
+        return {"rows": rows, "height": 12 + 22 * len(rows), "first": rows[0]["begin"], "last": str(hi)[:4]}
 
     def _part_backlinks(self, iri: str, path: str) -> list[dict]:
         out = []
@@ -1227,15 +1295,27 @@ class Site:
                 UNLD + "Organ": "Organs",
                 UNLD + "Committee": "Committees",
                 UNLD + "WorkingGroup": "Working groups",
+                UNLD + "PeaceOperation": "Peace operations and missions",
+                UNLD + "PoliticalMission": "Peace operations and missions",
+                UNLD + "PanelOfExperts": "Panels and sanctions committees",
+                UNLD + "SanctionsCommittee": "Panels and sanctions committees",
             }.get(kind or "", "Other bodies")
             by_kind[name].append(self.item(b, p, ds.value(b, UNLD + "bodyKind")))
         self.write_listing(
             p,
             "Bodies",
-            "Organs, Main Committees, working groups and other bodies named by the resolutions.",
+            "Organs, Main Committees, working groups, the Security Council's peace operations, missions "
+            "and panels, and other bodies named by the resolutions.",
             [
                 {"title": k, "items": by_kind[k]}
-                for k in ["Organs", "Committees", "Working groups", "Other bodies"]
+                for k in [
+                    "Organs",
+                    "Committees",
+                    "Working groups",
+                    "Peace operations and missions",
+                    "Panels and sanctions committees",
+                    "Other bodies",
+                ]
                 if by_kind.get(k)
             ],
         )
