@@ -8,6 +8,7 @@ thing                       IRI under the base
 ==========================  ==============================================
 UN document                 ``doc/A/RES/76/19``, ``doc/S/RES/2625(2022)``
 paragraph, footnote         ``doc/A/RES/76/19#op6a`` (hash IRIs)
+citation of a paragraph     ``doc/A/RES/76/19#cit-op4-1`` (hash IRIs)
 session of an organ         ``A/session/76`` (``A/HRC/session/59``)
 agenda item of a session    ``A/session/80/agenda/99k``
 meeting of an organ         ``A/session/76/meeting/45``; ``S/meeting/9836``
@@ -101,6 +102,10 @@ class IriPolicy:
     def fragment(self, symbol: str, fragment_id: str) -> str:
         return f"{self.document(symbol)}#{fragment_id}"
 
+    def citation(self, symbol: str, fragment_id: str, rank: int) -> str:
+        """A citation node: the ``rank``-th citation of a paragraph (``#cit-op4-1``)."""
+        return self.fragment(symbol, f"cit-{fragment_id}-{rank}")
+
     def organ(self, series: str) -> str:
         """The namespace of an organ's sessions and meetings (``A/``, ``S/``, ``A/HRC/``)."""
         return f"{self.base}{quote(series, safe=_SAFE)}/"
@@ -125,6 +130,10 @@ class IriPolicy:
         if path.split("/", 1)[0] in ("doc", "graph", "body", "phrase"):
             return False
         return "/session/" in f"/{path}" or "/meeting/" in f"/{path}"
+
+    def dataset(self) -> str:
+        """The dataset this build publishes (its VoID and DCAT description)."""
+        return f"{self.base}dataset"
 
     def body(self, key: str) -> str:
         return f"{self.base}body/{key}"

@@ -49,6 +49,7 @@ def _root(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
         "_iri": p.document(root["symbol"]),
         "_undocs": p.undocs(root["symbol"]),
         "_graph": graph_iri(p, root["symbol"]),
+        "_datasetIri": p.dataset(),
         "_organIri": p.body(slug(root.get("organ") or "General Assembly")),
         "_sourceIri": f"urn:sha256:{root['source']['sha256']}",
     }
@@ -84,6 +85,10 @@ def _citation(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
     out = {"_inIri": p.fragment(root["symbol"], obj["in"])}
     if obj.get("target"):
         out["_targetIri"] = p.document(obj["target"])
+        # the citation's rank among the citations of its paragraph names its node
+        before = root.get("citations", [])[: obj["_position"] - 1]
+        rank = 1 + sum(1 for c in before if c.get("in") == obj["in"] and c.get("target"))
+        out["_citationIri"] = p.citation(root["symbol"], obj["in"], rank)
         out["_undocs"] = p.undocs(obj["target"])
     if obj.get("body") and obj["body"] != "another body":
         out["_bodyIri"] = p.body(slug(obj["body"]))

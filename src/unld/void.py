@@ -30,7 +30,7 @@ DUMPS = {
 
 
 def dataset_iri(policy: IriPolicy) -> str:
-    return f"{policy.base}dataset"
+    return policy.dataset()
 
 
 def describe(policy: IriPolicy, stats: Stats, graphs: list[str]) -> list[ox.Triple]:

@@ -18,7 +18,7 @@ from unld import RECORD_VERSION, __version__, symbols
 from unld.errors import InputError
 from unld.parse import structure
 from unld.parse.bodies import find_future_agenda, find_working_groups
-from unld.parse.citations import Citation, find_citations, find_documents
+from unld.parse.citations import Citation, find_citations, find_documents, object_of_lead
 from unld.parse.dates import iso_date
 from unld.parse.footnotes import Footnote, place_marks, split_footnotes
 from unld.parse.html import split_html
@@ -318,14 +318,24 @@ def _record(
 
     citations: list[dict] = []
     cur_session = session if isinstance(session, int) else None
+    leads = _governing_leads(pps, ops)
+    para_texts: dict[str, str] = {p["id"]: p["text"] for p in _all_paragraphs(pps, ops)}
     for para in _all_paragraphs(pps, ops):
         for c in find_citations(para["text"], para["id"], cur_session) + find_documents(
             para["text"], para["id"]
         ):
+            c.object_of_lead = object_of_lead(para["text"], leads.get(para["id"]), c.start)
             citations.append(c.as_dict())
     for fn in footnotes:
         found = find_citations(fn["text"], fn["id"], cur_session)
         found += [c for c in find_documents(fn["text"], fn["id"])]
+        # the text does not keep where a footnote's mark stood: what a footnote cites is the
+        # lead's object only when the paragraph it notes is one clause governed by its lead
+        noted = str(fn.get("in") or "")
+        said = para_texts.get(noted)
+        single = said is not None and object_of_lead(said, leads.get(noted), len(said))
+        for c in found:
+            c.object_of_lead = single
         citations.extend(c.as_dict() for c in found)
     citations = _dedupe(citations)
 
@@ -373,6 +383,22 @@ def _lead(text: str, hint: str | None) -> str | None:
     if hint:
         return hint.rstrip(" ,")
     return lead_phrase(text)
+
+
+def _governing_leads(pps: list[dict], ops: list[dict]) -> dict[str, str]:
+    """The lead phrase that governs each paragraph: its own, or its paragraph's."""
+    out: dict[str, str] = {}
+
+    def walk(p: dict, inherited: str | None) -> None:
+        lead = p.get("lead") or inherited
+        if lead:
+            out[p["id"]] = lead
+        for s in p.get("subparagraphs", []):
+            walk(s, lead)
+
+    for p in pps + ops:
+        walk(p, None)
+    return out
 
 
 def _all_paragraphs(pps: list[dict], ops: list[dict]) -> list[dict]:
