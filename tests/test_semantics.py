@@ -212,3 +212,30 @@ def test_english_labels_have_their_language_tag(built) -> None:
     assert count(store, '<https://w3id.org/unld/doc/A/RES/76/19> rdfs:label "A/RES/76/19"') == 1
     # the lead text is words of the text: tagged
     assert count(store, '?p unld:leadText ?l FILTER(LANG(?l) != "en")') == 0
+
+
+# --- provenance -------------------------------------------------------------------------------
+
+
+def test_the_masthead_distribution_date_and_job_number_are_kept() -> None:
+    rec = record(CORPUS / "A_RES_78_71.txt")
+    assert rec["distribution"] == {"kind": "General", "date": "2023-12-11", "job_number": "23-24921"}
+    # a Markdown text without masthead has none
+    assert parse_source(read_source(ROOT / "examples" / "A_RES_76_19.md"))["distribution"] is None
+
+
+def test_distribution_and_source_in_the_graph(built) -> None:
+    _, store, _ = built
+    got = rows(
+        store,
+        """SELECT ?issued ?job ?source WHERE { GRAPH ?g {
+             <https://w3id.org/unld/doc/A/RES/78/71> dcterms:issued ?issued ; unld:jobNumber ?job }
+           ?g prov:wasDerivedFrom ?source }""",
+    )
+    assert [(i, j) for i, j, _ in got] == [("2023-12-11", "23-24921")]
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256((CORPUS / "A_RES_78_71.txt").read_bytes()).digest()
+    assert got[0][2] == "ni:///sha-256;" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    assert count(store, "?g prov:wasDerivedFrom ?s FILTER(!STRSTARTS(STR(?s), 'ni:///sha-256;'))") == 0

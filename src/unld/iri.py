@@ -27,6 +27,7 @@ Ontology terms live at the fixed namespace :data:`ONTOLOGY`, not under the data 
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -130,6 +131,18 @@ class IriPolicy:
         if path.split("/", 1)[0] in ("doc", "graph", "body", "phrase"):
             return False
         return "/session/" in f"/{path}" or "/meeting/" in f"/{path}"
+
+    @staticmethod
+    def source(sha256_hex: str) -> str:
+        """A source file, named by its content: an RFC 6920 ``ni:`` IRI of its SHA-256.
+
+        ``ni:///sha-256;<digest>`` with the digest in base64url without padding, the form
+        the IANA registry of named information hash algorithms defines (``urn:sha256:`` is
+        no registered URN namespace).  It does not depend on the base: the file is the
+        same whoever publishes it.
+        """
+        digest = base64.urlsafe_b64encode(bytes.fromhex(sha256_hex)).rstrip(b"=").decode("ascii")
+        return f"ni:///sha-256;{digest}"
 
     def dataset(self) -> str:
         """The dataset this build publishes (its VoID and DCAT description)."""

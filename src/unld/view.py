@@ -51,7 +51,7 @@ def _root(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
         "_graph": graph_iri(p, root["symbol"]),
         "_datasetIri": p.dataset(),
         "_organIri": p.body(slug(root.get("organ") or "General Assembly")),
-        "_sourceIri": f"urn:sha256:{root['source']['sha256']}",
+        "_sourceIri": p.source(root["source"]["sha256"]),
     }
     if root.get("session") is not None:
         out["_sessionIri"] = p.session(_series(root), root["session"])

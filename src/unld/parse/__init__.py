@@ -20,6 +20,7 @@ from unld.parse import structure
 from unld.parse.bodies import find_future_agenda, find_working_groups
 from unld.parse.citations import Citation, find_citations, find_documents, object_of_lead
 from unld.parse.dates import iso_date
+from unld.parse.distribution import find_distribution
 from unld.parse.footnotes import Footnote, place_marks, split_footnotes
 from unld.parse.html import split_html
 from unld.parse.leads import lead_phrase
@@ -57,6 +58,7 @@ def parse_source(source: Source) -> dict:
             "not a General Assembly resolution: no line 'The General Assembly,' opening the text was found",
         )
     mh = structure.parse_masthead(body[:opening])
+    distributed = find_distribution(lines, body[opening].no)
     warnings = list(mh.warnings)
     rest = body[opening + 1 :]
     meeting_idx = structure.find_meeting(rest)
@@ -98,7 +100,10 @@ def parse_source(source: Source) -> dict:
             "or a paragraph opening with a verb such as 'Decides' after the preamble",
             line=(rest[-1].no if rest else body[opening].no),
         )
-    return _record(source, mh, blocks, annexes, meeting, layout, hints, warnings)
+    record = _record(source, mh, blocks, annexes, meeting, layout, hints, warnings)
+    # the masthead's "Distr.: General <date>" and job number: which printing was read
+    record["distribution"] = distributed
+    return record
 
 
 def _annexes(adopted: list[Line], tail: list[Line]) -> list[dict]:
