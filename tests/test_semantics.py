@@ -239,3 +239,81 @@ def test_distribution_and_source_in_the_graph(built) -> None:
     digest = hashlib.sha256((CORPUS / "A_RES_78_71.txt").read_bytes()).digest()
     assert got[0][2] == "ni:///sha-256;" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
     assert count(store, "?g prov:wasDerivedFrom ?s FILTER(!STRSTARTS(STR(?s), 'ni:///sha-256;'))") == 0
+
+
+# --- bodies -------------------------------------------------------------------------------------
+
+
+def test_bodies_other_than_working_groups_are_linked(built) -> None:
+    _, store, _ = built
+    for key, least in [
+        ("security-council", 10),
+        ("human-rights-council", 5),
+        ("economic-and-social-council", 5),
+        ("secretariat", 10),
+        ("international-court-of-justice", 3),
+    ]:
+        got = count(
+            store,
+            f"SELECT DISTINCT ?r {{ ?r unld:mentionsBody <{BASE}body/{key}> ; void:inDataset ?d }}",
+        )
+        assert got >= least, (key, got)
+    # funds and programmes, commissions and treaty bodies too
+    assert count(store, f"?p unld:mentionsBody <{BASE}body/undp>") > 0
+    assert count(store, f"?p unld:mentionsBody <{BASE}body/eclac>") > 0
+    assert count(store, f"?p unld:mentionsBody <{BASE}body/committee-on-the-rights-of-the-child>") > 0
+    # a lower-case "secretariat" (UNSCEAR's own) is not the Secretariat of the United Nations
+    rec = record(CORPUS / "A_RES_78_71.txt")
+    assert "secretariat of the Scientific Committee" in " ".join(
+        p["text"] for p in rec["operative_paragraphs"]
+    )
+    assert "secretariat" not in {b["key"] for b in rec["bodies"]}
+
+
+def test_unscear_working_groups_are_parts_of_unscear(built) -> None:
+    # A/RES/78/71 op6: "the ad hoc working group on effects and mechanisms and the ad hoc
+    # working group on sources and exposure to assist the Scientific Committee"
+    _, store, _ = built
+    got = rows(
+        store,
+        """SELECT ?wg ?parent WHERE {
+          <https://w3id.org/unld/doc/A/RES/78/71#op6> unld:mentionsBody ?wg .
+          ?wg a unld:WorkingGroup ; org:subOrganizationOf ?parent }""",
+    )
+    assert got == [
+        (BASE + "body/ad-hoc-working-group-on-effects-and-mechanisms", BASE + "body/unscear"),
+        (BASE + "body/ad-hoc-working-group-on-sources-and-exposure", BASE + "body/unscear"),
+    ]
+
+
+def test_working_group_names_are_whole() -> None:
+    rec = record(CORPUS / "A_RES_79_22.txt")
+    names = [w["name"] for w in rec["working_groups"]]
+    assert (
+        "open-ended working group on reducing space threats through norms, rules and principles"
+        " of responsible behaviours"
+    ) in names
+
+
+def test_establishment_is_read_from_the_text(built) -> None:
+    # A/RES/72/313 op3: "Decides to establish, at its seventy-third session, an ad hoc
+    # working group on the revitalization of the work of the General Assembly"
+    _, store, _ = built
+    assert (
+        count(
+            store,
+            f"<{BASE}doc/A/RES/72/313> unld:establishes <{BASE}body/ahwg-revitalization>",
+        )
+        >= 1
+    )
+
+
+def test_bodies_are_organizations_not_concepts(built) -> None:
+    _, store, _ = built
+    assert count(store, "?b unld:bodyKind ?k ; a skos:Concept") == 0
+    assert count(store, "?b unld:bodyKind ?k FILTER NOT EXISTS { ?b a org:Organization }") == 0
+    # organs are units of the United Nations; owl:sameAs only to the same organization
+    assert count(store, f"<{BASE}body/security-council> org:unitOf <{BASE}body/united-nations>") >= 1
+    assert rows(store, f"SELECT ?s WHERE {{ <{BASE}body/security-council> owl:sameAs ?s }}") == [
+        ("http://www.wikidata.org/entity/Q37470",)
+    ]

@@ -96,7 +96,9 @@ def _citation(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
 
 
 def _group(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
-    out = {"_iri": p.body(obj["key"]), "_parentIri": p.body(slug(root.get("organ") or "General Assembly"))}
+    # the body the text says the group serves, else the organ that adopted the resolution
+    parent = obj.get("parent") or slug(root.get("organ") or "General Assembly")
+    out = {"_iri": p.body(obj["key"]), "_parentIri": p.body(parent)}
     mandate = obj.get("mandate")
     if mandate and mandate.get("start"):
         m = p.mandate(obj["key"], mandate["start"], mandate.get("end"))
@@ -132,6 +134,7 @@ IRI_RULES: dict[str, IriRule] = {
     "basis": _basis,
     "citations[]": _citation,
     "working_groups[]": _group,
+    "bodies[]": lambda p, root, obj: {"_iri": p.body(obj["key"])},
     "future_agenda[]": _future,
 }
 
@@ -145,6 +148,7 @@ _PARAGRAPH_PATHS = [
 IRI_LISTS: dict[str, ListRule] = {
     "basis.documents": lambda p, r, s: p.document(s),
     "working_groups[].in": lambda p, r, s: p.fragment(r["symbol"], s),
+    "bodies[].in": lambda p, r, s: p.fragment(r["symbol"], s),
     **{f"{path}.footnotes": (lambda p, r, s: p.fragment(r["symbol"], f"fn{s}")) for path in _PARAGRAPH_PATHS},
 }
 

@@ -17,7 +17,7 @@ import re
 from unld import RECORD_VERSION, __version__, symbols
 from unld.errors import InputError
 from unld.parse import structure
-from unld.parse.bodies import find_future_agenda, find_working_groups
+from unld.parse.bodies import find_bodies, find_future_agenda, find_working_groups
 from unld.parse.citations import Citation, find_citations, find_documents, object_of_lead
 from unld.parse.dates import iso_date
 from unld.parse.distribution import find_distribution
@@ -360,7 +360,8 @@ def _record(
         "operative_paragraphs": ops,
         "footnotes": footnotes,
         "citations": citations,
-        "working_groups": find_working_groups(_all_paragraphs(pps, ops), citations),
+        "working_groups": find_working_groups(_all_paragraphs(pps, ops), citations, symbol),
+        "bodies": find_bodies(_all_paragraphs(pps, ops)),
         "future_agenda": find_future_agenda(ops),
         "annexes": annexes,
         "warnings": warnings,
