@@ -23,6 +23,8 @@ from unld.sources import read_source
 PREFIX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items()) + "\n"
 BASE = "https://w3id.org/unld/"
 WILD = ROOT / "tests" / "data" / "wild78"
+UNLD_NS = "https://w3id.org/unld/ontology#"
+PREFIX_SPDX = "PREFIX spdx: <http://spdx.org/rdf/terms#>\n"
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +267,7 @@ def test_bodies_other_than_working_groups_are_linked(built) -> None:
     # a lower-case "secretariat" (UNSCEAR's own) is not the Secretariat of the United Nations
     rec = record(CORPUS / "A_RES_78_71.txt")
     assert "secretariat of the Scientific Committee" in " ".join(
-        p["text"] for p in rec["operative_paragraphs"]
+        p["text"] for p in rec["preambular_paragraphs"]
     )
     assert "secretariat" not in {b["key"] for b in rec["bodies"]}
 
@@ -317,3 +319,88 @@ def test_bodies_are_organizations_not_concepts(built) -> None:
     assert rows(store, f"SELECT ?s WHERE {{ <{BASE}body/security-council> owl:sameAs ?s }}") == [
         ("http://www.wikidata.org/entity/Q37470",)
     ]
+
+
+# --- the dataset description ----------------------------------------------------------------
+
+
+def _void(out: Path) -> ox.Store:
+    store = ox.Store()
+    store.load((out / "void.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def test_one_number_of_triples_everywhere(built) -> None:
+    out, store, result = built
+    lines = (out / "unld.nt").read_bytes().count(b"\n")
+    stated = rows(store, f"SELECT ?n WHERE {{ <{BASE}dataset> void:triples ?n }}")
+    assert stated == [(str(lines),)]
+    assert result.triples == lines
+    assert rows(_void(out), f"SELECT ?n WHERE {{ <{BASE}dataset> void:triples ?n }}") == [(str(lines),)]
+
+
+def test_class_partitions_count_only_what_is_published(built) -> None:
+    _, store, _ = built
+    got = dict(
+        rows(
+            store,
+            f"""SELECT ?class ?n WHERE {{ <{BASE}dataset> void:classPartition ?p .
+                ?p void:class ?class ; void:entities ?n }}""",
+        )
+    )
+    assert got[UNLD_NS + "Resolution"] == "53"
+    # cited reports and drafts are not published here
+    assert UNLD_NS + "Document" not in got and UNLD_NS + "CommitteeReport" not in got
+    assert int(got[UNLD_NS + "OperativeParagraph"]) > 500
+
+
+def test_dcat_description(built) -> None:
+    out, store, _ = built
+    ds = f"<{BASE}dataset>"
+    assert rows(store, f"SELECT ?v WHERE {{ {ds} dcat:version ?v }}")
+    assert not rows(store, f"SELECT ?v WHERE {{ {ds} dcterms:hasVersion ?v }}")
+    for p in (
+        "dcterms:publisher",
+        "dcterms:language",
+        "dcterms:temporal",
+        "dcterms:license",
+        "dcterms:modified",
+    ):
+        assert rows(store, f"SELECT ?v WHERE {{ {ds} {p} ?v }}"), p
+    [(start, end)] = rows(
+        store, f"SELECT ?s ?e WHERE {{ {ds} dcterms:temporal ?t . ?t dcat:startDate ?s ; dcat:endDate ?e }}"
+    )
+    assert start < end and start.startswith("19") or start.startswith("20")
+    # a linkset per outbound link set, counting what the data holds
+    linksets = dict(
+        rows(
+            store,
+            f"""SELECT ?target ?n WHERE {{ ?l a void:Linkset ; void:subjectsTarget {ds} ;
+                void:objectsTarget ?target ; void:triples ?n }}""",
+        )
+    )
+    undocs = count(
+        store,
+        "SELECT DISTINCT ?s ?o { ?s rdfs:seeAlso ?o FILTER(STRSTARTS(STR(?o), 'https://undocs.org/')) }",
+    )
+    assert linksets["https://undocs.org/"] == str(undocs)
+    assert "https://www.wikidata.org/" in linksets
+
+
+def test_sizes_and_checksums_live_beside_the_dumps(built) -> None:
+    import hashlib
+
+    out, store, _ = built
+    # not in the dumps: a file cannot state its own checksum
+    assert count(store, "?d <http://spdx.org/rdf/terms#checksum> ?c") == 0
+    void = _void(out)
+    for name in ("unld.nt", "unld.nq", "unld.ttl", "unld.trig", "unld.jsonld"):
+        data = (out / name).read_bytes()
+        got = rows(
+            void,
+            PREFIX_SPDX
+            + f"""SELECT ?size ?sum WHERE {{ <{BASE}dataset/dump/{name}> dcat:byteSize ?size ;
+                 spdx:checksum ?c . ?c spdx:checksumValue ?sum ;
+                 spdx:algorithm spdx:checksumAlgorithm_sha256 }}""",
+        )
+        assert got == [(str(len(data)), hashlib.sha256(data).hexdigest())], name
