@@ -92,7 +92,7 @@ def test_which_resolutions_does_it_recall_with_dates(store: ox.Store) -> None:
         """
         SELECT ?symbol ?date WHERE {
           <https://w3id.org/unld/doc/A/RES/76/19> eli:has_part ?pp .
-          ?pp a unld:PreambularParagraph ; unld:leadText "Recalling" ; eli:cites ?r .
+          ?pp a unld:PreambularParagraph ; unld:leadText "Recalling"@en ; eli:cites ?r .
           ?r a unld:Resolution ; unld:symbol ?symbol ; unld:adoptedOn ?date .
         }""",
     )

@@ -253,16 +253,35 @@ def test_organs_and_main_committees_are_labelled_in_the_six_languages() -> None:
         assert langs >= UN_LANGUAGES, f"{row['body']}: missing {sorted(UN_LANGUAGES - langs)}"
 
 
-def test_body_scheme_is_defined() -> None:
+def test_body_registry_is_described() -> None:
     assert bool(
-        union().query(f"""ASK {{ <{DATA_BASE}body/scheme> a <{SKOS}ConceptScheme> ;
-        <{SKOS}prefLabel> ?l ; <{SKOS}definition> ?d }}""")
+        union().query(f"""ASK {{ <{DATA_BASE}body/registry> a <http://www.w3.org/ns/dcat#Dataset> ;
+        <http://purl.org/dc/terms/title> ?t ; <http://purl.org/dc/terms/license> ?l }}""")
     )
+
+
+def test_no_body_is_both_an_organization_and_a_concept() -> None:
+    # a body typed skos:Concept and owl:sameAs a Wikidata item would make the item a concept
+    q = f"""SELECT ?body WHERE {{
+      ?body <{SKOS}prefLabel> ?l ; <{UNLD}bodyKind> ?k .
+      {{ ?body a <{SKOS}Concept> }} UNION {{ ?body <{SKOS}inScheme> ?s }} }}"""
+    assert not _rows(union(), q)
+    # every body of the registry is stated an organization (no reasoner needed)
+    q = f"""SELECT ?body WHERE {{ ?body <{UNLD}bodyKind> ?k
+      FILTER NOT EXISTS {{ ?body a <http://www.w3.org/ns/org#Organization> }} }}"""
+    assert not _rows(union(), q)
+
+
+def test_names_in_other_languages_cite_their_source() -> None:
+    q = f"""SELECT DISTINCT ?body WHERE {{
+      ?body <{UNLD}bodyKind> ?k ; <{SKOS}prefLabel> ?l FILTER(LANG(?l) != "en")
+      FILTER NOT EXISTS {{ ?body <http://purl.org/dc/terms/source> ?src }} }}"""
+    assert not _rows(union(), q)
 
 
 def test_every_body_has_a_kind_and_an_english_name() -> None:
     q = f"""SELECT ?body WHERE {{
-      ?body <{SKOS}inScheme> <{DATA_BASE}body/scheme> .
+      ?body <http://www.w3.org/2000/01/rdf-schema#isDefinedBy> <{DATA_BASE}body/registry> .
       FILTER NOT EXISTS {{ ?body <{UNLD}bodyKind> ?k ; <{SKOS}prefLabel> ?l
                            FILTER(LANG(?l) = "en") }} }}"""
     assert not _rows(union(), q)

@@ -25,7 +25,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from unld import lines
-from unld.namespaces import PREFIXES
+from unld.namespaces import DCT, ELI, OWL, PREFIXES, RDFS, UNLD, VOID, WD
+from unld.namespaces import RDF_TYPE as RDF_TYPE_IRI
 
 
 class Staging:
@@ -93,21 +94,88 @@ class Stats:
     triples: int = 0
     subjects: int = 0
     entities: int = 0
+    #: typed subjects by class, counting only what the dataset publishes: a document that
+    #: is only cited (typed by what cites it, without void:inDataset) is not counted
     classes: Counter[bytes] = field(default_factory=Counter)
     last_subject: bytes = b""
+    #: triples of the union with the dataset description itself: the lines of unld.nt
+    total: int = 0
+    #: outbound links by (predicate, object namespace): the VoID linksets
+    links: Counter[tuple[bytes, bytes]] = field(default_factory=Counter)
+    #: the adoption dates of the published resolutions: the temporal coverage
+    first_adopted: str | None = None
+    last_adopted: str | None = None
+    #: the latest distribution date (dcterms:issued) of a published resolution
+    last_issued: str | None = None
+    _types: list[bytes] = field(default_factory=list)
+    _published: bool = False
+    _adopted: str | None = None
 
     def add(self, line: bytes) -> None:
         self.triples += 1
         s, p, o = lines.parts(line)
         if s != self.last_subject:
+            self._close()
             self.subjects += 1
             self.entities += s.startswith(b"<")
             self.last_subject = s
         if p == RDF_TYPE:
-            self.classes[o] += 1
+            self._types.append(o)
+        elif p == IN_DATASET:
+            self._published = True
+        elif p == ADOPTED_ON:
+            self._adopted = _date(o)
+        elif p == ISSUED:
+            day = _date(o)
+            if day and (self.last_issued is None or day > self.last_issued):
+                self.last_issued = day
+        else:
+            for pred, space in LINKSETS:
+                if p == pred and o.startswith(space):
+                    self.links[(pred, space)] += 1
+
+    def _close(self) -> None:
+        """Count the subject just left: its classes, and its adoption date if published."""
+        cited_only = not self._published and any(t in DOCUMENT_CLASSES for t in self._types)
+        if not cited_only:
+            self.classes.update(self._types)
+        if self._published and self._adopted:
+            if self.first_adopted is None or self._adopted < self.first_adopted:
+                self.first_adopted = self._adopted
+            if self.last_adopted is None or self._adopted > self.last_adopted:
+                self.last_adopted = self._adopted
+        self._types, self._published, self._adopted = [], False, None
+
+    def finish(self) -> None:
+        self._close()
 
 
-RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+def _date(term: bytes) -> str | None:
+    text = term.decode("utf-8")
+    return text[1:11] if text.startswith('"') and len(text) > 11 else None
+
+
+RDF_TYPE = b"<" + RDF_TYPE_IRI.encode() + b">"
+IN_DATASET = b"<" + VOID.encode() + b"inDataset>"
+ADOPTED_ON = b"<" + UNLD.encode() + b"adoptedOn>"
+ISSUED = b"<" + DCT.encode() + b"issued>"
+#: classes of documents: a subject of one of them without void:inDataset is only cited
+DOCUMENT_CLASSES = frozenset(
+    b"<" + c.encode() + b">"
+    for c in (
+        UNLD + "Resolution",
+        UNLD + "Decision",
+        UNLD + "Document",
+        UNLD + "CommitteeReport",
+        UNLD + "DraftResolution",
+        ELI + "LegalResource",
+    )
+)
+#: the outbound links a VoID linkset describes: (predicate, object namespace)
+LINKSETS = (
+    (b"<" + OWL.encode() + b"sameAs>", b"<" + WD.encode()),
+    (b"<" + RDFS.encode() + b"seeAlso>", b"<https://undocs.org/"),
+)
 #: Graphs merged in memory at once when the union is formed (each batch makes one sorted run)
 BATCH = 256
 
@@ -158,9 +226,14 @@ def write_dataset(
         for line in lines.merge(_read_lines(r) for r in runs):
             stats.add(line)
             fh.write(line + b"\n")
+    stats.finish()
     for r in runs:
         r.unlink()
+    # void:triples counts the union as published, the description included (the lines of
+    # unld.nt): the description's size does not depend on the number it states
+    stats.total = stats.triples + len(ntriples_lines(void(stats)))
     void_lines = ntriples_lines(void(stats))
+    stats.total = stats.triples + len(void_lines)
     everything: list[Graph] = sorted([*graphs, (void_graph, partial(_same, void_lines))], key=lambda g: g[0])
     clock.tick("union")
     # the three writers read only files and the graph loaders: they run side by side

@@ -8,6 +8,7 @@ thing                       IRI under the base
 ==========================  ==============================================
 UN document                 ``doc/A/RES/76/19``, ``doc/S/RES/2625(2022)``
 paragraph, footnote         ``doc/A/RES/76/19#op6a`` (hash IRIs)
+citation of a paragraph     ``doc/A/RES/76/19#cit-op4-1`` (hash IRIs)
 session of an organ         ``A/session/76`` (``A/HRC/session/59``)
 agenda item of a session    ``A/session/80/agenda/99k``
 meeting of an organ         ``A/session/76/meeting/45``; ``S/meeting/9836``
@@ -29,6 +30,7 @@ Ontology terms live at the fixed namespace :data:`unld.namespaces.UNLD`, not und
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -104,6 +106,10 @@ class IriPolicy:
     def fragment(self, symbol: str, fragment_id: str) -> str:
         return f"{self.document(symbol)}#{fragment_id}"
 
+    def citation(self, symbol: str, fragment_id: str, rank: int) -> str:
+        """A citation node: the ``rank``-th citation of a paragraph (``#cit-op4-1``)."""
+        return self.fragment(symbol, f"cit-{fragment_id}-{rank}")
+
     def organ(self, series: str) -> str:
         """The namespace of an organ's sessions and meetings (``A/``, ``S/``, ``A/HRC/``)."""
         return f"{self.base}{quote(series, safe=_SAFE)}/"
@@ -133,6 +139,22 @@ class IriPolicy:
         """One sitting of a meeting, by its date: a meeting that is suspended and resumed on
         another day ("69th (resumed) plenary meeting") has several sittings."""
         return f"{self.meeting(series, session, number)}#sitting-{date}"
+
+    @staticmethod
+    def source(sha256_hex: str) -> str:
+        """A source file, named by its content: an RFC 6920 ``ni:`` IRI of its SHA-256.
+
+        ``ni:///sha-256;<digest>`` with the digest in base64url without padding, the form
+        the IANA registry of named information hash algorithms defines (``urn:sha256:`` is
+        no registered URN namespace).  It does not depend on the base: the file is the
+        same whoever publishes it.
+        """
+        digest = base64.urlsafe_b64encode(bytes.fromhex(sha256_hex)).rstrip(b"=").decode("ascii")
+        return f"ni:///sha-256;{digest}"
+
+    def dataset(self) -> str:
+        """The dataset this build publishes (its VoID and DCAT description)."""
+        return f"{self.base}dataset"
 
     def body(self, key: str) -> str:
         return f"{self.base}body/{key}"

@@ -39,6 +39,7 @@ VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 SH = "http://www.w3.org/ns/shacl#"
 WD = "http://www.wikidata.org/entity/"
+SPDX = "http://spdx.org/rdf/terms#"
 
 RDF_TYPE = RDF + "type"
 RDF_NIL = RDF + "nil"

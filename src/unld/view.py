@@ -49,8 +49,9 @@ def _root(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
         "_iri": p.document(root["symbol"]),
         "_undocs": p.undocs(root["symbol"]),
         "_graph": graph_iri(p, root["symbol"]),
+        "_datasetIri": p.dataset(),
         "_organIri": p.body(slug(root.get("organ") or "General Assembly")),
-        "_sourceIri": f"urn:sha256:{root['source']['sha256']}",
+        "_sourceIri": p.source(root["source"]["sha256"]),
     }
     if root.get("session") is not None:
         out["_sessionIri"] = p.session(_series(root), root["session"])
@@ -111,6 +112,10 @@ def _citation(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
     out = {"_inIri": p.fragment(root["symbol"], obj["in"])}
     if obj.get("target"):
         out["_targetIri"] = p.document(obj["target"])
+        # the citation's rank among the citations of its paragraph names its node
+        before = root.get("citations", [])[: obj["_position"] - 1]
+        rank = 1 + sum(1 for c in before if c.get("in") == obj["in"] and c.get("target"))
+        out["_citationIri"] = p.citation(root["symbol"], obj["in"], rank)
         out["_undocs"] = p.undocs(obj["target"])
     if obj.get("body") and obj["body"] != "another body":
         out["_bodyIri"] = p.body(slug(obj["body"]))
@@ -118,7 +123,9 @@ def _citation(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
 
 
 def _group(p: IriPolicy, root: dict, obj: dict) -> dict[str, str]:
-    out = {"_iri": p.body(obj["key"]), "_parentIri": p.body(slug(root.get("organ") or "General Assembly"))}
+    # the body the text says the group serves, else the organ that adopted the resolution
+    parent = obj.get("parent") or slug(root.get("organ") or "General Assembly")
+    out = {"_iri": p.body(obj["key"]), "_parentIri": p.body(parent)}
     mandate = obj.get("mandate")
     if mandate and mandate.get("start"):
         m = p.mandate(obj["key"], mandate["start"], mandate.get("end"))
@@ -173,6 +180,7 @@ IRI_RULES: dict[str, IriRule] = {
     "basis": _basis,
     "citations[]": _citation,
     "working_groups[]": _group,
+    "bodies[]": lambda p, root, obj: {"_iri": p.body(obj["key"])},
     "future_agenda[]": _future,
     "annexes[]": _annex,
     "annexes[].headings[]": _annex_part,
@@ -214,6 +222,7 @@ IRI_LISTS: dict[str, ListRule] = {
     "basis.documents": lambda p, r, s: p.document(s),
     "working_groups[].in": lambda p, r, s: p.fragment(r["symbol"], s),
     "annexes[].referred_by": lambda p, r, s: p.fragment(r["symbol"], s),
+    "bodies[].in": lambda p, r, s: p.fragment(r["symbol"], s),
     **{f"{path}.footnotes": (lambda p, r, s: p.fragment(r["symbol"], f"fn{s}")) for path in _PARAGRAPH_PATHS},
     **{f"{path}.footnotes": _annex_footnote for path in _ANNEX_PATHS},
 }

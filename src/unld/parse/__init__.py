@@ -19,9 +19,10 @@ from unld import RECORD_VERSION, __version__, symbols
 from unld.errors import InputError
 from unld.parse import council, structure
 from unld.parse.annexes import build_annex, referred_labels, segment_annex, walk_paragraphs
-from unld.parse.bodies import find_future_agenda, find_working_groups
-from unld.parse.citations import Citation, find_citations, find_documents
+from unld.parse.bodies import find_bodies, find_future_agenda, find_working_groups
+from unld.parse.citations import Citation, find_citations, find_documents, object_of_lead
 from unld.parse.dates import iso_date
+from unld.parse.distribution import find_distribution
 from unld.parse.footnotes import Footnote, place_marks, split_footnotes
 from unld.parse.html import split_html
 from unld.parse.leads import lead_phrase
@@ -73,6 +74,7 @@ def parse_source(source: Source) -> dict:
             "not a General Assembly resolution: no line 'The General Assembly,' opening the text was found",
         )
     mh = structure.parse_masthead(body[:opening])
+    distributed = find_distribution(lines, body[opening].no)
     warnings = list(mh.warnings)
     if missing_opening:
         structure._warn(
@@ -126,7 +128,10 @@ def parse_source(source: Source) -> dict:
             "or a paragraph opening with a verb such as 'Decides' after the preamble",
             line=(rest[-1].no if rest else body[opening].no),
         )
-    return _record(source, mh, blocks, annexes, meeting, layout, hints, warnings)
+    record = _record(source, mh, blocks, annexes, meeting, layout, hints, warnings)
+    # the masthead's "Distr.: General <date>" and job number: which printing was read
+    record["distribution"] = distributed
+    return record
 
 
 def _after_title(body: list[Line], layout: Layout) -> int | None:
@@ -403,10 +408,14 @@ def _record(
 
     cited: list[Citation] = []
     cur_session = session if isinstance(session, int) else None
+    leads = _governing_leads(pps, ops)
+    para_texts: dict[str, str] = {p["id"]: p["text"] for p in _all_paragraphs(pps, ops)}
     for para in _all_paragraphs(pps, ops):
-        cited += find_citations(para["text"], para["id"], cur_session) + find_documents(
+        for c in find_citations(para["text"], para["id"], cur_session) + find_documents(
             para["text"], para["id"]
-        )
+        ):
+            c.object_of_lead = object_of_lead(para["text"], leads.get(para["id"]), c.start)
+            cited.append(c)
     annex_paragraphs = [
         p
         for a in annexes
@@ -417,8 +426,16 @@ def _record(
         text = para.get("text") or para.get("title") or ""
         cited += find_citations(text, para["id"], cur_session) + find_documents(text, para["id"])
     for fn in [*footnotes, *(f for a in annexes for f in a["footnotes"])]:
-        cited += find_citations(fn["text"], fn["id"], cur_session)
-        cited += [c for c in find_documents(fn["text"], fn["id"])]
+        found = find_citations(fn["text"], fn["id"], cur_session)
+        found += [c for c in find_documents(fn["text"], fn["id"])]
+        # the text does not keep where a footnote's mark stood: what a footnote cites is the
+        # lead's object only when the paragraph it notes is one clause governed by its lead
+        noted = str(fn.get("in") or "")
+        said = para_texts.get(noted)
+        single = said is not None and object_of_lead(said, leads.get(noted), len(said))
+        for c in found:
+            c.object_of_lead = single
+        cited += found
     citations = _dedupe([c.as_dict() for c in _one_date(cited)])
 
     record = {
@@ -439,8 +456,9 @@ def _record(
         "citations": citations,
         # bodies named in the annexes are mentioned by the resolution too
         "working_groups": find_working_groups(
-            _all_paragraphs(pps, ops) + [p for p in annex_paragraphs if p.get("text")], citations
+            _all_paragraphs(pps, ops) + [p for p in annex_paragraphs if p.get("text")], citations, symbol
         ),
+        "bodies": find_bodies(_all_paragraphs(pps, ops) + [p for p in annex_paragraphs if p.get("text")]),
         "future_agenda": find_future_agenda(ops),
         "annexes": annexes,
         "warnings": warnings,
@@ -518,6 +536,22 @@ def _lead(text: str, hint: str | None) -> str | None:
     if rule and (hint == rule or hint.startswith(rule + " ")):
         return rule
     return hint
+
+
+def _governing_leads(pps: list[dict], ops: list[dict]) -> dict[str, str]:
+    """The lead phrase that governs each paragraph: its own, or its paragraph's."""
+    out: dict[str, str] = {}
+
+    def walk(p: dict, inherited: str | None) -> None:
+        lead = p.get("lead") or inherited
+        if lead:
+            out[p["id"]] = lead
+        for s in p.get("subparagraphs", []):
+            walk(s, lead)
+
+    for p in pps + ops:
+        walk(p, None)
+    return out
 
 
 def _all_paragraphs(pps: list[dict], ops: list[dict]) -> list[dict]:

@@ -22,7 +22,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import pyoxigraph as ox
+
 from unld.iri import slug
+from unld.namespaces import DEFAULT_BASE
 from unld.parse.dates import ordinal
 from unld.resources import ontology_dir
 
@@ -57,14 +60,31 @@ def _norm(text: str) -> str:
 
 
 @cache
-def registry() -> tuple[dict[str, Body], dict[str, str]]:
-    """Bodies of the registry by key, and registry keys by normalised name or alias."""
-    import pyoxigraph as ox
-
+def _registry_store() -> ox.Store:
     store = ox.Store()
     path = ontology_dir() / "bodies.ttl"
     with open(path, "rb") as fh:
-        store.load(fh, format=ox.RdfFormat.TURTLE, base_iri="https://w3id.org/unld/")
+        store.load(fh, format=ox.RdfFormat.TURTLE, base_iri=DEFAULT_BASE)
+    return store
+
+
+@cache
+def short_names() -> dict[str, str]:
+    """Registry keys by normalised short name (``skos:hiddenLabel``): "Scientific Committee"
+    names UNSCEAR only once the resolution has named it in full."""
+    q = """
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT ?b ?short WHERE { ?b skos:hiddenLabel ?short FILTER(LANG(?short) = "en") }"""
+    return {
+        _norm(row["short"].value): row["b"].value.rsplit("/body/", 1)[1]
+        for row in _registry_store().query(q)  # type: ignore[union-attr]
+    }
+
+
+@cache
+def registry() -> tuple[dict[str, Body], dict[str, str]]:
+    """Bodies of the registry by key, and registry keys by normalised name or alias."""
+    store = _registry_store()
     q = """
     PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
     PREFIX unld: <https://w3id.org/unld/ontology#>
@@ -100,6 +120,91 @@ def _alias_re() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)
 
 
+def _names_re(names: list[str]) -> re.Pattern[str]:
+    alts = sorted(names, key=len, reverse=True)
+    pattern = "|".join(re.escape(a).replace(r"\-", "[-–‑]").replace(r"\ ", r"\s+") for a in alts)
+    return re.compile(rf"(?<![\w-])(?:the\s+|United\s+Nations\s+)?(?:{pattern})(?![\w-])", re.I)
+
+
+@cache
+def _body_re() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """Every name and alias of the registry's bodies other than working groups, and their
+    short names."""
+    bodies, names = registry()
+    # working groups are read with their mandates; "United Nations" names the Organization
+    # itself in nearly every paragraph ("United Nations system"), not a body of it
+    kinds = {k for k, _ in _KINDS} | {"organization"}
+    full = _names_re([n for n, key in names.items() if bodies[key].kind not in kinds])
+    short = short_names()
+    return full, (_names_re(list(short)) if short else None)
+
+
+def _resolve(found: str) -> str | None:
+    """The registry key of a matched name; names are proper names, so a match in lower
+    case ("the secretariat of the Scientific Committee") names no registry body."""
+    if not re.sub(r"^the\s+", "", found)[:1].isupper():
+        return None
+    _, names = registry()
+    norm = _norm(found)
+    return names.get(norm) or short_names().get(norm)
+
+
+def find_bodies(paragraphs: list[dict]) -> list[dict]:
+    """Every body of the registry the paragraphs name, other than working groups (which
+    :func:`find_working_groups` reads with their mandates): one entry per body, with the
+    paragraphs that name it.  A short name ("the Scientific Committee") counts only after
+    the full name appeared earlier in the resolution."""
+    bodies, _ = registry()
+    full, short = _body_re()
+    found: dict[str, dict] = {}
+    named: set[str] = set()
+    for para in paragraphs:
+        text = para["text"]
+        keys: list[tuple[int, str]] = []
+        for m in full.finditer(text):
+            key = _resolve(m.group(0))
+            if key:
+                keys.append((m.start(), key))
+        if short is not None:
+            for m in short.finditer(text):
+                key = _resolve(m.group(0))
+                if key and (key in named or any(k == key and s < m.start() for s, k in keys)):
+                    keys.append((m.start(), key))
+        for _, key in sorted(keys):
+            named.add(key)
+            body = bodies[key]
+            entry = found.setdefault(key, {"key": key, "name": body.name, "kind": body.kind, "in": []})
+            if para["id"] not in entry["in"]:
+                entry["in"].append(para["id"])
+    return [found[k] for k in sorted(found, key=lambda k: _first(found[k]["in"], paragraphs))]
+
+
+def _first(ids: list[str], paragraphs: list[dict]) -> tuple[int, str]:
+    rank = {p["id"]: i for i, p in enumerate(paragraphs)}
+    return (min(rank.get(i, 0) for i in ids), ids[0])
+
+
+#: Words after a working group's name that name the body it belongs to: "the ad hoc working
+#: group on sources and exposure to assist the Scientific Committee".
+_PARENT = re.compile(r"^[^;.:]{0,120}?\b(?:to\s+assist|of|under|within|established\s+by)\s+$")
+
+
+def _parent_after(text: str, end: int, named: set[str]) -> str | None:
+    """The registry body (not a working group) a working group is said to serve or belong to."""
+    full, short = _body_re()
+    rest = text[end : end + 240]
+    for rx in (full, short):
+        if rx is None:
+            continue
+        for m in rx.finditer(rest):
+            if not _PARENT.match(rest[: m.start()]):
+                continue
+            key = _resolve(m.group(0))
+            if key and (rx is full or key in named):
+                return key
+    return None
+
+
 def _specific_name(text: str, start: int, end: int) -> tuple[str, int]:
     """Extend a kind phrase (``Working Group``) into the body's full name, if one follows.
 
@@ -127,6 +232,11 @@ def _specific_name(text: str, start: int, end: int) -> tuple[str, int]:
             break
         taken.append(bare)
         if bare != w:
+            # a comma inside an enumeration does not end a lower-case name: "on reducing
+            # space threats through norms, rules and principles of responsible behaviours"
+            if not title_case and w.endswith(",") and _ENUMERATION.match(" ".join(words[i + 1 : i + 6])):
+                taken[-1] = w
+                continue
             break
     while taken and taken[-1].lower() in _SMALL:
         taken.pop()
@@ -138,6 +248,9 @@ def _specific_name(text: str, start: int, end: int) -> tuple[str, int]:
     return name, idx
 
 
+_ENUMERATION = re.compile(r"^(?:[a-z\-]+,?\s+){0,2}?(?:and|or)\s+[a-z]")
+
+
 def _kind_of(phrase: str) -> str:
     low = phrase.lower()
     for kind, rx in _KINDS:
@@ -146,18 +259,28 @@ def _kind_of(phrase: str) -> str:
     return "body"
 
 
-def find_working_groups(paragraphs: list[dict], citations: list[dict]) -> list[dict]:
+def find_working_groups(
+    paragraphs: list[dict], citations: list[dict], symbol: str | None = None
+) -> list[dict]:
     """Working groups and similar bodies named in the paragraphs, one entry per body.
 
+    ``symbol`` is the resolution's own: a paragraph that "Decides to establish" a group
+    makes the resolution its founding act.  A group said to assist or belong to another
+    body of the registry ("... to assist the Scientific Committee") is that body's part.
+
     Time: linear in the paragraphs' text (one scan per paragraph with the registry's
-    compiled alternation)."""
+    compiled alternation).
+    """
     bodies, names = registry()
     alias_re = _alias_re()
+    full_re, _ = _body_re()
     found: dict[str, dict] = {}
     order: list[str] = []
     mentions: list[tuple[str, str, bool, str]] = []  # (paragraph id, kind, title case, key|"")
+    named: set[str] = set()  # registry bodies named in full so far (short names need them)
     for para in paragraphs:
         text = para["text"]
+        named.update(k for k in (_resolve(m.group(0)) for m in full_re.finditer(text)) if k)
         if not _MAYBE.search(text):
             continue
         spans: list[tuple[int, int]] = []
@@ -170,6 +293,7 @@ def find_working_groups(paragraphs: list[dict], citations: list[dict]) -> list[d
             mentions.append((para["id"], body.kind, m.group(0)[:1].isupper(), key))
             _note(found, order, key, body.name, body.kind, para, body)
             _founding(found[key], text, m.end(), para)
+            _context(found[key], text, m.start(), m.end(), named, symbol)
         for m in _KIND_RE.finditer(text):
             if any(s <= m.start() < e for s, e in spans):
                 continue
@@ -186,6 +310,7 @@ def find_working_groups(paragraphs: list[dict], citations: list[dict]) -> list[d
             years = _YEARS.search(name)
             _note(found, order, key, name, kind, para, bodies.get(key), years.groups() if years else None)
             _founding(found[key], text, end, para)
+            _context(found[key], text, m.start(), end, named, symbol)
             mentions.append((para["id"], kind, title, key))
     # generic mentions take the nearest specific body of the same kind and case
     for i, (pid, kind, title, key) in enumerate(mentions):
@@ -205,6 +330,21 @@ def find_working_groups(paragraphs: list[dict], citations: list[dict]) -> list[d
         entry["in"] = _ordered(entry["in"], paragraphs)
         out.append(entry)
     return out
+
+
+_ESTABLISH = re.compile(
+    r"\b[Dd]ecides\s+(?:also\s+|further\s+)?to\s+(?:establish|re-establish|convene|create|set\s+up)\b[^;.:]*$"
+)
+
+
+def _context(entry: dict, text: str, start: int, end: int, named: set[str], symbol: str | None) -> None:
+    """What the words around a mention say of the group: who founded it, whose part it is."""
+    if symbol and not entry.get("established_by") and _ESTABLISH.search(text[:start]):
+        entry["established_by"] = symbol
+    if not entry.get("parent"):
+        parent = _parent_after(text, end, named)
+        if parent:
+            entry["parent"] = parent
 
 
 def _ordered(ids: list[str], paragraphs: list[dict]) -> list[str]:
@@ -233,6 +373,7 @@ def _note(
             "registered": known is not None,
             "mandate": {"start": start, "end": end} if start else None,
             "established_by": known.established_by if known else None,
+            "parent": None,
             "in": [],
         }
         order.append(key)

@@ -100,6 +100,10 @@ class Citation:
     text: str
     #: the date was printed after a later citation of a list ("A and B of <date>")
     shared_date: bool = False
+    #: where the citation stands in the paragraph's text (character offset), and whether
+    #: the cited document is the object of the paragraph's lead verb (see :func:`object_of_lead`)
+    start: int | None = None
+    object_of_lead: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -109,7 +113,54 @@ class Citation:
             "date": self.date,
             "in": self.where,
             "text": self.text,
+            "start": self.start,
+            "object_of_lead": self.object_of_lead,
         }
+
+
+#: Words between a lead phrase and a citation that put the citation in a clause of its own:
+#: "Welcomes the deliberations of the working group *established by* resolution 76/231"
+#: welcomes the deliberations, not the resolution.
+_CLAUSE = re.compile(
+    r"\b(?:establish\w*|adopted\s+(?:by|in|at|on|under)|convened|created|mandated?|mandates|pursuant|"
+    r"accordance|requested|proposed|based\s+on|as\s+contained\s+in|called\s+for|referred\s+to|mentioned|set\s+out|reflected|endorsed|"
+    r"implementation|implementing|follow-up|under|through|provided\s+for|as\s+well\s+as\s+in|"
+    r"contained\s+in\s+(?:the\s+)?annex|annexed|since|following|whereby|which|that)\b"
+    r"|(?:[,;]|\band)\s+(?:[\w\-]+\s+){0,4}?(?:takes|notes|welcomes|recalls|reaffirms|requests|"
+    r"decides|calls|urges|encourages|invites|stresses|emphasizes|recognizes|expresses|"
+    r"acknowledges|endorses|approves|reiterates|underlines|commends|bearing|noting|recalling|"
+    r"reaffirming|welcoming|taking|recognizing|expressing|stressing|emphasizing|acknowledging|"
+    r"guided|mindful|convinced|concerned)\b"
+    r"|;|\.\s+[A-Z]"
+)
+
+
+def object_of_lead(text: str, lead: str | None, start: int | None) -> bool:
+    """Whether a citation at ``start`` in ``text`` is the object of the lead phrase.
+
+    The lead phrase ("Recalling", "Takes note of") says why the paragraph cites something
+    only for what it governs: "Recalling its resolution 76/19" recalls 76/19, but "Welcomes
+    the deliberations of the working group established by resolution 76/231" does not agree
+    with 76/231.  The words between the lead and the citation decide: a relative or
+    participial clause ("established by", "pursuant to", "which"), another verb after a
+    comma, or the end of a sentence put the citation outside the lead's object.
+    """
+    if not lead or start is None:
+        return False
+    at = text.find(lead)
+    if at > start:
+        return False
+    # a sub-paragraph without a lead of its own continues its paragraph's lead
+    gap = text[at + len(lead) : start] if at >= 0 else text[:start]
+    # the other citations of a list and their dates do not lengthen the object
+    words = _LISTED.sub(" ", gap)
+    return len(words.strip()) <= 100 and not _CLAUSE.search(gap)
+
+
+_LISTED = re.compile(
+    r"(?:E?S-)?\d{1,4}\s?(?:\((?:E?S-)?[IVXL]+\)|\((?:19|20)\d\d\)|/\d+)(?:\s[A-Z])?"
+    r"|\bof\s+\d{1,2}\s+\w+\s+\d{4}|\s*,\s*|\s+and\s+"
+)
 
 
 _BODY_ALT = "|".join(re.escape(name) for name, _ in OTHER_BODIES)
@@ -160,7 +211,8 @@ def _body_before(text: str, upto: int) -> str | None:
 def _body_after(text: str, pos: int) -> str | None:
     """A body named right after a number: ``5/12 of the United Nations Environment Assembly``."""
     m = re.match(
-        r"\s*(?:\([^)]*\)\s*)?(?:of\s+(?:\d{1,2}\s+\w+\s+\d{4}\s+)?)?(?:of|by|adopted by)\s+"
+        r"\s*(?:\[\^\d+\]\s*)?(?:\([^)]*\)\s*)?(?:of\s+(?:\d{1,2}\s+\w+\s+\d{4}\S*\s+)?)?"
+        r"(?:of|by|adopted by|at\s+the\s+[\w\s\-]{0,40}?(?:meeting|session)\s+of)\s+"
         r"the\s+([^,;]{3,90})",
         text[pos:],
     )
@@ -224,6 +276,7 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
         date, _ = _date_after(text, end)
         for c in found:
             c.date = c.date or date
+            c.start = start
         out.extend(found)
         if date:
             for c in pending:
@@ -296,6 +349,10 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
             if int(num) > 999 or int(num) == 0:
                 continue
             after_body = _body_after(text, end)
+            if kind == "decision" and sess.isdigit() and int(num) < 300 and after_body is None:
+                # the Assembly numbers its decisions from 301 ("decision 77/512"); a lower
+                # number is another body's ("decision 15/4" of a Conference of the Parties)
+                after_body = body if body != "General Assembly" else "another body"
             # the Security Council numbers its resolutions with a year: "72/276" in a list of
             # Council resolutions is the Assembly's twin resolution
             body_here = after_body or ("General Assembly" if body == "Security Council" else body)
@@ -316,12 +373,21 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
 def find_documents(text: str, where: str) -> list[Citation]:
     """Document symbols printed in ``text``; resolution symbols become resolution citations."""
     out: list[Citation] = []
+    at = 0
     for sym in symbols.find_documents(text):
+        found = _find_symbol(text, sym, at)
+        at = found if found is not None else at
         m = re.fullmatch(r"A/RES/((?:ES-|S-)?\d+)/(\d+)(?: ([A-Z]))?", sym)
         if m:
             out.append(
                 Citation(
-                    symbols.ga_resolution(*m.groups()), "resolution", "General Assembly", None, where, sym
+                    symbols.ga_resolution(*m.groups()),
+                    "resolution",
+                    "General Assembly",
+                    None,
+                    where,
+                    sym,
+                    found,
                 )
             )
             continue
@@ -329,9 +395,24 @@ def find_documents(text: str, where: str) -> list[Citation]:
         if m:
             out.append(
                 Citation(
-                    symbols.sc_resolution(*m.groups()), "resolution", "Security Council", None, where, sym
+                    symbols.sc_resolution(*m.groups()),
+                    "resolution",
+                    "Security Council",
+                    None,
+                    where,
+                    sym,
+                    found,
                 )
             )
             continue
-        out.append(Citation(sym, "document", symbols.organ_of(sym) or "United Nations", None, where, sym))
+        out.append(
+            Citation(sym, "document", symbols.organ_of(sym) or "United Nations", None, where, sym, found)
+        )
     return out
+
+
+def _find_symbol(text: str, symbol: str, at: int) -> int | None:
+    """Offset of a document symbol in ``text`` (printed with any spacing), from ``at`` on."""
+    pattern = r"\s*".join(re.escape(ch) for ch in symbol if not ch.isspace())
+    m = re.compile(pattern).search(text, at) or re.compile(pattern).search(text)
+    return m.start() if m else None

@@ -110,6 +110,7 @@ _MONTHS = [
 #: How a page names what links to it: (predicate, class of the linking resource or None).
 INVERSE: dict[tuple[str, str | None], str] = {
     (ELI + "cites", None): "Cited by",
+    (DCT + "references", None): "Referenced by",
     (UNLD + "session", UNLD + "Resolution"): "Resolutions of this session",
     (UNLD + "session", UNLD + "AgendaItem"): "Agenda items of this session",
     (UNLD + "session", UNLD + "PlenaryMeeting"): "Plenary meetings of this session",
@@ -239,6 +240,11 @@ def _mentions(text: str, alternatives: list[str]) -> list[tuple[int, int]]:
             out.append((start, end))
             last = end
     return out
+
+
+def _cited(ds: Dataset, iri: str) -> tuple[str, ...]:
+    """What a document or part cites: acts (eli:cites) and other documents (dcterms:references)."""
+    return ds.iris(iri, ELI + "cites") + ds.iris(iri, DCT + "references")
 
 
 def fragment_name(frag: str) -> str:
@@ -907,7 +913,7 @@ class Site:
             text = ds.value(p, UNLD + "text") or ""
             lead = ds.value(p, UNLD + "leadText")
             concept = ds.iri(p, UNLD + "leadPhrase")
-            cited = ds.iris(p, ELI + "cites")
+            cited = _cited(ds, p)
             segments, linked = self.segments(text, cited, path)
             lead_seg = None
             if lead and segments and segments[0]["href"] is None and segments[0]["text"].startswith(lead):
@@ -969,7 +975,7 @@ class Site:
         notes = []
         for f in footnotes:
             rendered.add(f)
-            cited = ds.iris(f, ELI + "cites")
+            cited = _cited(ds, f)
             segments, linked = self.segments(ds.value(f, UNLD + "text") or "", cited, path)
             notes.append(
                 {
@@ -1045,7 +1051,7 @@ class Site:
             "leftovers": leftovers,
             "cited": [
                 {**self.link(c, path), "detail": self.detail(c)}
-                for c in sorted(ds.iris(iri, ELI + "cites"), key=self.sort_key)
+                for c in sorted(_cited(ds, iri), key=self.sort_key)
             ],
             "bodies": [self.link(b, path) for b in ds.iris(iri, UNLD + "mentionsBody")],
             "backlinks": self.backlinks(iri, path, skip={UNLD + "describes"}),

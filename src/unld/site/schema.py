@@ -194,7 +194,8 @@ def _document(ds: Dataset, iri: str, ours: list[str], dataset_iri: str | None) -
     committee = ds.iri(iri, UNLD + "reportOf")
     if committee:
         n["author"] = _ref(ds, committee, "GovernmentOrganization")
-    cited = ds.iris(iri, "http://data.europa.eu/eli/ontology#cites")
+    # acts are cited with eli:cites, other documents referenced with dcterms:references
+    cited = ds.iris(iri, "http://data.europa.eu/eli/ontology#cites") + ds.iris(iri, DCT + "references")
     if cited:
         n["citation"] = [_ref(ds, c, _doc_type(ds, c)[0]) for c in cited]
     see = ds.iris(iri, RDFS + "seeAlso")
