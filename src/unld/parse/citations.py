@@ -98,12 +98,12 @@ class Citation:
     date: str | None
     where: str
     text: str
-    #: the date was printed after a later citation of a list ("A and B of <date>")
-    shared_date: bool = False
     #: where the citation stands in the paragraph's text (character offset), and whether
     #: the cited document is the object of the paragraph's lead verb (see :func:`object_of_lead`)
     start: int | None = None
     object_of_lead: bool = False
+    #: the date was printed after a later citation of a list ("A and B of <date>")
+    shared_date: bool = False
 
     def as_dict(self) -> dict:
         return {
