@@ -29,6 +29,8 @@ RESERVED = frozenset(
         "static",
         "_config",
         "browse",
+        "search",
+        "pagefind",
         "index.html",
         "index.ttl",
         "index.jsonld",

@@ -36,7 +36,7 @@ from unld.iri import IriPolicy
 from unld.jsonld import Compactor, context_head
 from unld.namespaces import CITO, DCT, ELI, ORG, OWL, PROV, RDFS, SKOS, UNLD, VOID, XSD
 from unld.resources import mappings_dir
-from unld.site import html, schema
+from unld.site import citegraph, html, listings, schema, search, timeline
 from unld.site.model import (
     LABEL,
     TERM_CACHE_SIZE,
@@ -88,6 +88,8 @@ LISTINGS = {
     "phrase": "Lead phrases",
     "browse/committee": "Resolutions by committee",
     "browse/agenda": "Resolutions by agenda item",
+    **listings.EXTRA_LISTINGS,
+    search.SEARCH_PAGE: "Search",
 }
 
 _MONTHS = [
@@ -608,8 +610,8 @@ class Site:
         incoming = self.ds.incoming(iri)
         groups: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for s, p in incoming:
-            if p in _SKIP_INVERSE or p in skip or p.startswith(CITO):
-                continue
+            if p in _SKIP_INVERSE or p in skip or p.startswith((CITO, VOID)):
+                continue  # the VoID description is about the dataset, not a link to read
             head, frag = split_fragment(s)
             if head == iri:
                 continue  # the page's own parts
@@ -688,8 +690,10 @@ class Site:
             "nav": [
                 {"href": relative(path, p), "label": label, "current": p == path}
                 for p, label in [
+                    (search.SEARCH_PAGE, "Search"),
                     ("doc", "Documents"),
                     ("session", "Sessions"),
+                    ("browse/year", "Years"),
                     ("browse/committee", "Committees"),
                     ("browse/agenda", "Agenda items"),
                     ("body", "Bodies"),
@@ -791,6 +795,8 @@ class Site:
             "parts": parts,
             "backlinks": self.backlinks(iri, path),
             "detail": self.detail(iri),
+            "timeline": timeline.mandates(self, iri, path) if ds.iris(iri, UNLD + "mandatePeriod") else None,
+            "cite": {"text": f"{ds.label(iri)}. {iri}", "iri": iri},
         }
 
     def _part_backlinks(self, iri: str, path: str) -> list[dict]:
@@ -988,7 +994,22 @@ class Site:
                 else None
             ),
             "properties": self.properties(iri, path, skip={TYPE, ELI + "has_part"}),
+            "filters": search.filters(ds, iri),
+            "citegraph": citegraph.svg(self, iri, path),
+            "cite": {"text": self.citation(iri), "iri": iri},
         }
+
+    def citation(self, iri: str) -> str:
+        """How to cite a resolution: symbol, title, date of adoption, and its IRI."""
+        ds = self.ds
+        parts = [ds.value(iri, UNLD + "symbol") or ds.label(iri)]
+        title = ds.value(iri, DCT + "title")
+        if title:
+            parts.append(title)
+        adopted = human_date(ds.value(iri, UNLD + "adoptedOn"))
+        if adopted:
+            parts.append(f"adopted {adopted}")
+        return ", ".join(parts) + f". {iri}"
 
     def segments(self, text: str, cited: list[str], frm: str) -> tuple[list[dict], set[str]]:
         """Split ``text`` into pieces, linking each mention of a cited document.
@@ -1178,6 +1199,7 @@ class Site:
                 {
                     "title": ds.label(sc),
                     "href": self.href(sc, p),
+                    "columns": True,
                     "items": [self.item(c, p, self._uses(c)) for c in concepts],
                 }
             )
@@ -1236,10 +1258,33 @@ class Site:
             "Agenda items of each session and the resolutions adopted under them.",
             sections,
         )
+        listings.write_all(self)
+        self.search_page()
+
+    def search_page(self) -> None:
+        """The search page: a form that works with the Pagefind index (the one page that
+        needs JavaScript; without it, it points to the listings)."""
+        p = search.SEARCH_PAGE
+        crumbs = [("Home", relative(p, "")), ("Search", None)]
+        frame = self.frame(p, "Search", crumbs, None, None, alternates=False)
+        frame["search"] = True
+        html = self.render(
+            "search.html",
+            page=frame,
+            bundle=relative(p, search.INDEX_DIR + "/pagefind.js", folder=False),
+            script=relative(p, "static/search.js", folder=False),
+            listings=[
+                {"href": relative(p, k), "label": v}
+                for k, v in LISTINGS.items()
+                if k.startswith("browse/") or k == "session"
+            ],
+        )
+        self.writer.write(p, "index.html", html, own=True)
+        self.report.pages += 1
 
     def _uses(self, concept: str) -> str:
         n = len(self.ds.subjects(UNLD + "leadPhrase", concept))
-        return f"{n} paragraph{'s' if n != 1 else ''}" if n else ""
+        return f"{n} paragraph{'s' if n != 1 else ''}"
 
     # --- home, files ---------------------------------------------------------------------
 
@@ -1399,6 +1444,7 @@ class Site:
             "resource.html",
             "ontology.html",
             "404.html",
+            "search.html",
         ):
             self.env.get_template(name)
         self.ds.forget()  # what the workers will decode again is not kept twice
@@ -1446,6 +1492,8 @@ class Site:
         self.report.files = files + sum(r[1] for r in results)
         self.report.bytes = nbytes + sum(r[2] for r in results)
         self.report.timings["pages"] = time.perf_counter() - clock
+        if self.ds.resolutions:
+            self.report.timings["search"] = search.build_index(self.root)
         return self.report
 
 

@@ -1,0 +1,100 @@
+"""Full-text search for the static site, with no server: a Pagefind index.
+
+Pagefind (a pip package that ships its own binary) reads the written pages and writes a
+chunked index under ``pagefind/`` that the browser fetches piece by piece, so search works
+on any static host.  Only resolution pages are indexed (their ``<article>`` carries
+``data-pagefind-body``); each also carries filter values (organ, session, year, committee,
+agenda item) so that a search can be narrowed the way the listings are browsed.  Every
+paragraph has an ``id``, which Pagefind records as an anchor: the search page sends a hit
+to the paragraph that holds the first matching word.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+from unld.errors import UnldError
+from unld.namespaces import DCT, UNLD
+from unld.site.model import Dataset
+
+#: Where the index is written, relative to the site's root.
+INDEX_DIR = "pagefind"
+#: The search page's folder.
+SEARCH_PAGE = "search"
+#: Only these pages can hold a resolution; the rest is not read by the indexer at all.
+_GLOB = "doc/**/index.html"
+
+
+class SearchIndexError(UnldError):
+    """The search indexer could not run or failed: the site is not published without it."""
+
+    exit_code = 1
+
+
+def filters(ds: Dataset, iri: str) -> list[dict[str, str]]:
+    """The filter values of a resolution page, as (name, value) pairs for the template.
+
+    Labels, not IRIs: they are what a reader picks from.  A resolution without a committee
+    is filed as adopted without reference to one, as the UN lists them.
+    """
+    out: list[dict[str, str]] = []
+    for organ in ds.iris(iri, UNLD + "adoptedBy"):
+        out.append({"name": "organ", "value": ds.label(organ)})
+    for session in ds.iris(iri, UNLD + "session"):
+        out.append({"name": "session", "value": ds.label(session)})
+    adopted = ds.value(iri, UNLD + "adoptedOn")
+    if adopted and adopted[:4].isdigit():
+        out.append({"name": "year", "value": adopted[:4]})
+    committee = ds.iri(iri, UNLD + "recommendedBy")
+    out.append(
+        {
+            "name": "committee",
+            "value": ds.label(committee) if committee else "Without reference to a committee",
+        }
+    )
+    for item in ds.iris(iri, UNLD + "agendaItem"):
+        title = ds.value(item, DCT + "title")
+        out.append({"name": "agenda", "value": f"{ds.label(item)}: {title}" if title else ds.label(item)})
+    return out
+
+
+def executable() -> Path:
+    """The Pagefind binary that the ``pagefind[bin]`` dependency installed."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError as err:  # pragma: no cover - a broken install
+        raise SearchIndexError(
+            "the search indexer is not installed: reinstall unld (it depends on 'pagefind[bin]')"
+        ) from err
+    return Path(get_executable())
+
+
+def build_index(root: Path) -> float:
+    """Index the resolution pages written under ``root``; return the seconds it took.
+
+    Runs the binary offline on the finished pages (before the staging folder replaces the
+    old site), in the English stemmer whatever a page declares.
+    """
+    clock = time.perf_counter()
+    args = [
+        str(executable()),
+        "--site",
+        str(root),
+        "--output-subdir",
+        INDEX_DIR,
+        "--glob",
+        _GLOB,
+        "--force-language",
+        "en",
+        "--silent",
+    ]
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, check=False, timeout=3600)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise SearchIndexError(f"the search indexer could not run: {err}") from err
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+        raise SearchIndexError("the search indexer failed: " + " / ".join(tail))
+    return time.perf_counter() - clock

@@ -1,0 +1,123 @@
+// Search over the Pagefind index written by `unld site`: the one script of the site.
+// The form works as a plain GET form (?q=...&committee=...&year=...); this script reads
+// those parameters, asks the index, and lists the hits, each linked to the paragraph
+// that holds the first matching word.
+const form = document.querySelector("form.search-form");
+const status = document.getElementById("status");
+const list = document.getElementById("results");
+const params = new URLSearchParams(window.location.search);
+const FILTERS = [
+  ["organ", "Organ"],
+  ["session", "Session"],
+  ["year", "Year"],
+  ["committee", "Committee"],
+  ["agenda", "Agenda item"],
+];
+// paragraph, footnote and section anchors of a resolution page (pp1, op6a, I-op2, fn3, secI)
+const PARAGRAPH = /^(?:[A-Za-z0-9]+-)?(?:pp|op|fn)\d/;
+
+function say(text) {
+  status.textContent = text;
+}
+
+// Pagefind's excerpt marks the matching words; keep only its text and <mark>s.
+function excerpt(html) {
+  const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
+  const out = document.createElement("p");
+  out.className = "excerpt";
+  for (const node of doc.body.firstChild.childNodes) {
+    if (node.nodeName === "MARK") {
+      const m = document.createElement("mark");
+      m.textContent = node.textContent;
+      out.append(m);
+    } else {
+      out.append(node.textContent);
+    }
+  }
+  return out;
+}
+
+// the paragraph anchor before the first matching word, or none
+function anchorOf(data) {
+  const first = Math.min(...(data.locations || []));
+  let best = null;
+  for (const a of data.anchors || []) {
+    if (PARAGRAPH.test(a.id) && a.location <= first && (!best || a.location >= best.location)) {
+      best = a;
+    }
+  }
+  return best;
+}
+
+async function main() {
+  const bundle = new URL(form.dataset.bundle, window.location.href);
+  const pagefind = await import(bundle.href);
+  // results are paths from the site's root, wherever the site is served
+  await pagefind.options({ baseUrl: new URL("../", bundle).pathname });
+  await pagefind.init();
+  const q = (params.get("q") || "").trim();
+  document.getElementById("q").value = q;
+  const available = await pagefind.filters();
+  const box = document.getElementById("filters");
+  const grid = box.querySelector(".filter-grid");
+  const chosen = {};
+  for (const [name, label] of FILTERS) {
+    const values = available[name];
+    if (!values || !Object.keys(values).length) continue;
+    const id = `f-${name}`;
+    const wrap = document.createElement("p");
+    const lab = document.createElement("label");
+    lab.htmlFor = id;
+    lab.textContent = label;
+    const select = document.createElement("select");
+    select.id = id;
+    select.name = name;
+    const any = new Option("Any", "");
+    select.append(any);
+    const keys = Object.keys(values).sort((a, b) =>
+      name === "year" ? b.localeCompare(a) : a.localeCompare(b, "en", { numeric: true }),
+    );
+    for (const value of keys) {
+      select.append(new Option(`${value} (${values[value]})`, value));
+    }
+    const wanted = params.get(name);
+    if (wanted && keys.includes(wanted)) {
+      select.value = wanted;
+      chosen[name] = wanted;
+    }
+    select.addEventListener("change", () => form.requestSubmit());
+    wrap.append(lab, document.createElement("br"), select);
+    grid.append(wrap);
+  }
+  box.hidden = false;
+  if (!q && !Object.keys(chosen).length) {
+    say("Type words or a symbol, or choose a filter.");
+    return;
+  }
+  say("Searching…");
+  const found = await pagefind.search(q || null, { filters: chosen, sort: q ? undefined : { date: "desc" } });
+  const shown = found.results.slice(0, 50);
+  const datas = await Promise.all(shown.map((r) => r.data()));
+  list.replaceChildren();
+  for (const data of datas) {
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    const anchor = q ? anchorOf(data) : null;
+    a.href = anchor ? `${data.url}#${anchor.id}` : data.url;
+    a.textContent = data.meta.title || data.url;
+    a.className = "hit";
+    li.append(a);
+    if (anchor) {
+      const where = document.createElement("span");
+      where.className = "detail";
+      where.textContent = ` paragraph ${anchor.id}`;
+      li.append(where);
+    }
+    if (q && data.excerpt) li.append(excerpt(data.excerpt));
+    list.append(li);
+  }
+  const n = found.results.length;
+  say(`${n} resolution${n === 1 ? "" : "s"} found${n > shown.length ? `, the first ${shown.length} shown` : ""}.`);
+}
+
+main().catch((err) => say(`Search could not start: ${err.message}`));
