@@ -51,7 +51,8 @@ def svg(site: Site, iri: str, frm: str) -> str | None:
         f'<svg class="citegraph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}" '
         f'width="{_WIDTH}" height="{height}" role="group" aria-label="Citation graph">',
         f'<text x="{_BOX / 2 + 4}" y="16" text-anchor="middle" class="cg-h">Cited by ({len(citing)})</text>',
-        f'<text x="{_WIDTH - _BOX / 2 - 4}" y="16" text-anchor="middle" class="cg-h">Cites ({len(cited)})</text>',
+        f'<text x="{_WIDTH - _BOX / 2 - 4}" y="16" text-anchor="middle" class="cg-h">'
+        f"Cites ({len(cited)})</text>",
     ]
     cx = _WIDTH / 2
     symbol = ds.value(iri, UNLD + "symbol") or ds.label(iri)
@@ -81,7 +82,8 @@ def svg(site: Site, iri: str, frm: str) -> str | None:
             )
     out.append(f'<rect x="{cx - 80}" y="{mid_y - 14}" width="160" height="28" rx="4" class="cg-self"/>')
     out.append(
-        f'<text x="{cx}" y="{mid_y + 5}" text-anchor="middle" class="cg-selft">{escape(_short(symbol, 22))}</text>'
+        f'<text x="{cx}" y="{mid_y + 5}" text-anchor="middle" class="cg-selft">'
+        f"{escape(_short(symbol, 22))}</text>"
     )
     out.append("</svg>")
     return "".join(out)
