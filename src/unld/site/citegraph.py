@@ -19,11 +19,11 @@ if TYPE_CHECKING:
 #: At most this many documents on each side; the rest are counted ("and 12 more").
 MAX_SIDE = 12
 _ROW = 26
-_WIDTH = 720
-_BOX = 200
+_WIDTH = 480
+_BOX = 150
 
 
-def _short(text: str, n: int = 26) -> str:
+def _short(text: str, n: int = 22) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
@@ -63,7 +63,7 @@ def svg(site: Site, iri: str, frm: str) -> str | None:
         for i, d in enumerate(shown):
             y = 30 + i * _ROW + (rows - len(shown) - (len(docs) > MAX_SIDE)) * _ROW / 2
             out.append(
-                f'<line x1="{edge}" y1="{y + 10}" x2="{cx + (-80 if side == "left" else 80)}" '
+                f'<line x1="{edge}" y1="{y + 10}" x2="{cx + (-60 if side == "left" else 60)}" '
                 f'y2="{mid_y}" class="cg-edge"/>'
             )
             label = escape(_short(ds.value(d, UNLD + "symbol") or ds.label(d)))
@@ -80,10 +80,10 @@ def svg(site: Site, iri: str, frm: str) -> str | None:
                 f'<text x="{x + _BOX / 2}" y="{y + 14}" text-anchor="middle" class="cg-more">'
                 f"and {len(docs) - MAX_SIDE} more</text>"
             )
-    out.append(f'<rect x="{cx - 80}" y="{mid_y - 14}" width="160" height="28" rx="4" class="cg-self"/>')
+    out.append(f'<rect x="{cx - 60}" y="{mid_y - 14}" width="120" height="28" rx="4" class="cg-self"/>')
     out.append(
         f'<text x="{cx}" y="{mid_y + 5}" text-anchor="middle" class="cg-selft">'
-        f"{escape(_short(symbol, 22))}</text>"
+        f"{escape(_short(symbol, 17))}</text>"
     )
     out.append("</svg>")
     return "".join(out)

@@ -37,14 +37,27 @@ function excerpt(html) {
   return out;
 }
 
-// the paragraph anchor before the first matching word, or none
+// The paragraph that best holds the query: the paragraph anchors split the page's word
+// positions; each paragraph scores its matching words, and much more for words that follow
+// one another (a phrase), so that "malicious information" lands on the paragraph saying it.
 function anchorOf(data) {
-  const first = Math.min(...(data.locations || []));
-  let best = null;
-  for (const a of data.anchors || []) {
-    if (PARAGRAPH.test(a.id) && a.location <= first && (!best || a.location >= best.location)) {
-      best = a;
+  const anchors = (data.anchors || []).filter((a) => PARAGRAPH.test(a.id));
+  anchors.sort((a, b) => a.location - b.location);
+  const locations = [...(data.locations || [])].sort((a, b) => a - b);
+  const scores = new Map();
+  for (const loc of locations) {
+    let owner = null;
+    for (const a of anchors) {
+      if (a.location <= loc) owner = a;
+      else break;
     }
+    if (!owner) continue;
+    const adjacent = locations.includes(loc - 1) ? 10 : 0;
+    scores.set(owner, (scores.get(owner) || 0) + 1 + adjacent);
+  }
+  let best = null;
+  for (const a of anchors) {
+    if (scores.has(a) && (!best || scores.get(a) > scores.get(best))) best = a;
   }
   return best;
 }
