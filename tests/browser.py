@@ -147,7 +147,8 @@ class Browser:
             pytest.skip("axe-core is not installed: run 'npm ci --prefix tests/js' (.ci/run does)")
         self.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
         return self.evaluate(
-            "axe.run(document).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))})))"
+            "axe.run(document).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, "
+            "help: v.help, nodes: v.nodes.map(n => n.target.join(' '))})))"
         )
 
     def close(self) -> None:

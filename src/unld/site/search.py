@@ -11,9 +11,14 @@ to the paragraph that holds the first matching word.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import subprocess
 import time
 from pathlib import Path
+
+import cbor2
 
 from unld.errors import UnldError
 from unld.namespaces import DCT, UNLD
@@ -97,4 +102,55 @@ def build_index(root: Path) -> float:
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
         raise SearchIndexError("the search indexer failed: " + " / ".join(tail))
+    canonical(root / INDEX_DIR)
     return time.perf_counter() - clock
+
+
+#: Every file of the index is gzipped CBOR after this signature.
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _read(path: Path) -> object:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_SIGNATURE):
+        raise SearchIndexError(f"{path.name}: not a search index file")
+    return cbor2.loads(data[len(_SIGNATURE) :])
+
+
+def _write(folder: Path, stem_len: int, value: object, suffix: str, lang: str, prefix: str = "") -> str:
+    """Write ``value`` under a name made of its content's hash, as the indexer names its
+    files; return the name without the suffix."""
+    data = _SIGNATURE + cbor2.dumps(value)
+    name = f"{lang}_{hashlib.sha256(data).hexdigest()[:stem_len]}"
+    (folder / f"{prefix}{name}{suffix}").write_bytes(gzip.compress(data, mtime=0))
+    return name
+
+
+def canonical(index: Path) -> None:
+    """Make the index the same bytes for the same pages.
+
+    The indexer writes each filter's values in its hash map's order, which changes from
+    run to run (and so the names of those files, the metadata file listing them, and the
+    entry file naming that).  The values are put in sorted order here and the three renamed
+    after their new content; everything else the indexer writes is already stable.
+    """
+    entry_path = index / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for lang, info in entry["languages"].items():
+        meta_path = index / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read(meta_path)
+        if not (isinstance(meta, list) and len(meta) > 3 and isinstance(meta[3], list)):
+            raise SearchIndexError(f"{meta_path.name}: not the metadata this version of unld knows")
+        renamed = []
+        for name, file in meta[3]:
+            path = index / "filter" / f"{file}.pf_filter"
+            filt = _read(path)
+            if not (isinstance(filt, list) and len(filt) == 2 and isinstance(filt[1], list)):
+                raise SearchIndexError(f"{path.name}: not a filter this version of unld knows")
+            values = sorted(filt[1], key=lambda pair: str(pair[0]))
+            path.unlink()
+            renamed.append([name, _write(index / "filter", 7, [filt[0], values], ".pf_filter", lang)])
+        meta[3] = sorted(renamed)
+        meta_path.unlink()
+        info["hash"] = _write(index, 10, meta, ".pf_meta", lang, "pagefind.")
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
