@@ -38,26 +38,36 @@ function excerpt(html) {
 }
 
 // The paragraph that best holds the query: the paragraph anchors split the page's word
-// positions; each paragraph scores its matching words, and much more for words that follow
-// one another (a phrase), so that "malicious information" lands on the paragraph saying it.
+// positions; a paragraph scores first by its longest run of matching words that follow one
+// another (a phrase), then by how many words match, so that a passage lands on the
+// paragraph that says it rather than on one that repeats a few of its words.
 function anchorOf(data) {
   const anchors = (data.anchors || []).filter((a) => PARAGRAPH.test(a.id));
   anchors.sort((a, b) => a.location - b.location);
-  const locations = [...(data.locations || [])].sort((a, b) => a - b);
+  const locations = [...new Set(data.locations || [])].sort((a, b) => a - b);
   const scores = new Map();
+  let run = 0;
+  let previous = null;
+  let owner = null;
   for (const loc of locations) {
-    let owner = null;
+    let here = null;
     for (const a of anchors) {
-      if (a.location <= loc) owner = a;
+      if (a.location <= loc) here = a;
       else break;
     }
-    if (!owner) continue;
-    const adjacent = locations.includes(loc - 1) ? 10 : 0;
-    scores.set(owner, (scores.get(owner) || 0) + 1 + adjacent);
+    run = here && here === owner && previous === loc - 1 ? run + 1 : 1;
+    owner = here;
+    previous = loc;
+    if (!here) continue;
+    const s = scores.get(here) || { run: 0, count: 0 };
+    scores.set(here, { run: Math.max(s.run, run), count: s.count + 1 });
   }
   let best = null;
   for (const a of anchors) {
-    if (scores.has(a) && (!best || scores.get(a) > scores.get(best))) best = a;
+    const s = scores.get(a);
+    if (!s) continue;
+    const b = best && scores.get(best);
+    if (!b || s.run > b.run || (s.run === b.run && s.count > b.count)) best = a;
   }
   return best;
 }
