@@ -765,6 +765,7 @@ class Site:
             frame["title"] = f"{res['symbol']}: {res['title']}" if res["title"] else title
             frame["description"] = res["title"]
             html = self.render("resolution.html", page=frame, res=res)
+            search.write_source(self.root, path, self.render("search_doc.html", res=res))
         else:
             html = self.render("resource.html", page=frame, r=self.resource(iri, path))
         self.writer.write_page(path, "index.html", html)
@@ -1445,6 +1446,7 @@ class Site:
             "ontology.html",
             "404.html",
             "search.html",
+            "search_doc.html",
         ):
             self.env.get_template(name)
         self.ds.forget()  # what the workers will decode again is not kept twice
@@ -1492,8 +1494,7 @@ class Site:
         self.report.files = files + sum(r[1] for r in results)
         self.report.bytes = nbytes + sum(r[2] for r in results)
         self.report.timings["pages"] = time.perf_counter() - clock
-        if self.ds.resolutions:
-            self.report.timings["search"] = search.build_index(self.root)
+        self.report.timings["search"] = search.build_index(self.root)
         return self.report
 
 

@@ -1,12 +1,14 @@
 """Full-text search for the static site, with no server: a Pagefind index.
 
-Pagefind (a pip package that ships its own binary) reads the written pages and writes a
-chunked index under ``pagefind/`` that the browser fetches piece by piece, so search works
-on any static host.  Only resolution pages are indexed (their ``<article>`` carries
-``data-pagefind-body``); each also carries filter values (organ, session, year, committee,
-agenda item) so that a search can be narrowed the way the listings are browsed.  Every
-paragraph has an ``id``, which Pagefind records as an anchor: the search page sends a hit
-to the paragraph that holds the first matching word.
+Pagefind (a pip package that ships its own binary) reads HTML and writes a chunked index
+under ``pagefind/`` that the browser fetches piece by piece, so search works on any static
+host.  It does not read the published pages: while a resolution's page is written, a slim
+copy of what is to be found in it (symbol, title, agenda items, paragraphs and footnotes
+with their ids, and the filter values: organ, session, year, committee, agenda item) is
+written at the same path under ``_search/``; the indexer reads those (a tenth of the bytes
+of the pages, without their embedded data), with URLs that are the pages' own, and the
+folder is removed.  Every paragraph keeps its ``id``, which Pagefind records as an anchor:
+the search page sends a hit to the paragraph that holds the query.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -23,13 +26,14 @@ import cbor2
 from unld.errors import UnldError
 from unld.namespaces import DCT, UNLD
 from unld.site.model import Dataset
+from unld.site.paths import disk_path
 
 #: Where the index is written, relative to the site's root.
 INDEX_DIR = "pagefind"
 #: The search page's folder.
 SEARCH_PAGE = "search"
-#: Only these pages can hold a resolution; the rest is not read by the indexer at all.
-_GLOB = "doc/**/index.html"
+#: Where the slim copies of the resolution pages are written for the indexer, then removed.
+SOURCE_DIR = "_search"
 
 
 class SearchIndexError(UnldError):
@@ -65,6 +69,13 @@ def filters(ds: Dataset, iri: str) -> list[dict[str, str]]:
     return out
 
 
+def write_source(root: Path, path: str, html: bytes) -> None:
+    """Write the slim copy of the resolution page at ``path`` for the indexer."""
+    folder = disk_path(root / SOURCE_DIR, path)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_bytes(html)
+
+
 def executable() -> Path:
     """The Pagefind binary that the ``pagefind[bin]`` dependency installed."""
     try:
@@ -77,20 +88,22 @@ def executable() -> Path:
 
 
 def build_index(root: Path) -> float:
-    """Index the resolution pages written under ``root``; return the seconds it took.
+    """Index the resolutions whose slim copies were written under ``root``; return the
+    seconds it took.
 
-    Runs the binary offline on the finished pages (before the staging folder replaces the
-    old site), in the English stemmer whatever a page declares.
+    Runs the binary offline (before the staging folder replaces the old site), with the
+    English stemmer, then removes the copies.
     """
     clock = time.perf_counter()
+    source = root / SOURCE_DIR
+    if not source.is_dir():
+        return 0.0
     args = [
         str(executable()),
         "--site",
-        str(root),
-        "--output-subdir",
-        INDEX_DIR,
-        "--glob",
-        _GLOB,
+        str(source),
+        "--output-path",
+        str(root / INDEX_DIR),
         "--force-language",
         "en",
         "--silent",
@@ -103,6 +116,7 @@ def build_index(root: Path) -> float:
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
         raise SearchIndexError("the search indexer failed: " + " / ".join(tail))
     canonical(root / INDEX_DIR)
+    shutil.rmtree(source)
     return time.perf_counter() - clock
 
 
