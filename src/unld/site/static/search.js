@@ -72,6 +72,14 @@ function anchorOf(data) {
   return best;
 }
 
+// "op6a" -> "operative paragraph 6 (a)", as the resolution page names its parts
+function paragraphName(id) {
+  const m = /^(?:([A-Za-z0-9]+)-)?(pp|op|fn)(\d+)(.*)$/.exec(id);
+  if (!m) return id;
+  const kind = { pp: "preambular paragraph", op: "operative paragraph", fn: "footnote" }[m[2]];
+  return `${m[1] ? `section ${m[1]}, ` : ""}${kind} ${m[3]}${m[4] ? ` (${m[4]})` : ""}`;
+}
+
 async function main() {
   const bundle = new URL(form.dataset.bundle, window.location.href);
   const pagefind = await import(bundle.href);
@@ -133,7 +141,7 @@ async function main() {
     if (anchor) {
       const where = document.createElement("span");
       where.className = "detail";
-      where.textContent = ` paragraph ${anchor.id}`;
+      where.textContent = ` ${paragraphName(anchor.id)}`;
       li.append(where);
     }
     if (q && data.excerpt) li.append(excerpt(data.excerpt));
