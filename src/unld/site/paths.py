@@ -31,6 +31,8 @@ RESERVED = frozenset(
         "static",
         "_config",
         "browse",
+        "search",
+        "pagefind",
         "index.html",
         "index.ttl",
         "index.jsonld",

@@ -38,7 +38,7 @@ from unld.jsonld import Compactor, context_head
 from unld.namespaces import CITO, DCT, ELI, ORG, OWL, PROV, RDFS, SKOS, UNLD, VOID, XSD
 from unld.output import die_with_parent
 from unld.resources import mappings_dir
-from unld.site import html, schema
+from unld.site import citegraph, html, listings, schema, search, timeline
 from unld.site.model import (
     LABEL,
     TERM_CACHE_SIZE,
@@ -90,6 +90,8 @@ LISTINGS = {
     "phrase": "Lead phrases",
     "browse/committee": "Resolutions by committee",
     "browse/agenda": "Resolutions by agenda item",
+    **listings.EXTRA_LISTINGS,
+    search.SEARCH_PAGE: "Search",
 }
 
 _MONTHS = [
@@ -620,8 +622,8 @@ class Site:
         incoming = self.ds.incoming(iri)
         groups: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for s, p in incoming:
-            if p in _SKIP_INVERSE or p in skip or p.startswith(CITO):
-                continue
+            if p in _SKIP_INVERSE or p in skip or p.startswith((CITO, VOID)):
+                continue  # the VoID description is about the dataset, not a link to read
             head, frag = split_fragment(s)
             if head == iri:
                 continue  # the page's own parts
@@ -700,8 +702,10 @@ class Site:
             "nav": [
                 {"href": relative(path, p), "label": label, "current": p == path}
                 for p, label in [
+                    (search.SEARCH_PAGE, "Search"),
                     ("doc", "Documents"),
                     ("session", "Sessions"),
+                    ("browse/year", "Years"),
                     ("browse/committee", "Committees"),
                     ("browse/agenda", "Agenda items"),
                     ("body", "Bodies"),
@@ -773,6 +777,7 @@ class Site:
             frame["title"] = f"{res['symbol']}: {res['title']}" if res["title"] else title
             frame["description"] = res["title"]
             html = self.render("resolution.html", page=frame, res=res)
+            search.write_source(self.root, path, self.render("search_doc.html", res=res))
         else:
             html = self.render("resource.html", page=frame, r=self.resource(iri, path))
         self.writer.write_page(path, "index.html", html)
@@ -803,7 +808,10 @@ class Site:
             "parts": parts,
             "backlinks": self.backlinks(iri, path),
             "detail": self.detail(iri),
-            "timeline": self.timeline(iri, path),
+            # the Council's chart of dated periods, and the list of periods with their years
+            "chart": self.timeline(iri, path),
+            "timeline": timeline.mandates(self, iri, path) if ds.iris(iri, UNLD + "mandatePeriod") else None,
+            "cite": {"text": f"{ds.label(iri)}. {iri}", "iri": iri},
         }
 
     def timeline(self, iri: str, path: str) -> dict | None:
@@ -1066,6 +1074,9 @@ class Site:
                 else None
             ),
             "properties": self.properties(iri, path, skip={TYPE, ELI + "has_part"}),
+            "filters": search.filters(ds, iri),
+            "citegraph": citegraph.svg(self, iri, path),
+            "cite": {"text": self.citation(iri), "iri": iri},
         }
 
     def _annexes(
@@ -1139,6 +1150,18 @@ class Site:
 
         walk(iri, 0)
         return out
+
+    def citation(self, iri: str) -> str:
+        """How to cite a resolution: symbol, title, date of adoption, and its IRI."""
+        ds = self.ds
+        parts = [ds.value(iri, UNLD + "symbol") or ds.label(iri)]
+        title = ds.value(iri, DCT + "title")
+        if title:
+            parts.append(title)
+        adopted = human_date(ds.value(iri, UNLD + "adoptedOn"))
+        if adopted:
+            parts.append(f"adopted {adopted}")
+        return ", ".join(parts) + f". {iri}"
 
     def segments(self, text: str, cited: list[str], frm: str) -> tuple[list[dict], set[str]]:
         """Split ``text`` into pieces, linking each mention of a cited document.
@@ -1340,6 +1363,7 @@ class Site:
                 {
                     "title": ds.label(sc),
                     "href": self.href(sc, p),
+                    "columns": True,
                     "items": [self.item(c, p, self._uses(c)) for c in concepts],
                 }
             )
@@ -1398,10 +1422,33 @@ class Site:
             "Agenda items of each session and the resolutions adopted under them.",
             sections,
         )
+        listings.write_all(self)
+        self.search_page()
+
+    def search_page(self) -> None:
+        """The search page: a form that works with the Pagefind index (the one page that
+        needs JavaScript; without it, it points to the listings)."""
+        p = search.SEARCH_PAGE
+        crumbs = [("Home", relative(p, "")), ("Search", None)]
+        frame = self.frame(p, "Search", crumbs, None, None, alternates=False)
+        frame["search"] = True
+        html = self.render(
+            "search.html",
+            page=frame,
+            bundle=relative(p, search.INDEX_DIR + "/pagefind.js", folder=False),
+            script=relative(p, "static/search.js", folder=False),
+            listings=[
+                {"href": relative(p, k), "label": v}
+                for k, v in LISTINGS.items()
+                if k.startswith("browse/") or k == "session"
+            ],
+        )
+        self.writer.write(p, "index.html", html, own=True)
+        self.report.pages += 1
 
     def _uses(self, concept: str) -> str:
         n = len(self.ds.subjects(UNLD + "leadPhrase", concept))
-        return f"{n} paragraph{'s' if n != 1 else ''}" if n else ""
+        return f"{n} paragraph{'s' if n != 1 else ''}"
 
     # --- home, files ---------------------------------------------------------------------
 
@@ -1561,6 +1608,8 @@ class Site:
             "resource.html",
             "ontology.html",
             "404.html",
+            "search.html",
+            "search_doc.html",
         ):
             self.env.get_template(name)
         self.ds.forget()  # what the workers will decode again is not kept twice
@@ -1608,6 +1657,7 @@ class Site:
         self.report.files = files + sum(r[1] for r in results)
         self.report.bytes = nbytes + sum(r[2] for r in results)
         self.report.timings["pages"] = time.perf_counter() - clock
+        self.report.timings["search"] = search.build_index(self.root)
         return self.report
 
 
