@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import threading
@@ -79,6 +80,10 @@ def _tree_memory(pid: int) -> tuple[int, int]:
 def run_child(args: list[str]) -> tuple[dict, int, int]:
     """Run a build in a child process; return its report and the peak memory of its tree
     (RSS summed, PSS summed)."""
+    # CPU time of the whole tree (the build and its workers): on a shared machine the wall
+    # time says how busy the others were as much as what the build cost
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load_before = os.getloadavg()[0]
     proc = subprocess.Popen(
         [PY, "-c", CHILD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
     )
@@ -99,7 +104,11 @@ def run_child(args: list[str]) -> tuple[dict, int, int]:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"build failed:\n{err.decode()[-3000:]}")
-    return json.loads(out.decode().strip().splitlines()[-1]), peak_rss, peak_pss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    report = json.loads(out.decode().strip().splitlines()[-1])
+    report["cpu_seconds"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    report["load"] = (load_before + os.getloadavg()[0]) / 2
+    return report, peak_rss, peak_pss
 
 
 def generate(n: int, folder: Path, seed: int) -> Path:
@@ -254,7 +263,8 @@ def main() -> int:
         print(
             f"  full build {full['wall']:.1f} s, {full['triples']:,} triples, peak "
             f"{peak_pss / 2**20:,.0f} MiB (PSS; RSS summed {peak / 2**20:,.0f} MiB), "
-            f"{full['violations']} violations",
+            f"{full['violations']} violations; CPU {full['cpu_seconds']:.1f} s, load average "
+            f"{full['load']:.1f}",
             flush=True,
         )
         # one source changes among N: the rebuild re-processes it only
@@ -331,7 +341,9 @@ def main() -> int:
             f"share counted once; RSS summed over the processes "
             f"{r['peak'] / 2**20:,.0f} MiB); rebuild after changing one source "
             f"**{r['inc']['wall']:.1f} s** ({r['inc_rest']:.1f} s + {r['inc_dumps']:.1f} s "
-            f"rewriting the dumps and the site)."
+            f"rewriting the dumps and the site); CPU time of all processes "
+            f"{r['full']['cpu_seconds']:.1f} s for the full build, load average "
+            f"{r['full']['load']:.1f} while it ran (2 cores: above 2, others shared them)."
         )
     text += ["", *notes, ""]
     args.results.write_text("\n".join(text))
