@@ -51,10 +51,11 @@ from unld.view import load as load_view
 VOCAB_GRAPH = ox.NamedNode("urn:unld:vocabularies")
 #: Records whose views share one in-memory store (per-record mapping) before it is replaced
 STORE_RECORDS = 64
-#: Records mapped together by one evaluation of each rule (measured on the 358 real
-#: resolutions: 4 to 32 cost within 10 % of each other, 64 and more cost more, since some
-#: joins grow with the store rather than with the record)
-BATCH_RECORDS = 16
+#: Records mapped together by one evaluation of each rule (``benchmarks/mapping.py`` on the
+#: 358 real resolutions: batches of 4 to 32 cost within the noise of each other, 12 to 13 ms
+#: of CPU per resolution against 22 ms per record; 64 cost 17 ms, since some joins grow with
+#: the store rather than with the record)
+BATCH_RECORDS = 8
 #: Vocabulary files the rules may consult (phrase concepts and their citation functions).
 VOCABULARIES = ("phrases.ttl",)
 _VIEW_GRAPH = "urn:unld:view-graph:"
