@@ -2,6 +2,7 @@
 
     python benchmarks/build.py [--sizes 1000 20000] [--work build/benchmark] [--jobs N]
                                [--seed 0] [--no-site] [--results benchmarks/RESULTS.md]
+                               [--real ../shared/corpus ../shared/wild78]
 
 For each N it generates N resolutions with ``benchmarks/make_corpus.py`` (reused when
 already there), runs a full build (``--no-cache``: parse, map, validate, every dump, the
@@ -17,7 +18,11 @@ also runs, on the same input:
 and prints our time (without the site, which the baselines do not make) as ratios to both.
 The table goes to ``--results`` with the machine and the versions.  Parse, map and validate
 run interleaved in the workers: their wall time is the workers' phase split by the CPU
-time each stage took there.
+time each stage took there.  Each build's CPU time (of all its processes) and the load
+average while it ran are reported too: on a shared machine the wall time says as much about
+the other users as about the build.  ``--real`` builds folders of real resolutions together
+(the sources that are bad input are skipped, as ``unld build`` does) and reports them beside
+the generated corpora.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import threading
@@ -37,13 +43,13 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 
 CHILD = r"""
-import json, sys, time
+import json, os, sys, time
 from pathlib import Path
 from unld.build import build
-src, out, jobs = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+src, out, jobs = sys.argv[1].split(os.pathsep), Path(sys.argv[2]), int(sys.argv[3])
 site, cache = sys.argv[4] == "1", sys.argv[5] == "1"
 t = time.perf_counter()
-r = build([src], out, "https://w3id.org/unld/", jobs, use_cache=cache, site=site)
+r = build(src, out, "https://w3id.org/unld/", jobs, use_cache=cache, site=site)
 wall = time.perf_counter() - t
 cpu = {}
 for o in r.outcomes:
@@ -79,6 +85,10 @@ def _tree_memory(pid: int) -> tuple[int, int]:
 def run_child(args: list[str]) -> tuple[dict, int, int]:
     """Run a build in a child process; return its report and the peak memory of its tree
     (RSS summed, PSS summed)."""
+    # CPU time of the whole tree (the build and its workers): on a shared machine the wall
+    # time says how busy the others were as much as what the build cost
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load_before = os.getloadavg()[0]
     proc = subprocess.Popen(
         [PY, "-c", CHILD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
     )
@@ -99,7 +109,11 @@ def run_child(args: list[str]) -> tuple[dict, int, int]:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"build failed:\n{err.decode()[-3000:]}")
-    return json.loads(out.decode().strip().splitlines()[-1]), peak_rss, peak_pss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    report = json.loads(out.decode().strip().splitlines()[-1])
+    report["cpu_seconds"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    report["load"] = (load_before + os.getloadavg()[0]) / 2
+    return report, peak_rss, peak_pss
 
 
 def generate(n: int, folder: Path, seed: int) -> Path:
@@ -233,13 +247,20 @@ def machine() -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 20000])
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "benchmark")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-site", action="store_true")
     ap.add_argument("--no-baselines", action="store_true")
     ap.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    ap.add_argument(
+        "--real",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="folders of real resolutions, built together beside the generated corpora",
+    )
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     results: dict[int, dict] = {}
@@ -254,7 +275,8 @@ def main() -> int:
         print(
             f"  full build {full['wall']:.1f} s, {full['triples']:,} triples, peak "
             f"{peak_pss / 2**20:,.0f} MiB (PSS; RSS summed {peak / 2**20:,.0f} MiB), "
-            f"{full['violations']} violations",
+            f"{full['violations']} violations; CPU {full['cpu_seconds']:.1f} s, load average "
+            f"{full['load']:.1f}",
             flush=True,
         )
         # one source changes among N: the rebuild re-processes it only
@@ -319,7 +341,7 @@ def main() -> int:
         "interleaved on all cores: their rows split the workers' wall time by the CPU "
         "time each stage used.",
         "",
-        fmt_table(results),
+        fmt_table(results) if results else "(no generated corpus in this run)",
         "",
     ]
     for n in sorted(results):
@@ -331,8 +353,25 @@ def main() -> int:
             f"share counted once; RSS summed over the processes "
             f"{r['peak'] / 2**20:,.0f} MiB); rebuild after changing one source "
             f"**{r['inc']['wall']:.1f} s** ({r['inc_rest']:.1f} s + {r['inc_dumps']:.1f} s "
-            f"rewriting the dumps and the site)."
+            f"rewriting the dumps and the site); CPU time of all processes "
+            f"{r['full']['cpu_seconds']:.1f} s for the full build, load average "
+            f"{r['full']['load']:.1f} while it ran (2 cores: above 2, others shared them)."
         )
+    if args.real:
+        report, _, pss = run_child(
+            [os.pathsep.join(map(str, args.real)), str(args.work / "out-real"), str(args.jobs), "0", "0"]
+        )
+        stages = ", ".join(
+            f"{name} {seconds:.1f} s" for name, seconds in stage_rows(report, 0) if seconds >= 0.05
+        )
+        notes.append(
+            f"Real resolutions ({', '.join(p.name for p in args.real)}; full build without the "
+            f"site): {report['resolutions']:,} resolutions ({report['skipped']} sources skipped as "
+            f"bad input), {report['triples']:,} triples in **{report['wall']:.1f} s** wall, "
+            f"{report['cpu_seconds']:.1f} s CPU of all processes, load average "
+            f"{report['load']:.1f}, peak {pss / 2**20:,.0f} MiB PSS ({stages})."
+        )
+        print("  " + notes[-1], flush=True)
     text += ["", *notes, ""]
     args.results.write_text("\n".join(text))
     print("\n".join(text))
