@@ -162,7 +162,8 @@ def main(argv: list[str]) -> int:
         cells = " | ".join("—" if (m := r.mean(field)) is None else f"{100 * m:.1f}%" for r in runs)
         print(f"| {field} | {len(runs[0].totals[field])} | {cells} |")
     means = " | ".join(f"**{100 * r.overall():.2f}%**" for r in runs)
-    print(f"| **mean** | {len(gold_files)} | {means} |")
+    scored = len(runs[0].records) + len(runs[0].failures)
+    print(f"| **mean** | {scored} | {means} |")
     for r in runs:
         print(f"\n{r.name}: documents without a record: {len(r.failures)}")
         for f in r.failures:
@@ -170,7 +171,7 @@ def main(argv: list[str]) -> int:
         print(
             f"{r.name}: footnote marks found (no gold: a self-check): {r.marks_placed} of "
             f"{r.marks_total} ({100 * r.marks_placed / max(1, r.marks_total):.1f}%); "
-            f"{r.seconds / max(1, len(gold_files)):.3f} s per document"
+            f"{r.seconds / max(1, scored):.3f} s per document"
         )
     if with_pdf:
         agree, total, off = _placement(runs[0], runs[1])
