@@ -23,20 +23,21 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from unld.namespaces import DCT, RDF_TYPE, UNLD
 from unld.parse import body_and_footnotes, structure
 from unld.parse.lines import Line, join_lines
 from unld.sources import Source
 
 _TEXT_PREDICATES = {
-    "https://w3id.org/unld/ontology#text",
-    "http://purl.org/dc/terms/title",
-    "https://w3id.org/unld/ontology#heading",
+    UNLD + "text",
+    DCT + "title",
+    UNLD + "heading",
 }
 _LABEL_PREDICATES = {
-    "https://w3id.org/unld/ontology#paragraphNumber",
-    "https://w3id.org/unld/ontology#label",
+    UNLD + "paragraphNumber",
+    UNLD + "label",
 }
-_MEETING = "https://w3id.org/unld/ontology#adoptedAtMeeting"
+_MEETING = UNLD + "adoptedAtMeeting"
 # "12.", "(a)", "(iv)", "I.", "A." standing alone: printed labels
 _LABEL = re.compile(r"^\(?([0-9]{1,3}|[a-z]{1,2}|[ivxl]{1,6}|[IVXL]{1,6}|[A-H])[.)]?$")
 _GLUED_MARK = re.compile(r"(?<=[A-Za-z.,;:)\]”’\"])\d{1,3}$")
@@ -104,16 +105,14 @@ def _footnote_labels(triples: list[ox.Triple]) -> set[str]:
     footnotes = {
         t.subject
         for t in triples
-        if t.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+        if t.predicate.value == RDF_TYPE
         and isinstance(t.object, ox.NamedNode)
-        and t.object.value == "https://w3id.org/unld/ontology#Footnote"
+        and t.object.value == UNLD + "Footnote"
     }
     return {
         t.object.value
         for t in triples
-        if t.subject in footnotes
-        and isinstance(t.object, ox.Literal)
-        and t.predicate.value == "https://w3id.org/unld/ontology#label"
+        if t.subject in footnotes and isinstance(t.object, ox.Literal) and t.predicate.value == UNLD + "label"
     }
 
 

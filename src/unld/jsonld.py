@@ -21,9 +21,9 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from unld.namespaces import RDF_LANG_STRING, RDF_TYPE, XSD_STRING
+
+LANG_STRING = RDF_LANG_STRING
 
 
 @dataclass(frozen=True)

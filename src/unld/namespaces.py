@@ -66,3 +66,10 @@ PREFIXES = {
     "sh": SH,
     "wd": WD,
 }
+
+#: Vocabularies the ontology's documentation and the site name but unld does not write.
+VANN = "http://purl.org/vocab/vann/"
+ELI_DL = "http://data.europa.eu/eli/eli-draft-legislation-ontology#"
+#: The XML namespace of the SVG drawings of the site (not an RDF vocabulary).
+SVG = "http://www.w3.org/2000/svg"
+XSD_BOOLEAN = XSD + "boolean"

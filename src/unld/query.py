@@ -36,10 +36,9 @@ import requests
 from unld.dumps import PREFIXES as DUMP_PREFIXES
 from unld.endpoint import Credentials, EndpointError, answer_text, check_url, new_session, read_body
 from unld.errors import InputError, UnldError, UsageError
+from unld.namespaces import RDF, RDF_LANG_STRING, XSD_STRING
 
-PREFIXES = {**DUMP_PREFIXES, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+PREFIXES = {**DUMP_PREFIXES, "rdf": RDF}
 RESULTS_JSON = "application/sparql-results+json"
 ACCEPT = f"{RESULTS_JSON}, application/n-triples;q=0.9, text/turtle;q=0.8, application/n-quads;q=0.5"
 GRAPH_VARIABLES = ["subject", "predicate", "object"]

@@ -36,15 +36,13 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from unld.namespaces import OWL, RDF, RDFS, SH, XSD
+
 if TYPE_CHECKING:
     import rdflib
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 RDF_TYPE = ox.NamedNode(RDF + "type")
 SUBCLASS = RDFS + "subClassOf"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 LANG_STRING = RDF + "langString"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -671,7 +669,7 @@ class Engine:
             }
         # a SHACL instance of rdfs:Class (owl:Class counts, as for pyshacl) that is a shape
         classes = superclass_closure(self.triples)
-        class_kinds = {RDFS + "Class", "http://www.w3.org/2002/07/owl#Class"}
+        class_kinds = {RDFS + "Class", OWL + "Class"}
         shape_kinds = {SH + "NodeShape", SH + "PropertyShape"}
         types: dict[Term, set[str]] = {}
         for s, o in self.index.pos.get(RDF_TYPE, []):

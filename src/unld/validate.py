@@ -21,6 +21,8 @@ import rdflib
 from rdflib.namespace import SH
 
 from unld.iri import IriPolicy
+from unld.namespaces import RDF_TYPE, UNLD, XSD_BOOLEAN, XSD_STRING
+from unld.namespaces import SH as SHACL
 from unld.resources import ontology_dir
 
 if TYPE_CHECKING:
@@ -186,7 +188,7 @@ class Validator:
         self.last_shared = {_text(s) for s in shared}
         if not shared:
             return []
-        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        rdf_type = ox.NamedNode(RDF_TYPE)
         union = {
             t for _, triples in graphs for t in triples if t.subject in shared or t.predicate == rdf_type
         }
@@ -404,7 +406,7 @@ def _term(node: object) -> rdflib.term.Node:
         if node.language:
             return rdflib.Literal(node.value, lang=node.language)
         dt = node.datatype.value
-        if dt == "http://www.w3.org/2001/XMLSchema#string":
+        if dt == XSD_STRING:
             return rdflib.Literal(node.value)
         return rdflib.Literal(node.value, datatype=rdflib.URIRef(dt))
     raise TypeError(f"unexpected RDF term {node!r}")
@@ -412,8 +414,8 @@ def _term(node: object) -> rdflib.term.Node:
 
 def report_graph(problems: list[Problem]) -> list[ox.Triple]:
     """The problems as a SHACL validation report (IRIs only: results are numbered)."""
-    sh = "http://www.w3.org/ns/shacl#"
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    sh = SHACL
+    rdf_type = ox.NamedNode(RDF_TYPE)
     report = ox.NamedNode("urn:unld:validation:report")
     triples = [
         ox.Triple(report, rdf_type, ox.NamedNode(sh + "ValidationReport")),
@@ -424,7 +426,7 @@ def report_graph(problems: list[Problem]) -> list[ox.Triple]:
             # (unld's exit code keeps its own policy: warnings alone do not fail a build)
             ox.Literal(
                 "false" if problems else "true",
-                datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
+                datatype=ox.NamedNode(XSD_BOOLEAN),
             ),
         ),
     ]
@@ -619,7 +621,7 @@ def source_line(path: str, focus: str, prop: str, value: str) -> int | None:
     return None
 
 
-_ADOPTED_ON = "https://w3id.org/unld/ontology#adoptedOn"
+_ADOPTED_ON = UNLD + "adoptedOn"
 _REGULAR_SESSION = re.compile(r"/doc/A/RES/(\d{1,3})/")
 
 
@@ -637,5 +639,5 @@ def _possible(focus: str, path: str, value: str) -> bool:
 
 def _own_graphs(graphs: list[tuple[str, list[ox.Triple]]]) -> dict[str, str]:
     """The graph that publishes each resource (the subject of its ``unld:describes``)."""
-    describes = "https://w3id.org/unld/ontology#describes"
+    describes = UNLD + "describes"
     return {_text(t.object): name for name, ts in graphs for t in ts if t.predicate.value == describes}

@@ -22,6 +22,7 @@ from functools import cache
 
 from unld import symbols
 from unld.iri import slug
+from unld.namespaces import DEFAULT_BASE
 from unld.parse.dates import DATE, iso_date
 from unld.resources import ontology_dir
 
@@ -86,7 +87,7 @@ def council_registry() -> tuple[dict[str, CouncilBody], dict[str, str], dict[str
 
     store = ox.Store()
     with open(ontology_dir() / "bodies.ttl", "rb") as fh:
-        store.load(fh, format=ox.RdfFormat.TURTLE, base_iri="https://w3id.org/unld/")
+        store.load(fh, format=ox.RdfFormat.TURTLE, base_iri=DEFAULT_BASE)
     q = """
     PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
     PREFIX unld: <https://w3id.org/unld/ontology#>

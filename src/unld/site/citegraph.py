@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from unld.namespaces import ELI, UNLD
+from unld.namespaces import ELI, SVG, UNLD
 from unld.site.paths import split_fragment
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def svg(site: Site, iri: str, frm: str) -> str | None:
     height = 40 + rows * _ROW
     mid_y = 30 + rows * _ROW / 2
     out = [
-        f'<svg class="citegraph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}" '
+        f'<svg class="citegraph" xmlns="{SVG}" viewBox="0 0 {_WIDTH} {height}" '
         f'width="{_WIDTH}" height="{height}" role="group" aria-label="Citation graph">',
         f'<text x="{_BOX / 2 + 4}" y="16" text-anchor="middle" class="cg-h">Cited by ({len(citing)})</text>',
         f'<text x="{_WIDTH - _BOX / 2 - 4}" y="16" text-anchor="middle" class="cg-h">'

@@ -35,7 +35,26 @@ import pyoxigraph as ox
 from unld import dumps
 from unld.iri import IriPolicy
 from unld.jsonld import Compactor, context_head
-from unld.namespaces import CITO, DCT, ELI, ORG, OWL, PROV, RDFS, SKOS, UNLD, VOID, XSD
+from unld.namespaces import (
+    CITO,
+    DCT,
+    ELI,
+    ELI_DL,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDF_LANG_STRING,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    TIME,
+    UNLD,
+    VANN,
+    VOID,
+    XSD,
+    XSD_STRING,
+)
 from unld.output import die_with_parent
 from unld.resources import mappings_dir
 from unld.site import citegraph, html, listings, schema, search, timeline
@@ -278,7 +297,7 @@ def human_date(value: str | None) -> str | None:
 
 
 #: OWL-Time, for the mandate periods of bodies (their timelines).
-_TIME = "http://www.w3.org/2006/time#"
+_TIME = TIME
 
 
 @dataclass
@@ -391,9 +410,9 @@ class _Writer:
 _PREFIXES = sorted(
     {
         **dumps.PREFIXES,
-        "vann": "http://purl.org/vocab/vann/",
-        "eli-dl": "http://data.europa.eu/eli/eli-draft-legislation-ontology#",
-        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "vann": VANN,
+        "eli-dl": ELI_DL,
+        "rdf": RDF,
         "foaf": "http://xmlns.com/foaf/0.1/",
     }.items(),
     key=lambda kv: (-len(kv[1]), kv[0]),
@@ -504,9 +523,9 @@ def _node_order(key: str) -> tuple[bool, bool, str]:
     return (key != "id", key != "type", key)
 
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_RDF_TYPE = RDF_TYPE
+_XSD_STRING = XSD_STRING
+_LANG_STRING = RDF_LANG_STRING
 
 
 class Site:
@@ -585,9 +604,7 @@ class Site:
             "text": shown,
             "raw": o.value,
             "lang": o.language if o.language and o.language != "en" else None,
-            "datatype": _curie(dt)
-            if dt and dt not in (XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
-            else None,
+            "datatype": _curie(dt) if dt and dt not in (XSD_STRING, RDF_LANG_STRING) else None,
             "is_date": dt == XSD + "date",
         }
 

@@ -17,15 +17,15 @@ from __future__ import annotations
 import json
 from json.encoder import encode_basestring
 
-from unld.namespaces import DCT, ORG, OWL, RDFS, SKOS, UNLD
+from unld.namespaces import DCT, ELI, ORG, OWL, RDFS, SCHEMA, SKOS, UNLD, XSD
 from unld.site.model import Dataset
 
 CONTEXT = {
-    "@vocab": "https://schema.org/",
+    "@vocab": SCHEMA,
     "unld": UNLD,
-    "eli": "http://data.europa.eu/eli/ontology#",
+    "eli": ELI,
     "rdfs": RDFS,
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "xsd": XSD,
 }
 
 _DOC_TYPES = {
@@ -195,7 +195,7 @@ def _document(ds: Dataset, iri: str, ours: list[str], dataset_iri: str | None) -
     if committee:
         n["author"] = _ref(ds, committee, "GovernmentOrganization")
     # acts are cited with eli:cites, other documents referenced with dcterms:references
-    cited = ds.iris(iri, "http://data.europa.eu/eli/ontology#cites") + ds.iris(iri, DCT + "references")
+    cited = ds.iris(iri, ELI + "cites") + ds.iris(iri, DCT + "references")
     if cited:
         n["citation"] = [_ref(ds, c, _doc_type(ds, c)[0]) for c in cited]
     see = ds.iris(iri, RDFS + "seeAlso")
@@ -207,9 +207,7 @@ def _document(ds: Dataset, iri: str, ours: list[str], dataset_iri: str | None) -
         n["isPartOf"] = {"@id": dataset_iri, "@type": "Dataset"}
     parts = []
     top = {UNLD + "PreambularParagraph", UNLD + "OperativeParagraph", UNLD + "Footnote"}
-    for part in sorted(
-        set(ds.iris(iri, "http://data.europa.eu/eli/ontology#has_part")) | set(ds.fragments(iri))
-    ):
+    for part in sorted(set(ds.iris(iri, ELI + "has_part")) | set(ds.fragments(iri))):
         text = ds.value(part, UNLD + "text")
         if text is None or not top & set(ds.types(part)):
             continue
