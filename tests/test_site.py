@@ -9,14 +9,12 @@ only when the binaries are absent; CI installs them (``apt-get install nginx chr
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from collections import deque
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -27,6 +25,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from tests.conftest import CORPUS, EXAMPLE, ROOT, corpus_files
+from tests.webservers import free_port, nginx
 from unld.site import detect_base, generate, load_quads
 from unld.site.paths import disk_path, is_safe_path, page_path, relative
 from unld.site.schema import script_json
@@ -645,70 +644,12 @@ def test_cli_site(built: Path, tmp_path: Path) -> None:
 # --- a real web server -----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(site: Path, tmp_path_factory: pytest.TempPathFactory):
-    binary = shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None
-    )
-    if not binary:
-        pytest.skip(
-            "nginx is not installed (Debian package 'nginx'); the site's "
-            "content negotiation is tested against a real nginx"
-        )
-    prefix = tmp_path_factory.mktemp("nginx")
-    port = _free_port()
-    temps = " ".join(
-        f"{k}_temp_path {prefix}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    conf = prefix / "nginx.conf"
-    conf.write_text(f"""
-daemon off;
-master_process off;
-worker_processes 1;
-error_log {prefix}/error.log;
-pid {prefix}/nginx.pid;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    {temps}
-    server {{
-        listen 127.0.0.1:{port};
-        server_name localhost;
-        root {site};
-        include {site}/_config/nginx-unld.conf;
-    }}
-}}
-""")
-    proc = subprocess.Popen(
-        [binary, "-c", str(conf), "-p", str(prefix), "-e", str(prefix / "error.log")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                proc.kill()
-                log = prefix / "error.log"
-                pytest.fail(f"nginx did not start: {out}\n{log.read_text() if log.exists() else ''}")
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """nginx on 127.0.0.1 with the site's own snippet (skipped where nginx is not installed:
+    the site's content negotiation is tested against a real nginx)."""
+    with nginx(site, tmp_path_factory.mktemp("nginx"), free_port()) as url:
+        yield url
 
 
 @pytest.mark.parametrize(
