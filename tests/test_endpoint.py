@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -29,6 +28,7 @@ from click.testing import CliRunner
 
 import unld.build
 from tests.conftest import CORPUS, ROOT  # noqa: E402
+from tests.webservers import free_port
 from unld.cli import main
 from unld.endpoint import (
     AuthenticationError,
@@ -49,12 +49,6 @@ OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or sh
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class OxigraphServer:
