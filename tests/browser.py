@@ -42,7 +42,7 @@ class Browser:
         if not binary:
             pytest.skip("Chromium is not installed (Debian package 'chromium')")
         self.timeout = timeout
-        self.profile = tempfile.TemporaryDirectory(prefix="unld-cdp-")
+        self.profile = tempfile.TemporaryDirectory(prefix="unld-cdp-", ignore_cleanup_errors=True)
         self.proc = subprocess.Popen(
             [
                 binary,
@@ -162,4 +162,5 @@ class Browser:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        # a helper process of the browser may still write into the profile as it exits
         self.profile.cleanup()
