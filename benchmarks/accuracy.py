@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from unld.accuracy import (
+from scoring import (
     COUNCIL_FIELDS,
     FIELDS,
     is_council_gold,
@@ -37,7 +37,8 @@ from unld.accuracy import (
     score,
     score_council,
 )
-from unld.errors import InputError
+
+from unld.core.errors import InputError
 from unld.parse import parse_source
 from unld.sources import read_source
 

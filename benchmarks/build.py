@@ -45,7 +45,7 @@ PY = sys.executable
 CHILD = r"""
 import json, os, sys, time
 from pathlib import Path
-from unld.build import build
+from unld.build.pipeline import build
 src, out, jobs = sys.argv[1].split(os.pathsep), Path(sys.argv[2]), int(sys.argv[3])
 site, cache = sys.argv[4] == "1", sys.argv[5] == "1"
 t = time.perf_counter()
@@ -135,12 +135,12 @@ def naive(corpus: Path, workdir: Path) -> float:
     import rdflib
     from pyshacl import validate
 
-    from unld.iri import IriPolicy
-    from unld.mapping import Mapper
+    from unld.core.iri import IriPolicy
+    from unld.core.resources import mappings_dir
+    from unld.mapping.mapper import Mapper
     from unld.parse import parse_source
-    from unld.resources import mappings_dir
     from unld.sources import read_source
-    from unld.validate import ontology_paths, shapes_path, shared_paths
+    from unld.validation.validator import ontology_paths, shapes_path, shared_paths
 
     t = time.perf_counter()
     records = [parse_source(read_source(p)) for p in sorted(corpus.glob("*.txt"))]

@@ -3,7 +3,7 @@
     python benchmarks/coverage.py [FOLDER ...] [--worst N]
 
 For every source of the folders (default ``../shared/corpus`` and ``../shared/wild78``),
-parse and map it and measure with :func:`unld.coverage.measure` (what counts as text and
+parse and map it and measure with :func:`unld.validation.coverage.measure` (what counts as text and
 as covered is explained there and in docs/coverage.md).  Prints, per folder, a Markdown
 table of the worst documents with the longest uncovered runs (the "why"), then the mean,
 the minimum and how many documents are under 99 %.  Sources that are not resolutions are
@@ -15,12 +15,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from unld.coverage import Coverage, measure
-from unld.errors import InputError
-from unld.iri import IriPolicy
-from unld.mapping import Mapper
+from unld.core.errors import InputError
+from unld.core.iri import IriPolicy
+from unld.mapping.mapper import Mapper
 from unld.parse import parse_source
 from unld.sources import expand, read_source
+from unld.validation.coverage import Coverage, measure
 
 
 def folder_coverage(folder: Path, mapper: Mapper) -> tuple[list[Coverage], list[str]]:

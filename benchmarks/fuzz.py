@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.mutations import corpus_texts, mutate, source_of  # noqa: E402
-from unld.errors import InputError  # noqa: E402
+from unld.core.errors import InputError  # noqa: E402
 
 UNLD = str(Path(sys.executable).parent / "unld")
 
@@ -51,8 +51,8 @@ def _worker(
 ) -> None:
     """Take seeds, answer ``(seed, outcome, seconds, peak MB, detail)`` for each; every
     ``map_every``-th record is also mapped and validated."""
-    from unld.build import _tools
-    from unld.iri import DEFAULT_BASE
+    from unld.build.pipeline import _tools
+    from unld.core.iri import DEFAULT_BASE
     from unld.parse import parse_source
 
     mapper, validator = _tools(DEFAULT_BASE, "fast")

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from unld import output  # noqa: E402
+from unld.publishing import output  # noqa: E402
 
 UNLD = str(Path(sys.executable).parent / "unld")
 CORPUS = ROOT / "tests" / "data" / "corpus"

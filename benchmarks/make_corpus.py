@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from unld.errors import InputError
+from unld.core.errors import InputError
 from unld.parse import parse_source
 from unld.parse.citations import find_citations, find_documents
 from unld.parse.leads import is_operative_head, is_preambular_head

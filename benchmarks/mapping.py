@@ -4,8 +4,8 @@
 
 The sources (default: the corpus in the repository, and ``../shared/wild78`` beside the
 checkout when it is there) are parsed first, not timed; then the records are mapped by the
-reference (:meth:`unld.mapping.Mapper.map_reference`: ten CONSTRUCT queries per record)
-and by the batch mapper (:meth:`~unld.mapping.Mapper.map_many`) at several batch sizes,
+reference (:meth:`unld.mapping.mapper.Mapper.map_reference`: ten CONSTRUCT queries per record)
+and by the batch mapper (:meth:`~unld.mapping.mapper.Mapper.map_many`) at several batch sizes,
 taking turns, ``--repeat`` times.  Each figure is the best of its runs, in CPU seconds
 (steady on a busy machine) and wall seconds.  The graphs of every run are compared with the
 reference's, byte for byte.  Prints a markdown table.
@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> int:
-    from unld.errors import InputError
-    from unld.iri import IriPolicy
-    from unld.mapping import Mapper
+    from unld.core.errors import InputError
+    from unld.core.iri import IriPolicy
+    from unld.mapping.mapper import Mapper
     from unld.parse import parse_source
     from unld.sources import expand, read_source
 

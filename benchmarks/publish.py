@@ -26,9 +26,9 @@ from pathlib import Path
 
 import requests
 
-from unld.build import build
-from unld.endpoint import Dataset, GraphFile, publish
-from unld.iri import DEFAULT_BASE
+from unld.build.pipeline import build
+from unld.core.iri import DEFAULT_BASE
+from unld.publishing.endpoint import Dataset, GraphFile, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -6,7 +6,7 @@
 ``--from`` takes a built folder (one with ``unld.nq``: ``unld build ... --no-site``).
 ``--size N`` generates N resolutions with ``benchmarks/make_corpus.py`` and builds them
 without the site (both reused when already there).  The site is then generated in a child
-process (``unld.site.generate`` on the folder's ``unld.nq``, into ``--out``, default a
+process (``unld.publishing.site.generate`` on the folder's ``unld.nq``, into ``--out``, default a
 folder beside the build), while this process samples, every 50 ms from /proc, the memory
 of that child and of every process it starts: the sum of their resident sizes (RSS, which
 counts pages shared by forked workers once per process) and of their proportional sizes
@@ -34,7 +34,7 @@ PY = sys.executable
 CHILD = r"""
 import json, sys, time
 from pathlib import Path
-from unld.site import detect_base, generate, load_quads
+from unld.publishing.site import detect_base, generate, load_quads
 src, out = Path(sys.argv[1]), Path(sys.argv[2])
 jobs = int(sys.argv[3]) or None
 t = time.perf_counter()

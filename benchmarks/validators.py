@@ -2,7 +2,7 @@
 
     python benchmarks/validators.py [--corpus tests/data/corpus] [--repeat 3]
 
-Validators: the compiled engine (``unld.shacl``, the default, with pyshacl for any shape it
+Validators: the compiled engine (``unld.validation.shacl``, the default, with pyshacl for any shape it
 refuses), pyshacl (the reference) and pyshacl-turbo (a Rust engine with pyshacl's API;
 ``pip install pyshacl-turbo`` first, else it is skipped).  On the corpus (parsed and mapped
 first, not timed) each validates:
@@ -37,12 +37,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.w3c_shacl import Case, cases, pyshacl_like  # noqa: E402
-from unld.iri import IriPolicy  # noqa: E402
-from unld.mapping import Mapper  # noqa: E402
+from unld.core.iri import IriPolicy  # noqa: E402
+from unld.mapping.mapper import Mapper  # noqa: E402
 from unld.parse import parse_source  # noqa: E402
-from unld.shacl import Unsupported  # noqa: E402
 from unld.sources import read_source  # noqa: E402
-from unld.validate import Problem, Validator, problems_from  # noqa: E402
+from unld.validation.shacl import Unsupported  # noqa: E402
+from unld.validation.validator import Problem, Validator, problems_from  # noqa: E402
 
 
 def keys(problems: list[Problem]) -> set[tuple[str, str, str | None, str | None, str | None]]:
@@ -130,7 +130,7 @@ def main(argv: list[str]) -> int:
         )
 
     print("\nW3C SHACL Core suite\n")
-    from unld.shacl import validate_triples
+    from unld.validation.shacl import validate_triples
 
     def engine_run(fallback: bool) -> Callable[[Case], tuple[bool, Any]]:
         from tests.test_shacl_suite import keys as result_keys

@@ -19,9 +19,9 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from unld.build import build
-from unld.errors import InputError
-from unld.iri import DEFAULT_BASE
+from unld.build.pipeline import build
+from unld.core.errors import InputError
+from unld.core.iri import DEFAULT_BASE
 from unld.parse import parse_source
 from unld.sources import expand, read_source
 

@@ -155,5 +155,5 @@ def source_of(name: str, data: bytes) -> Source:
 
 
 def parse_bytes(name: str, data: bytes) -> dict:
-    """The record of ``data``, or :class:`~unld.errors.InputError` as the parser raises it."""
+    """The record of ``data``, or :class:`~unld.core.errors.InputError` as the parser raises it."""
     return parse_source(source_of(name, data))

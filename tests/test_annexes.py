@@ -17,11 +17,11 @@ import pyoxigraph as ox
 import pytest
 
 from tests.conftest import CORPUS
-from unld.iri import IriPolicy
-from unld.mapping import Mapper
+from unld.core.iri import IriPolicy
+from unld.mapping.mapper import Mapper
 from unld.parse import parse_source
 from unld.sources import read_source
-from unld.validate import Validator, settle_union, source_line
+from unld.validation.validator import Validator, settle_union, source_line
 
 POLICY = IriPolicy()
 DOC = "https://w3id.org/unld/doc/A/RES/79/1"
@@ -221,7 +221,7 @@ def test_annex_graphs_conform(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["A_RES_79_1.txt", "A_RES_72_313.txt", "A_RES_80_243.txt", "A_RES_76_19.md"])
 def test_text_coverage_of_annexed_resolutions(name: str) -> None:
-    from unld.coverage import measure
+    from unld.validation.coverage import measure
 
     source = read_source(CORPUS / name)
     coverage = measure(source, graph(name)[1])
@@ -231,7 +231,7 @@ def test_text_coverage_of_annexed_resolutions(name: str) -> None:
 def test_coverage_sees_a_dropped_annex() -> None:
     """The measure is not met by the resolution's own paragraphs: without its annexes,
     A/RES/79/1's graph holds about 1 % of its text."""
-    from unld.coverage import measure
+    from unld.validation.coverage import measure
 
     rec = dict(record("A_RES_79_1.txt"), annexes=[])
     coverage = measure(read_source(CORPUS / "A_RES_79_1.txt"), Mapper(POLICY).map_one(rec).triples)
@@ -244,9 +244,9 @@ def test_build_report_and_validating_the_dump_agree(tmp_path: Path) -> None:
     corpus union has no violation (the resumed 69th meeting of session 80 included)."""
     import rdflib
 
-    from unld.build import build
-    from unld.checking import validate_paths
-    from unld.validate import Problem, problems_from
+    from unld.build.pipeline import build
+    from unld.validation.inputs import validate_paths
+    from unld.validation.validator import Problem, problems_from
 
     out = tmp_path / "build"
     result = build([str(CORPUS)], out, POLICY.base, jobs=2, site=True, docs=False)

@@ -192,7 +192,7 @@ def test_failed_build_leaves_previous_files(
     def boom(*args: object, **kwargs: object) -> bytes:
         raise failure(28, "No space left on device") if failure is OSError else failure()
 
-    monkeypatch.setattr("unld.jsonld.stream", boom)
+    monkeypatch.setattr("unld.publishing.jsonld.stream", boom)
     result = build(str(subset), "--out", str(out), "-q")
     assert result.exit_code != 0
     assert "Traceback" not in result.output

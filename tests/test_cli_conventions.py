@@ -51,8 +51,8 @@ def test_help_names_only_files_that_exist(command: str) -> None:
 
 
 def test_parse_turtle_and_jsonld_are_the_mapped_graph() -> None:
-    from unld.iri import IriPolicy
-    from unld.mapping import Mapper
+    from unld.core.iri import IriPolicy
+    from unld.mapping.mapper import Mapper
     from unld.parse import parse_source
     from unld.sources import read_source
 
@@ -120,7 +120,7 @@ def test_build_verbose_and_quiet(tmp_path) -> None:
 def test_build_names_a_file_it_cannot_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A missing data file of unld's own is reported as what it is, not as a folder that
     cannot be written."""
-    monkeypatch.setattr("unld.build.mappings_dir", lambda: tmp_path / "missing")
+    monkeypatch.setattr("unld.build.pipeline.mappings_dir", lambda: tmp_path / "missing")
     result = run("build", str(EXAMPLE), "--out", str(tmp_path / "out"), "--no-site", "-q")
     assert result.exit_code == 2
     assert f"cannot read {tmp_path / 'missing' / 'context.jsonld'}" in result.output

@@ -38,7 +38,7 @@ def nginx_port() -> int:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, nginx_port: int) -> Path:
     """A build of three corpus resolutions whose base IRI is the local nginx."""
-    from unld.build import build
+    from unld.build.pipeline import build
 
     src = tmp_path_factory.mktemp("sources")
     for name in SOURCES:
@@ -303,7 +303,7 @@ def test_one_triple_count(built: Path, base: str, tmp_path: Path) -> None:
     """The build's summary, the VoID description and the home page give the same number of
     triples: the distinct triples of the union as published, the description included (the
     lines of ``unld.nt``)."""
-    from unld.build import build
+    from unld.build.pipeline import build
 
     void = rdflib.Graph().parse(built / "void.ttl", format="turtle")
     counted = int(

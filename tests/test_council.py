@@ -13,12 +13,12 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from unld.accuracy import COUNCIL_FIELDS, project_council, score_council
+from benchmarks.scoring import COUNCIL_FIELDS, project_council, score_council
 from unld.cli import main
-from unld.errors import InputError
-from unld.iri import IriPolicy
+from unld.core.errors import InputError
+from unld.core.iri import IriPolicy
 from unld.parse import parse_source
-from unld.query import query_local
+from unld.publishing.query import query_local
 from unld.sources import Source, read_source
 
 SC = Path(__file__).resolve().parent / "data" / "sc"

@@ -7,11 +7,11 @@ import io
 import pyoxigraph as ox
 
 from tests.conftest import EXAMPLE, corpus_files
-from unld import lines
-from unld.errors import InputError
-from unld.iri import IriPolicy
-from unld.mapping import Mapper
+from unld.core.errors import InputError
+from unld.core.iri import IriPolicy
+from unld.mapping.mapper import Mapper
 from unld.parse import parse_source
+from unld.publishing import ntlines as lines
 from unld.sources import read_source
 
 

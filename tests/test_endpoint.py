@@ -26,11 +26,12 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-import unld.build
+import unld.build.pipeline
 from tests.conftest import CORPUS, ROOT  # noqa: E402
 from tests.webservers import free_port
 from unld.cli import main
-from unld.endpoint import (
+from unld.core.errors import UsageError
+from unld.publishing.endpoint import (
     AuthenticationError,
     Credentials,
     Dataset,
@@ -40,7 +41,6 @@ from unld.endpoint import (
     graph_store_url,
     publish,
 )
-from unld.errors import UsageError
 
 EXAMPLES = ROOT / "examples"
 BASE = "https://w3id.org/unld/"
@@ -123,7 +123,7 @@ class OxigraphServer:
 
 def build_dataset(sources: list[Path], out: Path) -> Path:
     """Build ``sources`` into ``out`` with ``unld build``; return ``out/unld.nq``."""
-    unld.build.build([str(s) for s in sources], out, BASE, 2, docs=False)
+    unld.build.pipeline.build([str(s) for s in sources], out, BASE, 2, docs=False)
     return out / "unld.nq"
 
 

@@ -27,14 +27,14 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import CORPUS, EXAMPLE
-from unld import output
-from unld.build import Outcome, _map_each
+from unld.build.pipeline import Outcome, _map_each
 from unld.cli import main
-from unld.endpoint import Credentials, EndpointError, GraphFile, GraphStore, PublishOptions
-from unld.errors import UsageError
-from unld.iri import DEFAULT_BASE, IriPolicy
+from unld.core.errors import UsageError
+from unld.core.iri import DEFAULT_BASE, IriPolicy
 from unld.parse import parse_source
-from unld.query import QueryError, check_query, query_remote
+from unld.publishing import output
+from unld.publishing.endpoint import Credentials, EndpointError, GraphFile, GraphStore, PublishOptions
+from unld.publishing.query import QueryError, check_query, query_remote
 from unld.sources import decode, read_source
 
 UNLD = str(Path(sys.executable).parent / "unld")
@@ -254,7 +254,7 @@ def test_hostile_sources_are_skipped_and_the_others_built(tmp_path: Path, source
 
 def test_a_record_too_large_for_the_mapping_is_skipped_and_the_next_one_mapped() -> None:
     """The JSON-LD reader refuses documents over 16 MB: that record alone is skipped."""
-    from unld.mapping import Mapper
+    from unld.mapping.mapper import Mapper
 
     record = parse_source(read_source(EXAMPLE))
     big = dict(record)
@@ -405,7 +405,7 @@ def _assert_whole(out: Path, manifests: list[bytes]) -> int:
 
 KILLER = r"""
 import os, signal, sys
-from unld import output
+from unld.publishing import output
 after, calls = int(sys.argv[1]), [0]
 real_replace = os.replace
 

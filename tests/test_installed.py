@@ -75,7 +75,11 @@ def test_runs_from_the_wheel_not_the_checkout(installed: tuple[Path, dict[str, s
     unld, env = installed
     python = unld.parent / "python"
     done = _run(
-        [str(python), "-c", "import unld.resources as r; print(r.ontology_dir()); print(r.mappings_dir())"],
+        [
+            str(python),
+            "-c",
+            "import unld.core.resources as r; print(r.ontology_dir()); print(r.mappings_dir())",
+        ],
         work,
         env,
     )
@@ -102,8 +106,8 @@ def test_parse_in_every_format(installed: tuple[Path, dict[str, str]], work: Pat
     assert len(g_ttl) > 300
     assert isomorphic(g_ttl, g_jsonld)
     # the same triples as the checkout's code gives
-    from unld.iri import IriPolicy
-    from unld.mapping import Mapper
+    from unld.core.iri import IriPolicy
+    from unld.mapping.mapper import Mapper
     from unld.parse import parse_source
     from unld.sources import read_source
 

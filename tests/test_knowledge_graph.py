@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from tests.conftest import CORPUS, ROOT
-from unld.build import build
-from unld.dumps import PREFIXES
+from unld.build.pipeline import build
+from unld.publishing.dumps import PREFIXES
 
 PREFIX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items()) + "\n"
 BASE = "https://w3id.org/unld/"

@@ -17,10 +17,10 @@ import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from tests.conftest import EXAMPLE
-from unld.dumps import PREFIXES, serialize
-from unld.iri import IriPolicy
-from unld.mapping import Mapper
+from unld.core.iri import IriPolicy
+from unld.mapping.mapper import Mapper
 from unld.parse import parse_source
+from unld.publishing.dumps import PREFIXES, serialize
 from unld.sources import read_source
 
 GOLDEN = Path(__file__).parent / "golden" / "A_RES_76_19.ttl"

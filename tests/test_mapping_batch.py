@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLE, corpus_files
-from unld.errors import InputError
-from unld.iri import IriPolicy
-from unld.mapping import Mapped, Mapper, load_rules
+from unld.core.errors import InputError
+from unld.core.iri import IriPolicy
+from unld.core.resources import mappings_dir
+from unld.mapping.mapper import Mapped, Mapper, load_rules
 from unld.parse import parse_source
-from unld.resources import mappings_dir
 from unld.sources import read_source
 
 

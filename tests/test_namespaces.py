@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import unld
-from unld import namespaces
+from unld.core import namespaces
 
 PACKAGE = Path(unld.__file__).resolve().parent
 #: A string literal opening with the IRI of a vocabulary unld writes or reads.

@@ -15,8 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from unld.phrases import phrase_key
-from unld.resources import mappings_dir, ontology_dir
+from unld.core.resources import mappings_dir, ontology_dir
+from unld.mapping.phrases import phrase_key
 
 ONTOLOGY = ontology_dir()
 QC = ONTOLOGY / "qc"

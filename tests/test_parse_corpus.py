@@ -11,8 +11,8 @@ import json
 
 import pytest
 
+from benchmarks.scoring import project
 from tests.conftest import CORPUS, GOLD
-from unld.accuracy import project
 from unld.parse import parse_source
 from unld.sources import read_source
 

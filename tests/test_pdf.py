@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.scoring import project, score
 from tests.conftest import CORPUS, ROOT
-from unld.accuracy import project, score
-from unld.errors import InputError
+from unld.core.errors import InputError
 from unld.parse import _lead, parse_source
 from unld.sources import expand, read_source
 

@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.mutations import HOSTILE, corpus_texts, mutate, parse_bytes
-from unld.errors import InputError
-from unld.iri import DEFAULT_BASE, IriPolicy
-from unld.query import MAX_NESTING, QueryError, check_query
-from unld.site import html
-from unld.site.paths import PAGE_FILES, disk_path, page_path
+from unld.core.errors import InputError
+from unld.core.iri import DEFAULT_BASE, IriPolicy
+from unld.publishing.query import MAX_NESTING, QueryError, check_query
+from unld.publishing.site import html
+from unld.publishing.site.paths import PAGE_FILES, disk_path, page_path
 
 TEXTS = corpus_texts()
 SETTINGS = settings(
@@ -74,7 +74,7 @@ _MAPPER: list = []
 
 def _mapper():
     if not _MAPPER:
-        from unld.mapping import Mapper
+        from unld.mapping.mapper import Mapper
 
         _MAPPER.append(Mapper(IriPolicy(DEFAULT_BASE)))
     return _MAPPER[0]

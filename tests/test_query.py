@@ -29,8 +29,8 @@ from test_endpoint import (  # noqa: E402
 )
 
 from unld.cli import main  # noqa: E402
-from unld.endpoint import Dataset, publish  # noqa: E402
-from unld.query import QueryResult, cell, prepare, query_local, render  # noqa: E402
+from unld.publishing.endpoint import Dataset, publish  # noqa: E402
+from unld.publishing.query import QueryResult, cell, prepare, query_local, render  # noqa: E402
 
 QUERIES = sorted((EXAMPLES / "queries").glob("*.rq"))
 FULL_CORPUS = corpus_sources() != [EXAMPLES]
@@ -265,7 +265,7 @@ def test_an_unreachable_endpoint_is_a_clear_error() -> None:
 
 
 def test_render_rejects_an_unknown_format() -> None:
-    from unld.errors import UsageError
+    from unld.core.errors import UsageError
 
     with pytest.raises(UsageError):
         render(QueryResult("bindings", ["x"], []), "xml")

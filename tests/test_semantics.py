@@ -14,10 +14,10 @@ import pyoxigraph as ox
 import pytest
 
 from tests.conftest import CORPUS, ROOT
-from unld.build import build
-from unld.dumps import PREFIXES
+from unld.build.pipeline import build
 from unld.parse import parse_source
 from unld.parse.citations import object_of_lead
+from unld.publishing.dumps import PREFIXES
 from unld.sources import read_source
 
 PREFIX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items()) + "\n"

@@ -11,12 +11,12 @@ import pyoxigraph as ox
 import pytest
 
 from tests.conftest import CORPUS
-from unld.iri import IriPolicy
-from unld.mapping import Mapper
+from unld.core.iri import IriPolicy
+from unld.core.resources import ontology_dir
+from unld.mapping.mapper import Mapper
 from unld.parse import parse_source
-from unld.resources import ontology_dir
 from unld.sources import read_source
-from unld.validate import Problem, Validator
+from unld.validation.validator import Problem, Validator
 
 POLICY = IriPolicy()
 EXAMPLES = sorted((ontology_dir() / "examples").glob("*/*.ttl"))
@@ -144,7 +144,7 @@ unldsh:Extra-short-title a sh:PropertyShape ;
 
 def test_report_conforms_follows_the_specification() -> None:
     """sh:conforms is false as soon as there is a result, a warning included."""
-    from unld.validate import report_graph
+    from unld.validation.validator import report_graph
 
     triples = list(
         ox.parse(
@@ -229,7 +229,7 @@ def test_the_features_of_the_next_shapes(tmp_path, corpus_graphs) -> None:
 def test_a_shape_reaching_a_sparql_constraint_is_refused(first: str) -> None:
     """A SPARQL constraint runs once per shape with targets; a shape that reaches it through
     sh:node is refused, whichever of the two is compiled first."""
-    from unld.shacl import Engine
+    from unld.validation.shacl import Engine
 
     other = "Z" if first == "A" else "A"
     ttl = f"""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.w3c_shacl import Case, cases, ox_text, pyshacl_like
-from unld.shacl import Result, Unsupported, path_text, validate_triples
+from unld.validation.shacl import Result, Unsupported, path_text, validate_triples
 
 CASES = cases()
 #: where pyshacl 0.40, the reference, disagrees with the suite (it reports a sh:uniqueLang

@@ -22,12 +22,12 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 
 from tests.conftest import CORPUS
-from unld.iri import IriPolicy
-from unld.mapping import Mapper
+from unld.core.iri import IriPolicy
+from unld.core.resources import ontology_dir
+from unld.core.symbols import SYMBOL_PATTERN
+from unld.mapping.mapper import Mapper
 from unld.parse import parse_source
-from unld.resources import ontology_dir
 from unld.sources import read_source
-from unld.symbols import SYMBOL_PATTERN
 
 ONTOLOGY = ontology_dir()
 EXAMPLES = ONTOLOGY / "examples"

@@ -26,9 +26,9 @@ from rdflib.compare import isomorphic
 
 from tests.conftest import CORPUS, EXAMPLE, ROOT, corpus_files
 from tests.webservers import free_port, nginx
-from unld.site import detect_base, generate, load_quads
-from unld.site.paths import disk_path, is_safe_path, page_path, relative
-from unld.site.schema import script_json
+from unld.publishing.site import detect_base, generate, load_quads
+from unld.publishing.site.paths import disk_path, is_safe_path, page_path, relative
+from unld.publishing.site.schema import script_json
 
 BASE = "https://w3id.org/unld/"
 RES = BASE + "doc/A/RES/76/19"
@@ -43,7 +43,7 @@ CONTEXT = json.loads((ROOT / "mappings" / "context.jsonld").read_text(encoding="
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real build of the corpus (or of the bundled example) with its site."""
-    from unld.build import build
+    from unld.build.pipeline import build
 
     out = tmp_path_factory.mktemp("site-build")
     sources = [str(CORPUS)] if corpus_files() else [str(EXAMPLE.parent)]
@@ -223,8 +223,8 @@ EVIL = 'Recognizes <script>alert("x")</script> & </script><b>bold</b> "quotes"'
 @pytest.fixture(scope="module")
 def evil_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site of the real A/RES/76/19 whose first operative paragraph was tampered with."""
-    from unld.iri import IriPolicy
-    from unld.mapping import Mapper
+    from unld.core.iri import IriPolicy
+    from unld.mapping.mapper import Mapper
     from unld.parse import parse_source
     from unld.sources import read_source
 
@@ -447,7 +447,7 @@ def _old_page_triples(quads: list[ox.Quad]):
 def test_page_data_are_the_dump_writers_bytes(site: Path, quads) -> None:
     """Every page's index.ttl and index.jsonld are what the dumps' own writers make of the
     page's triples (the site writes them its own, faster way)."""
-    from unld import dumps
+    from unld.publishing import dumps
 
     triples_of = _old_page_triples(list(quads))
     heads = {
@@ -495,7 +495,7 @@ def test_mentions_are_found_as_one_pattern_would() -> None:
     one pattern of all the paragraph's symbols (longest first) finds."""
     import random
 
-    from unld.site.render import _mentions
+    from unld.publishing.site.render import _mentions
 
     def one_pattern(text: str, alternatives: list[str]) -> list[tuple[int, int]]:
         rx = re.compile(
@@ -561,7 +561,7 @@ def test_mentions_are_found_as_one_pattern_would() -> None:
 def test_loaded_quads_are_the_files(built: Path, tmp_path: Path) -> None:
     """load_quads keeps the quads compactly and gives them back as they are in unld.nq;
     a file the fast reader cannot split is read by the parser, to the same result."""
-    from unld.site.store import Store
+    from unld.publishing.site.store import Store
 
     with open(built / "unld.nq", "rb") as fh:
         expected = list(ox.parse(fh, format=ox.RdfFormat.N_QUADS))
@@ -593,8 +593,8 @@ def _write(path: Path, data: bytes) -> Path:
 
 def test_other_base_iri(tmp_path: Path, quads: list[ox.Quad]) -> None:
     """With another base, ontology terms and phrase concepts still get their pages."""
-    from unld.iri import IriPolicy
-    from unld.mapping import Mapper
+    from unld.core.iri import IriPolicy
+    from unld.mapping.mapper import Mapper
     from unld.parse import parse_source
     from unld.sources import read_source
 

@@ -15,10 +15,10 @@ from click.testing import CliRunner
 
 from tests.conftest import EXAMPLE
 from unld.cli import main
-from unld.dumps import serialize
-from unld.iri import IriPolicy
-from unld.mapping import Mapper
+from unld.core.iri import IriPolicy
+from unld.mapping.mapper import Mapper
 from unld.parse import parse_source
+from unld.publishing.dumps import serialize
 from unld.sources import read_source
 
 RES = "https://w3id.org/unld/doc/A/RES/76/19"

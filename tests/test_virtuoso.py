@@ -68,7 +68,7 @@ class Virtuoso:
 
 @pytest.fixture(scope="module")
 def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from unld.build import build
+    from unld.build.pipeline import build
 
     out = tmp_path_factory.mktemp("virtuoso-build")
     result = build([str(CORPUS)], out, "https://w3id.org/unld/", jobs=2, site=False)

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from unld.iri import IriPolicy
-from unld.mapping import Mapper
+from unld.core.iri import IriPolicy
+from unld.mapping.mapper import Mapper
 from unld.parse import parse_source
 from unld.parse.footnotes import place_marks
 from unld.sources import read_source
-from unld.validate import Validator
+from unld.validation.validator import Validator
 
 WILD = ROOT / "tests" / "data" / "wild"
 
@@ -172,8 +172,8 @@ def test_numbers_that_are_not_marks(text: str) -> None:
 )
 def test_lead_phrases_of_unseen_resolutions(text: str, lead: str, key: str) -> None:
     """Sentences of session 78 resolutions: the grammar of lead phrases, not a list."""
+    from unld.mapping.phrases import phrase_key
     from unld.parse.leads import lead_phrase
-    from unld.phrases import phrase_key
 
     assert lead_phrase(text) == lead
     assert phrase_key(lead) == key
@@ -181,7 +181,7 @@ def test_lead_phrases_of_unseen_resolutions(text: str, lead: str, key: str) -> N
 
 def test_new_phrases_of_unseen_resolutions_have_concepts() -> None:
     """The vocabulary grew from the phrases the grammar found in session 78."""
-    from unld.phrases import phrase_key
+    from unld.mapping.phrases import phrase_key
 
     ttl = (ROOT / "ontology" / "phrases.ttl").read_text()
     for lead in (

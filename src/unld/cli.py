@@ -18,8 +18,8 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from unld import __version__
-from unld.errors import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, InputError, UnldError
-from unld.iri import DEFAULT_BASE
+from unld.core.errors import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, InputError, UnldError
+from unld.core.iri import DEFAULT_BASE
 
 engine_option = click.option(
     "--shacl-engine",
@@ -147,10 +147,10 @@ def parse(files: tuple[Path, ...], fmt: str, base_iri: str, quiet: bool, verbose
 def _graph_text(records: list[dict], fmt: str, base_iri: str) -> bytes:
     """The mapped graphs of ``records``, merged, as Turtle or as JSON-LD with the context
     embedded (so that the output loads on its own, like the dump)."""
-    from unld import dumps
-    from unld.iri import IriPolicy
-    from unld.mapping import Mapper
-    from unld.resources import mappings_dir
+    from unld.core.iri import IriPolicy
+    from unld.core.resources import mappings_dir
+    from unld.mapping.mapper import Mapper
+    from unld.publishing import dumps
 
     triples = sorted(
         {t for mapped in Mapper(IriPolicy(base_iri)).map_many(records) for t in mapped.triples},
@@ -194,7 +194,7 @@ def validate(
     FILES are resolution texts or PDFs (parsed and mapped first), folders of them, or RDF
     files (.ttl, .nt, .nq, .trig).  Example: unld validate --from build/
     """
-    from unld.checking import validate_paths
+    from unld.validation.inputs import validate_paths
 
     _check_verbosity(quiet, verbose)
     if not files and not from_dir:
@@ -258,9 +258,9 @@ def build(
 
     With no SOURCES, builds the bundled examples/ of a source checkout.  Example: unld build ../shared/corpus
     """
-    from unld.build import build as run_build
-    from unld.progress import Progress
-    from unld.resources import examples_dir
+    from unld.build.pipeline import build as run_build
+    from unld.core.progress import Progress
+    from unld.core.resources import examples_dir
 
     _check_verbosity(quiet, verbose)
     examples = examples_dir()
@@ -398,9 +398,10 @@ def publish(
 
     Example: unld publish --endpoint http://localhost:7878/query --from build/
     """
-    from unld.endpoint import Credentials, PublishOptions, graph_store_url, open_dataset
-    from unld.endpoint import publish as run_publish
-    from unld.progress import Progress
+    from unld.build.pipeline import open_dataset
+    from unld.core.progress import Progress
+    from unld.publishing.endpoint import Credentials, PublishOptions, graph_store_url
+    from unld.publishing.endpoint import publish as run_publish
 
     _check_verbosity(quiet, verbose)
     code = EXIT_OK
@@ -519,7 +520,7 @@ def query(
 
     Example: unld query -f examples/queries/most-cited.rq --from build/
     """
-    from unld.query import query_local, query_remote, render
+    from unld.publishing.query import query_local, query_remote, render
 
     _check_verbosity(quiet, verbose)
     if (sparql is None) == (query_file is None):
@@ -584,7 +585,7 @@ def site(from_dir: Path, out: Path | None, base_iri: str | None, quiet: bool, ve
     with the dumps, sitemap.xml, robots.txt and server configuration for content
     negotiation and redirects (see docs/hosting.md).  Example: unld site --from build --out build/site
     """
-    from unld.site import detect_base, generate, load_quads
+    from unld.publishing.site import detect_base, generate, load_quads
 
     _check_verbosity(quiet, verbose)
     if not (from_dir / "unld.nq").is_file():

@@ -1,7 +1,7 @@
 """Reading source files: decode, detect the format, normalise line ends.
 
 A :class:`Source` is the plain-data input of the parser.  Reading never guesses silently:
-a file that is empty, binary or not text gets an :class:`~unld.errors.InputError` naming it.
+a file that is empty, binary or not text gets an :class:`~unld.core.errors.InputError` naming it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from unld.errors import InputError, UsageError
+from unld.core.errors import InputError, UsageError
 
 #: File name suffixes read as resolution texts when a folder is given.
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")

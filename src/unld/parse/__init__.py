@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from unld import RECORD_VERSION, __version__, symbols
-from unld.errors import InputError
+from unld import RECORD_VERSION, __version__
+from unld.core import symbols
+from unld.core.errors import InputError
 from unld.parse import council, structure
 from unld.parse.annexes import build_annex, referred_labels, segment_annex, walk_paragraphs
 from unld.parse.bodies import find_bodies, find_future_agenda, find_working_groups
@@ -51,7 +52,7 @@ def _layout(source: Source, lines: list[Line]) -> tuple[Layout, dict[int, str]]:
 
 def body_and_footnotes(source: Source) -> tuple[list[Line], list[Line]]:
     """The lines of a source's text without page furniture, and its footnote lines: what
-    the parser reads (and what :mod:`unld.coverage` measures the graph against)."""
+    the parser reads (and what :mod:`unld.validation.coverage` measures the graph against)."""
     layout, _hints = _layout(source, split_lines(source.text))
     return layout.body, layout.footnotes
 

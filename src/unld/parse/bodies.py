@@ -24,10 +24,10 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from unld.iri import slug
-from unld.namespaces import DEFAULT_BASE
+from unld.core.iri import slug
+from unld.core.namespaces import DEFAULT_BASE
+from unld.core.resources import ontology_dir
 from unld.parse.dates import ordinal
-from unld.resources import ontology_dir
 
 _KINDS = [
     ("open-ended working group", r"open-ended working group"),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from unld import symbols
+from unld.core import symbols
 from unld.parse.dates import DATE, iso_date
 
 #: Names of bodies other than the General Assembly whose resolutions are numbered like the

@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from unld import symbols
-from unld.errors import InputError
+from unld.core import symbols
+from unld.core.errors import InputError
 from unld.parse.citations import Citation, find_documents
 from unld.parse.dates import DATE, iso_date
 from unld.parse.footnotes import split_footnotes

@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from unld import symbols
-from unld.iri import slug
-from unld.namespaces import DEFAULT_BASE
+from unld.core import symbols
+from unld.core.iri import slug
+from unld.core.namespaces import DEFAULT_BASE
+from unld.core.resources import ontology_dir
 from unld.parse.dates import DATE, iso_date
-from unld.resources import ontology_dir
 
 #: Kinds of Council bodies in the registry whose mandates the reader follows.
 COUNCIL_KINDS = {"peacekeeping operation", "political mission", "panel of experts", "sanctions committee"}

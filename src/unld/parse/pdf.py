@@ -18,7 +18,7 @@ marks, footnotes as lines opened by superscript digits), so the one reader
 :func:`unld.parse.markdown.split_markdown` serves both.  Line numbers in warnings count
 lines of that text.
 
-Unreadable files get an :class:`~unld.errors.InputError` that says why: encrypted, damaged
+Unreadable files get an :class:`~unld.core.errors.InputError` that says why: encrypted, damaged
 or truncated, or without a text layer (a scan).
 """
 
@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from unld.errors import InputError
+from unld.core.errors import InputError
 from unld.parse.lines import join_lines, squash
 
 if TYPE_CHECKING:

@@ -1,0 +1,169 @@
+"""The build cache: what a source became, kept in the output folder for the next build.
+
+An entry is keyed by the source's file name and bytes (sha256), inside a folder keyed by
+everything else that decides the result: unld's version and code, the mapping rules, the
+ontology, registry, vocabularies and shapes, and the base IRI.  Changing a rule or a shape
+therefore starts a new, empty folder (the old one is removed), and changing one source
+re-processes that source only.  Entries are written atomically (temporary file, rename).
+
+Entries are verified before they are used: each names the SHA-256 and size of its graph
+file, and an entry that does not parse, lacks a field, or whose graph does not match
+(emptied, truncated, edited) is reported as a warning and its source processed again; a
+corrupt cache can cost time, never a wrong output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from unld import __version__
+from unld.core.resources import mappings_dir, ontology_dir
+
+CACHE_DIR = ".unld-cache"
+_REQUIRED = {
+    "symbol",
+    "graph",
+    "problems",
+    "warnings",
+    "error_message",
+    "error_line",
+    "graph_sha256",
+    "graph_bytes",
+}
+
+
+@cache
+def _inputs_digest() -> str:
+    h = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parents[1]
+    folders = [
+        # the code that turns a source into a cached entry: every stage before publishing
+        *((package / stage, "*.py") for stage in ("", "core", "parse", "mapping", "validation", "build")),
+        (mappings_dir(), "*"),
+        (ontology_dir(), "*.ttl"),
+        (ontology_dir() / "align", "*.ttl"),
+    ]
+    for folder, pattern in folders:
+        for f in sorted(folder.glob(pattern)):
+            if f.is_file():
+                h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` through a temporary file and a rename: a reader (or a killed build)
+    never sees it half written."""
+    fd, tmp = tempfile.mkstemp(prefix=".entry-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def config_key(base: str) -> str:
+    """Key of everything but the source that decides a source's result."""
+    return hashlib.sha256(f"{_inputs_digest()}|{base}".encode()).hexdigest()[:20]
+
+
+def source_key(path: str, data: bytes) -> str:
+    h = hashlib.sha256(Path(path).name.encode() + b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
+class BuildCache:
+    """Entries of one configuration in ``out/.unld-cache/<config>/``.
+
+    An entry is two files: ``<key>.json`` (what became of the source: symbol, graph name,
+    problems, warnings, or the error) and ``<key>.nt`` (its graph: sorted N-Triples lines).
+    The graph file is also where the dump writer reads each graph from, so that a build of
+    any size keeps only one batch of graphs in memory.
+    """
+
+    def __init__(self, out: Path, base: str, enabled: bool = True) -> None:
+        self.root = out / CACHE_DIR
+        self.dir = self.root / config_key(base)
+        self.enabled = enabled
+        self.used: set[str] = set()
+        #: what was wrong with entries that were not used (printed as warnings)
+        self.warnings: list[str] = []
+
+    def get(self, key: str, path: str = "") -> dict | None:
+        """The verified entry of ``key`` (``path`` names the source in warnings), or
+        ``None`` when there is none or it is corrupt (then a warning says so)."""
+        if not self.enabled:
+            return None
+        entry_path = self.dir / f"{key}.json"
+        try:
+            data = entry_path.read_bytes()
+        except OSError:
+            return None  # not cached
+        problem = self._check(key, data)
+        if problem is not None:
+            self.warnings.append(
+                f"{path or key}: the cached result was corrupt ({problem}); processed again "
+                f"(the cache is {self.dir}; 'unld build --no-cache' ignores it)"
+            )
+            return None
+        self.used.add(key)
+        return json.loads(data)  # type: ignore[no-any-return]
+
+    def _check(self, key: str, data: bytes) -> str | None:
+        """Why the entry ``data`` of ``key`` cannot be trusted, or ``None``."""
+        try:
+            entry = json.loads(data)
+        except (ValueError, RecursionError):
+            return "its record is not JSON"
+        if not isinstance(entry, dict) or not entry.keys() >= _REQUIRED:
+            return "its record lacks fields"
+        if not isinstance(entry["problems"], list) or not isinstance(entry["warnings"], list):
+            return "its record has fields of the wrong kind"
+        try:
+            graph = self.graph(key)
+        except OSError:
+            return "its graph file is missing"
+        if len(graph) != entry["graph_bytes"] or hashlib.sha256(graph).hexdigest() != entry["graph_sha256"]:
+            return "its graph file does not match its checksum"
+        return None
+
+    def graph_path(self, key: str) -> Path:
+        return self.dir / f"{key}.nt"
+
+    def graph(self, key: str) -> bytes:
+        return self.graph_path(key).read_bytes()
+
+    def put(self, key: str, entry: dict, ntriples: bytes) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        entry = {**entry, "graph_sha256": hashlib.sha256(ntriples).hexdigest(), "graph_bytes": len(ntriples)}
+        self._write(self.graph_path(key), ntriples)  # the graph first, then what names it
+        self._write(self.dir / f"{key}.json", json.dumps(entry, ensure_ascii=False).encode())
+        self.used.add(key)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        write_atomic(path, data)
+
+    def prune(self) -> None:
+        """Forget other configurations and sources that are no longer built."""
+        if self.root.exists():
+            for other in self.root.iterdir():
+                if other != self.dir:
+                    if other.is_dir():
+                        shutil.rmtree(other, ignore_errors=True)
+                    else:
+                        other.unlink()
+        if self.dir.exists():
+            for f in self.dir.iterdir():
+                stale = f.suffix in (".json", ".nt") and f.stem not in self.used
+                if stale or f.name.startswith(".entry-"):
+                    f.unlink()

@@ -1,0 +1,566 @@
+"""``unld build``: parse, map and validate every source, then write the dumps.
+
+Resolutions are independent until the dumps are written, so parse, map and validate run in
+worker processes over chunks of sources (each worker compiles the rules and shapes once).
+A source that is not a resolution is skipped and listed; a resolution whose graph violates
+the shapes is reported and left out of the dumps; the others are written.  Everything is
+staged in the output folder and renamed into place at the end (:class:`~unld.publishing.dumps.Staging`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from unld.build.cache import BuildCache, source_key, write_atomic
+from unld.core.errors import InputError, UnldError, UsageError
+from unld.core.iri import DEFAULT_BASE, IriPolicy
+from unld.core.namespaces import ONTOLOGY_IRI, RDF_TYPE
+from unld.core.resources import mappings_dir, ontology_dir
+from unld.parse import parse_source
+from unld.publishing import dumps, output
+from unld.publishing import ntlines as lines
+from unld.publishing.endpoint import Dataset
+from unld.publishing.void import describe, file_facts
+from unld.sources import expand, read_bytes, read_source
+from unld.validation.validator import Problem, UnionResult, report_graph, shapes_path, source_line
+
+
+@dataclass
+class Outcome:
+    """What became of one source."""
+
+    path: str
+    symbol: str | None = None
+    graph: str | None = None
+    ntriples: bytes = b""
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    error: str | None = None
+    error_line: int | None = None
+    error_message: str | None = None
+    duplicate_of: str | None = None
+    triples: int = 0
+    #: seconds spent on this source by stage (parse, map, validate), for the benchmark
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_entry(self) -> dict:
+        """What the cache keeps beside the graph (nothing that depends on the path the
+        source was read from)."""
+        return {
+            "symbol": self.symbol,
+            "graph": self.graph,
+            "triples": self.triples,
+            "problems": [asdict(p) for p in self.problems],
+            "warnings": self.warnings,
+            "error_message": self.error_message,
+            "error_line": self.error_line,
+        }
+
+    @classmethod
+    def from_entry(cls, path: str, entry: dict) -> Outcome:
+        o = cls(
+            path,
+            entry["symbol"],
+            entry["graph"],
+            b"",
+            [Problem(**p) for p in entry["problems"]],
+            entry["warnings"],
+            triples=entry.get("triples", 0),
+        )
+        if entry["error_message"]:
+            o.error_message, o.error_line = entry["error_message"], entry["error_line"]
+            o.error = str(InputError(path, o.error_message, o.error_line))
+        return o
+
+
+@dataclass
+class BuildResult:
+    outcomes: list[Outcome]
+    written: list[str]
+    triples: int
+    graphs: int
+    shared_problems: list[Problem] = field(default_factory=list)
+    #: wall-clock seconds of the coordinator's steps (the benchmark prints them)
+    timings: dict[str, float] = field(default_factory=dict)
+    #: cache entries that were corrupt and rebuilt (printed as warnings)
+    cache_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.error]
+
+    @property
+    def duplicates(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.duplicate_of]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*[p for o in self.outcomes for p in o.problems], *self.shared_problems]
+
+    @property
+    def violations(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "Warning"]
+
+
+# --- worker side ---------------------------------------------------------------------------
+
+_WORKER: dict[str, object] = {}
+
+
+def _tools(base: str, engine: str | None) -> tuple:
+    key = f"{base}|{engine}"
+    if key not in _WORKER:
+        from unld.mapping.mapper import Mapper
+        from unld.validation.validator import Validator
+
+        policy = IriPolicy(base)
+        _WORKER[key] = (Mapper(policy), Validator(policy, engine) if engine else None)
+    return _WORKER[key]  # type: ignore[return-value]
+
+
+def _unexpected(outcome: Outcome, stage: str, exc: BaseException) -> None:
+    """Record a failure no rule foresaw as a skipped source (exit code 2), so that one
+    hostile file cannot stop the build of the others.  The message names the stage and the
+    kind of failure; it never holds a traceback."""
+    detail = " ".join(str(exc).split())[:160]
+    outcome.error_message = (
+        f"cannot be {stage}: {type(exc).__name__}{': ' + detail if detail else ''} "
+        "(expected the text of one resolution)"
+    )
+    outcome.error_line = None
+    outcome.error = str(InputError(outcome.path, outcome.error_message))
+
+
+def _map_each(mapper: Any, records: list[tuple[Outcome, dict]]) -> Iterator[tuple[Outcome, Any]]:
+    """``mapper.map_many`` over ``records``, skipping (as :func:`_unexpected`) a record the
+    mapping fails on and carrying on with the next ones."""
+    rest = records
+    while rest:
+        done = 0
+        try:
+            for mapped in mapper.map_many(r for _, r in rest):
+                yield rest[done][0], mapped
+                done += 1
+            return
+        except Exception as exc:  # noqa: BLE001 - one record must not spoil the others
+            _unexpected(rest[done][0], "mapped", exc)
+            rest = rest[done + 1 :]
+
+
+def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> list[Outcome]:
+    """Parse, map and validate a chunk of sources (runs in a worker process).
+
+    ``engine`` names the SHACL engine; ``None`` skips validation.
+    """
+    mapper, validator = _tools(base, engine)
+    out: list[Outcome] = []
+    records: list[tuple[Outcome, dict]] = []
+    for path in paths:
+        outcome = Outcome(path)
+        start = time.perf_counter()
+        try:
+            record = parse_source(read_source(path))
+        except InputError as exc:
+            outcome.error = str(exc)
+            outcome.error_message, outcome.error_line = exc.message, exc.line
+            out.append(outcome)
+            continue
+        except Exception as exc:  # noqa: BLE001 - skipped, the others go on
+            _unexpected(outcome, "parsed", exc)
+            out.append(outcome)
+            continue
+        finally:
+            outcome.seconds["parse"] = time.perf_counter() - start
+        outcome.symbol = record["symbol"]
+        outcome.warnings = record["warnings"]
+        records.append((outcome, record))
+        out.append(outcome)
+    start = time.perf_counter()
+    for outcome, mapped in _map_each(mapper, records):
+        outcome.graph = mapped.graph
+        # sorted, distinct lines: the form every dump is written from
+        outcome.ntriples = mapped.ntriples
+        now = time.perf_counter()
+        outcome.seconds["map"] = now - start
+        triples = mapped.triples
+        outcome.triples = len(triples)
+        if validator is not None:
+            try:
+                outcome.problems = validator.validate(triples, mapped.graph)
+            except Exception as exc:  # noqa: BLE001 - skipped, the others go on
+                _unexpected(outcome, "validated", exc)
+                outcome.graph, outcome.ntriples, outcome.triples = None, b"", 0
+        start = time.perf_counter()
+        outcome.seconds["validate"] = start - now
+    for outcome, _record in records:
+        if outcome.error:
+            outcome.symbol, outcome.graph, outcome.ntriples = None, None, b""
+    return out
+
+
+# --- coordinator side ----------------------------------------------------------------------
+
+
+def chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def run(
+    paths: list[str],
+    base: str,
+    jobs: int,
+    engine: str | None = "fast",
+    progress: Callable[[int], None] | None = None,
+) -> list[Outcome]:
+    """Process all sources, in parallel when ``jobs`` > 1, keeping the input order."""
+    if jobs <= 1 or len(paths) < 8:
+        out = []
+        for chunk in chunks(paths, 16):
+            out.extend(process(chunk, base, engine))
+            if progress:
+                progress(len(chunk))
+        return out
+    size = max(4, min(64, len(paths) // (jobs * 4) or 1))
+    results: list[Outcome] = []
+    parts = chunks(paths, size)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=output.die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            for chunk_out in pool.map(process, parts, [base] * len(parts), [engine] * len(parts)):
+                results.extend(chunk_out)
+                if progress:
+                    progress(len(chunk_out))
+    except BrokenProcessPool:
+        # a crash in native code (or the kernel's out-of-memory killer): no output is written
+        raise UnldError(
+            "a worker process died while parsing, mapping or validating (out of memory, or a "
+            "crash); nothing was written: build again with --jobs 1 to see which source"
+        ) from None
+    return results
+
+
+def shared_graphs(policy: IriPolicy) -> list[tuple[str, list[ox.Triple]]]:
+    """The graphs every resolution refers to: ontology, vocabularies, bodies."""
+    root = ontology_dir()
+
+    def load(files: Iterable[Path]) -> list[ox.Triple]:
+        triples: list[ox.Triple] = []
+        for f in files:
+            with open(f, "rb") as fh:
+                triples.extend(ox.parse(fh, format=ox.RdfFormat.TURTLE, base_iri=policy.base))
+        return triples
+
+    ontology_files = [root / "unld.ttl", *sorted((root / "align").glob("*.ttl"))]
+    return [
+        (ONTOLOGY_IRI, load(f for f in ontology_files if f.exists())),
+        (f"{policy.base}graph/vocabularies", load([root / "phrases.ttl"])),
+        (f"{policy.base}graph/bodies", load([root / "bodies.ttl"])),
+    ]
+
+
+def dedupe(outcomes: list[Outcome]) -> None:
+    """Two sources of one resolution: the first (in path order) wins, the other is skipped."""
+    seen: dict[str, str] = {}
+    for o in outcomes:
+        if o.error or not o.symbol:
+            continue
+        if o.symbol in seen:
+            o.duplicate_of = seen[o.symbol]
+            o.ntriples = b""
+            o.problems = []
+        else:
+            seen[o.symbol] = o.path
+
+
+def build(
+    sources: list[str],
+    out: Path,
+    base: str,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    docs: bool = True,
+    total: Callable[[int], None] | None = None,
+    use_cache: bool = True,
+    engine: str = "fast",
+    site: bool = True,
+) -> BuildResult:
+    """Build the dataset from ``sources`` (files or folders) into ``out``.
+
+    Sources whose result is in the build cache (same bytes, same rules, shapes and code)
+    are not processed again; ``use_cache=False`` processes everything.  The output folder
+    is locked for the whole build and switched to the new files in one step at the end
+    (:mod:`unld.publishing.output`).
+    """
+    with output.locked(out):
+        return _build(sources, out, base, jobs, progress, docs, total, use_cache, engine, site)
+
+
+def _build(
+    sources: list[str],
+    out: Path,
+    base: str,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    docs: bool = True,
+    total: Callable[[int], None] | None = None,
+    use_cache: bool = True,
+    engine: str = "fast",
+    site: bool = True,
+) -> BuildResult:
+    timings: dict[str, float] = {}
+    clock = dumps._Clock(timings)
+    policy = IriPolicy(base)
+    paths = [str(p) for p in expand(sources)]
+    if not paths:
+        raise InputError(
+            ", ".join(sources), "no resolution texts found (expected .txt, .md, .html or .pdf files)"
+        )
+    for p in paths:
+        if not Path(p).exists():
+            raise InputError(p, "no such file")
+    if total:
+        total(len(paths))
+    store = BuildCache(out, base, enabled=use_cache)
+    keys: dict[str, str] = {}
+    unreadable: dict[str, Outcome] = {}
+    for p in paths:
+        try:
+            keys[p] = source_key(p, read_bytes(p))
+        except InputError as exc:  # a pipe, a device, a file over the size limit
+            unreadable[p] = Outcome(p, error=str(exc), error_message=exc.message, error_line=exc.line)
+    cached: dict[str, Outcome] = dict(unreadable)
+    for p in keys:
+        entry = store.get(keys[p], p)
+        if entry is not None:
+            try:
+                cached[p] = Outcome.from_entry(p, entry)
+            except (TypeError, KeyError, ValueError, AttributeError):
+                store.used.discard(keys[p])
+                store.warnings.append(f"{p}: the cached result was corrupt (its fields); processed again")
+    if progress and cached:
+        progress(len(cached))
+    todo = [p for p in paths if p not in cached]
+    clock.tick("sources and cache")
+    fresh = {o.path: o for o in run(todo, base, jobs or os.cpu_count() or 1, engine, progress)}
+    clock.tick("parse, map, validate")
+    for p in todo:
+        # each graph goes to disk at once: the dumps read graphs back one batch at a time
+        store.put(keys[p], fresh[p].to_entry(), fresh[p].ntriples)
+        fresh[p].ntriples = b""
+    clock.tick("cache writes")
+    outcomes = [cached.get(p) or fresh[p] for p in paths]
+    dedupe(outcomes)
+    from unld.validation.validator import Validator
+
+    shared = Outcome("(shared graphs)", problems=Validator(policy, engine).validate_shared())
+    clock.tick("shared graphs")
+    good = [
+        o
+        for o in outcomes
+        if not o.error and not o.duplicate_of and not any(p.severity == "Violation" for p in o.problems)
+    ]
+    shared_data = shared_graphs(policy)
+    union = _union(policy, engine, store, [(o, keys[o.path]) for o in good])
+    clock.tick("union validation")
+    graphs: list[tuple[str, Callable[[], list[bytes]]]] = [
+        (o.graph or "", partial(_graph_lines, store, keys[o.path], union.removed.get(o.graph or "", set())))
+        for o in good
+    ]
+    graphs += [(g, partial(dumps._same, dumps.ntriples_lines(t))) for g, t in shared_data]
+    graphs.sort(key=lambda g: g[0])
+    void_graph = f"{policy.base}graph/void"
+    context_doc = json.loads((mappings_dir() / "context.jsonld").read_text(encoding="utf-8"))
+    for o in good:
+        o.problems = union.replace_in(o.problems)
+    shared.problems = [*shared.problems, *union.problems]
+    problems = [p for o in [*outcomes, shared] for p in o.problems]
+    with output.Generation(out) as stage:
+        clock.tick("dump preparation")
+        stats = dumps.write_dataset(
+            stage,
+            graphs,
+            lambda st: describe(policy, st, [g for g, _ in graphs]),
+            void_graph,
+            context_doc,
+            timings,
+            jobs or os.cpu_count() or 1,
+        )
+        clock.last = time.perf_counter()
+        # void.ttl adds what the dumps cannot state of themselves: their sizes and checksums
+        described = ox.parse((stage.dir / "void.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
+        stage.write_bytes("void.ttl", dumps.turtle_bytes([*described, *file_facts(policy, stage.dir)]))
+        stage.write_bytes("context.jsonld", (mappings_dir() / "context.jsonld").read_bytes())
+        ontology = [t for _, ts in shared_data for t in ts]
+        stage.write_bytes("ontology.ttl", dumps.turtle_bytes(ontology))
+        stage.write_bytes("shapes.ttl", shapes_path().read_bytes())
+        stage.write_bytes("validation.ttl", dumps.turtle_bytes(report_graph(problems)))
+        clock.tick("other files")
+        if docs:
+            stage.write_bytes(
+                "ontology.html", ontology_docs(store.dir, stage.dir / "ontology.ttl", store.warnings)
+            )
+            clock.tick("ontology.html")
+        names = list(stage.files)
+        stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names))
+        if site:
+            from unld.publishing.site import generate
+
+            # after the checksums: the site is a folder, and copies the dumps as downloads
+            generate(
+                stage.dir / "unld.nq",
+                stage.path("site"),
+                policy.base,
+                stage.dir,
+                jobs=jobs or os.cpu_count() or 1,
+            )
+            clock.tick("site")
+        stage.commit()
+    store.prune()
+    clock.tick("commit")
+    written = [*names, "SHA256SUMS", *(["site"] if site else []), output.MANIFEST]
+    # one number everywhere: the triples of unld.nt, as void:triples states it
+    return BuildResult(
+        outcomes, written, stats.total, len(graphs) + 1, shared.problems, timings, store.warnings
+    )
+
+
+def _graph_lines(
+    store: BuildCache, key: str, removed: set[bytes] | frozenset[bytes] = frozenset()
+) -> list[bytes]:
+    out = lines.split_lines(store.graph(key))
+    return [ln for ln in out if ln not in removed] if removed else out
+
+
+def _union(policy: IriPolicy, engine: str, store: BuildCache, good: list[tuple[Outcome, str]]) -> UnionResult:
+    """Validate what the graphs say together about the nodes they share, and settle
+    conflicts between them (:func:`~unld.validation.validator.settle_union`).
+
+    Two passes over the cached graphs keep memory low: the first finds the subjects that
+    several graphs describe (a graph's own hash parts, its paragraphs and footnotes, are
+    never shared), the second keeps only their triples and the types of what they point
+    at (which the shapes look at).
+    """
+    from unld.validation.validator import Validator, settle_union
+
+    seen: dict[str, int] = {}
+    for o, key in good:
+        own = policy.document(o.symbol or "") + "#"
+        subjects = {
+            line.split(b" ", 1)[0]
+            for line in lines.split_lines(store.graph(key))
+            if not line.startswith(b"_:")
+        }
+        for subject in subjects:
+            text = subject.decode("utf-8")
+            if not text.startswith("<" + own):
+                seen[text] = seen.get(text, 0) + 1
+    shared = {s.encode("utf-8") for s, n in seen.items() if n > 1}
+    del seen
+    type_iri = f"<{RDF_TYPE}>".encode()
+    graphs: list[tuple[str, list[ox.Triple]]] = []
+    sources: dict[str, str] = {}
+    for o, key in good:
+        # lines are filtered as bytes: only the shared nodes' lines are parsed into triples
+        kept_lines: list[bytes] = []
+        typed: dict[bytes, list[bytes]] = {}
+        for line in lines.split_lines(store.graph(key)):
+            subject, rest = line.split(b" ", 1)
+            if subject in shared:
+                kept_lines.append(line)
+            elif rest.startswith(type_iri):
+                typed.setdefault(subject, []).append(line)
+        if not kept_lines:
+            continue
+        kept = list(ox.parse(b"\n".join(kept_lines), format=ox.RdfFormat.N_TRIPLES))
+        targets = {f"<{t.object.value}>".encode() for t in kept if isinstance(t.object, ox.NamedNode)}
+        extra = [ln for target in targets & typed.keys() for ln in typed[target]]
+        if extra:
+            kept += list(ox.parse(b"\n".join(extra), format=ox.RdfFormat.N_TRIPLES))
+        graphs.append((o.graph or "", kept))
+        sources[o.graph or ""] = o.path
+    return settle_union(Validator(policy, engine), graphs, sources, locate=source_line)
+
+
+def ontology_docs(cache_dir: Path, ontology_ttl: Path, warnings: list[str] | None = None) -> bytes:
+    """The ontology's HTML documentation, taken from the build cache when the ontology has
+    not changed (writing it costs seconds, the same every build).
+
+    The cached copy is written atomically beside its SHA-256, and used only when it
+    matches (a truncated copy is written again, with a warning in ``warnings``).
+    """
+    import hashlib
+
+    from unld.publishing.ontodoc import ontology_html
+
+    digest = hashlib.sha256(ontology_ttl.read_bytes()).hexdigest()[:20]
+    cached = cache_dir / f"ontology-{digest}.html"
+    check = cache_dir / f"ontology-{digest}.sha256"
+    if cached.exists():
+        data = cached.read_bytes()
+        try:
+            expected = check.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            expected = ""
+        if hashlib.sha256(data).hexdigest() == expected:
+            return data
+        if warnings is not None:
+            warnings.append(f"{cached}: the cached ontology documentation was corrupt; written again")
+    html = ontology_html(ontology_ttl) or b""
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    for old in [*cached.parent.glob("ontology-*.html"), *cached.parent.glob("ontology-*.sha256")]:
+        old.unlink()
+    write_atomic(cached, html)
+    write_atomic(check, hashlib.sha256(html).hexdigest().encode() + b"\n")
+    return html
+
+
+@contextlib.contextmanager
+def open_dataset(
+    from_dir: Path | None = None,
+    sources: Sequence[str] = (),
+    base: str | None = None,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    total: Callable[[int], None] | None = None,
+) -> Iterator[tuple[Dataset, BuildResult | None]]:
+    """The dataset to publish: ``from_dir``'s ``unld.nq``, or SOURCES built in a temporary
+    folder (the build result is yielded too, for its skipped sources and violations).
+
+    The spooled files are removed on leaving the ``with`` block.
+    """
+    if sources and from_dir is not None:
+        raise UsageError("give SOURCES or --from DIR, not both")
+    with tempfile.TemporaryDirectory(prefix="unld-publish-") as tmp:
+        result = None
+        if sources:
+            out = Path(tmp) / "build"
+            result = build(
+                list(sources), out, base or DEFAULT_BASE, jobs, progress=progress, docs=False, total=total
+            )
+            dump = out / "unld.nq"
+        else:
+            folder = from_dir if from_dir is not None else Path("build")
+            if not folder.is_dir():
+                raise UsageError(
+                    f"{folder} is not a folder: run 'unld build --out {folder}' first, or give SOURCES"
+                )
+            dump = folder / "unld.nq"
+        yield Dataset.from_nquads(dump, Path(tmp) / "graphs"), result

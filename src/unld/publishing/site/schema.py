@@ -1,0 +1,249 @@
+"""The JSON-LD each HTML page embeds for search engines: schema.org terms beside ours.
+
+A resolution is a ``schema:Legislation`` (legislationIdentifier, legislationDate,
+legislationPassedBy, name, citation, isPartOf, hasPart...), a decision too; reports and
+other documents are ``schema:Report`` or ``schema:CreativeWork``; sessions and plenary
+meetings are ``schema:Event``; bodies ``schema:GovernmentOrganization``; phrase concepts
+``schema:DefinedTerm``.  Each node also carries our own class and its IRI, so one reader
+sees both vocabularies.  The context is inline (no remote context to fetch): schema.org is
+the default vocabulary, our terms are prefixed.
+
+:func:`script_json` makes the JSON safe inside ``<script>``: ``<``, ``>`` and ``&`` are
+written as JSON escapes, so a text containing ``</script>`` cannot end the element.
+"""
+
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring
+
+from unld.core.namespaces import DCT, ELI, ORG, OWL, RDFS, SCHEMA, SKOS, UNLD, XSD
+from unld.publishing.site.model import Dataset
+
+CONTEXT = {
+    "@vocab": SCHEMA,
+    "unld": UNLD,
+    "eli": ELI,
+    "rdfs": RDFS,
+    "xsd": XSD,
+}
+
+_DOC_TYPES = {
+    UNLD + "Resolution": ("Legislation", "resolution"),
+    UNLD + "Decision": ("Legislation", "decision"),
+    UNLD + "CommitteeReport": ("Report", None),
+    UNLD + "DraftResolution": ("CreativeWork", None),
+    UNLD + "Document": ("CreativeWork", None),
+}
+_BODY_TYPES = (
+    UNLD + "Organ",
+    UNLD + "Committee",
+    UNLD + "WorkingGroup",
+    UNLD + "Body",
+    UNLD + "SubsidiaryBody",
+    UNLD + "Organization",
+)
+
+
+def script_json(doc: dict) -> str:
+    """JSON text that can sit inside a ``<script>`` element as it is."""
+    try:
+        text = _indented(doc, 0)
+    except _Unusual:
+        text = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+class _Unusual(Exception):
+    """A value :func:`_indented` leaves to the json module."""
+
+
+def _indented(o: object, level: int) -> str:
+    """``json.dumps(o, ensure_ascii=False, sort_keys=True, indent=1)`` for the values the
+    pages use (strings, numbers, booleans, None, lists, dicts with string keys), without
+    the json module's pure-Python indenting encoder."""
+    if isinstance(o, str):
+        return encode_basestring(o)
+    if o is None:
+        return "null"
+    if o is True:
+        return "true"
+    if o is False:
+        return "false"
+    if isinstance(o, int):
+        return int.__repr__(o)
+    if isinstance(o, (list, tuple)):
+        if not o:
+            return "[]"
+        inner = "\n" + " " * (level + 1)
+        return "[" + inner + ("," + inner).join(_indented(v, level + 1) for v in o) + "\n" + " " * level + "]"
+    if isinstance(o, dict):
+        if not o:
+            return "{}"
+        if not all(isinstance(k, str) for k in o):
+            raise _Unusual
+        inner = "\n" + " " * (level + 1)
+        return (
+            "{"
+            + inner
+            + ("," + inner).join(
+                encode_basestring(k) + ": " + _indented(v, level + 1) for k, v in sorted(o.items())
+            )
+            + "\n"
+            + " " * level
+            + "}"
+        )
+    raise _Unusual
+
+
+def _ours(ds: Dataset, iri: str) -> list[str]:
+    return [f"unld:{t[len(UNLD) :]}" for t in ds.types(iri) if t.startswith(UNLD)]
+
+
+def _ref(ds: Dataset, iri: str, schema_type: str | None = None) -> dict:
+    node: dict = {"@id": iri, "name": ds.label(iri)}
+    if schema_type:
+        node["@type"] = schema_type
+    return node
+
+
+def _doc_type(ds: Dataset, iri: str) -> tuple[str, str | None]:
+    for t in ds.types(iri):
+        if t in _DOC_TYPES:
+            return _DOC_TYPES[t]
+    return ("CreativeWork", None)
+
+
+def node(ds: Dataset, iri: str, dataset_iri: str | None) -> dict | None:
+    """The schema.org description of the resource ``iri``, or None for no known kind."""
+    types = set(ds.types(iri))
+    ours = _ours(ds, iri)
+    if types & set(_DOC_TYPES):
+        return _document(ds, iri, ours, dataset_iri)
+    if UNLD + "Session" in types or UNLD + "PlenaryMeeting" in types:
+        n: dict = {"@id": iri, "@type": ["Event", *ours], "name": ds.label(iri)}
+        date = ds.value(iri, UNLD + "meetingDate")
+        if date:
+            n["startDate"] = date
+        session = ds.iri(iri, UNLD + "session")
+        if session:
+            n["superEvent"] = _ref(ds, session, "Event")
+        organ = ds.iri(iri, UNLD + "meetingOf") or ds.iri(iri, UNLD + "sessionOf")
+        if organ:
+            n["organizer"] = _ref(ds, organ, "GovernmentOrganization")
+        return n
+    if types & set(_BODY_TYPES) or iri.startswith(ds.base + "body/"):
+        n = {"@id": iri, "@type": ["GovernmentOrganization", *ours], "name": ds.label(iri)}
+        parent = ds.iri(iri, ORG + "subOrganizationOf") or ds.iri(iri, ORG + "unitOf")
+        if parent:
+            n["parentOrganization"] = _ref(ds, parent, "GovernmentOrganization")
+        same = ds.iris(iri, OWL + "sameAs")
+        if same:
+            n["sameAs"] = same
+        alt = sorted({o.value for o in ds.objects(iri, SKOS + "altLabel")})
+        if alt:
+            n["alternateName"] = alt
+        definition = ds.value(iri, SKOS + "definition")
+        if definition:
+            n["description"] = definition
+        return n
+    if SKOS + "Concept" in types or SKOS + "ConceptScheme" in types:
+        scheme = SKOS + "ConceptScheme" in types
+        n = {"@id": iri, "@type": ["DefinedTermSet" if scheme else "DefinedTerm"], "name": ds.label(iri)}
+        definition = ds.value(iri, SKOS + "definition")
+        if definition:
+            n["description"] = definition
+        for s in ds.iris(iri, SKOS + "inScheme"):
+            n["inDefinedTermSet"] = _ref(ds, s, "DefinedTermSet")
+        code = ds.value(iri, SKOS + "notation")
+        if code and not scheme:
+            n["termCode"] = code
+        return n
+    return {"@id": iri, "@type": ["Thing", *ours] if ours else "Thing", "name": ds.label(iri)}
+
+
+def _document(ds: Dataset, iri: str, ours: list[str], dataset_iri: str | None) -> dict:
+    schema_type, legislation_type = _doc_type(ds, iri)
+    n: dict = {"@id": iri, "@type": [schema_type, *ours]}
+    symbol = ds.value(iri, UNLD + "symbol")
+    title = ds.value(iri, DCT + "title")
+    n["name"] = title or symbol or ds.label(iri)
+    if symbol:
+        n["alternateName"] = symbol
+        n["unld:symbol"] = symbol
+    date = ds.value(iri, UNLD + "adoptedOn")
+    if schema_type == "Legislation":
+        if symbol:
+            n["legislationIdentifier"] = symbol
+        if legislation_type:
+            n["legislationType"] = legislation_type
+        if date:
+            n["legislationDate"] = date
+            n["unld:adoptedOn"] = {"@value": date, "@type": "xsd:date"}
+        organ = ds.iri(iri, UNLD + "adoptedBy")
+        if organ:
+            n["legislationPassedBy"] = _ref(ds, organ, "GovernmentOrganization")
+    elif date:
+        n["dateCreated"] = date
+    committee = ds.iri(iri, UNLD + "reportOf")
+    if committee:
+        n["author"] = _ref(ds, committee, "GovernmentOrganization")
+    # acts are cited with eli:cites, other documents referenced with dcterms:references
+    cited = ds.iris(iri, ELI + "cites") + ds.iris(iri, DCT + "references")
+    if cited:
+        n["citation"] = [_ref(ds, c, _doc_type(ds, c)[0]) for c in cited]
+    see = ds.iris(iri, RDFS + "seeAlso")
+    if see:
+        n["rdfs:seeAlso"] = [{"@id": s} for s in see]
+    if title:
+        n["inLanguage"] = "en"
+    if dataset_iri and ds.describing_graph.get(iri):
+        n["isPartOf"] = {"@id": dataset_iri, "@type": "Dataset"}
+    parts = []
+    top = {UNLD + "PreambularParagraph", UNLD + "OperativeParagraph", UNLD + "Footnote"}
+    for part in sorted(set(ds.iris(iri, ELI + "has_part")) | set(ds.fragments(iri))):
+        text = ds.value(part, UNLD + "text")
+        if text is None or not top & set(ds.types(part)):
+            continue
+        p: dict = {
+            "@id": part,
+            "@type": ["Legislation", *_ours(ds, part)],
+            "isPartOf": {"@id": iri},
+            "text": text,
+        }
+        position = ds.value(part, UNLD + "position")
+        if position:
+            p["position"] = int(position)
+        parts.append(p)
+    if parts:
+        parts.sort(key=lambda p: p["@id"])
+        n["hasPart"] = parts
+    return n
+
+
+def page_jsonld(ds: Dataset, iri: str, dataset_iri: str | None) -> str | None:
+    n = node(ds, iri, dataset_iri)
+    if n is None:
+        return None
+    return script_json({"@context": CONTEXT, **n})
+
+
+def dataset_jsonld(name: str, description: str, iri: str, downloads: list[dict]) -> str:
+    doc = {
+        "@context": CONTEXT,
+        "@id": iri,
+        "@type": "Dataset",
+        "name": name,
+        "description": description,
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "distribution": [
+            {"@type": "DataDownload", "contentUrl": d["iri"], "encodingFormat": d["media"]} for d in downloads
+        ],
+    }
+    return script_json(doc)
