@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import unavailable
+
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -40,7 +42,7 @@ class Browser:
 
         binary = chromium_binary()
         if not binary:
-            pytest.skip("Chromium is not installed (Debian package 'chromium')")
+            unavailable("Chromium is not installed (Debian package 'chromium')")
         self.timeout = timeout
         self.profile = tempfile.TemporaryDirectory(prefix="unld-cdp-", ignore_cleanup_errors=True)
         self.proc = subprocess.Popen(
@@ -144,7 +146,7 @@ class Browser:
     def axe(self) -> list[dict]:
         """axe-core's violations on the current page (WCAG 2 A/AA rules and best practices)."""
         if not AXE.is_file():
-            pytest.skip("axe-core is not installed: run 'npm ci --prefix tests/js' (.ci/run does)")
+            unavailable("axe-core is not installed: run 'npm ci --prefix tests/js' (.ci/run does)")
         self.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
         return self.evaluate(
             "axe.run(document).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, "

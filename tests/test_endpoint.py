@@ -4,18 +4,15 @@ The server is ``oxigraph serve`` from the ``oxigraph`` package (a test dependenc
 a free port on 127.0.0.1 and stopped when the tests are done.  Faults that Oxigraph cannot
 produce (a 401, a 503) come from a small server of the standard library.
 
-The helpers here (:class:`OxigraphServer`, :func:`dataset_of`, :func:`store_quads`) are
-also used by ``test_query.py``.
+The server and the readers of its graphs are in ``tests/oxigraph.py``; the corpus build is
+the session's (``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
-import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +25,7 @@ from click.testing import CliRunner
 
 import unld.build.pipeline
 from tests.conftest import CORPUS, ROOT  # noqa: E402
+from tests.oxigraph import OxigraphServer, dump_quads, store_quads
 from tests.webservers import free_port
 from unld.cli import main
 from unld.core.errors import UsageError
@@ -45,142 +43,15 @@ from unld.publishing.endpoint import (
 EXAMPLES = ROOT / "examples"
 BASE = "https://w3id.org/unld/"
 VOID_GRAPH = f"{BASE}graph/void"
-OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-class OxigraphServer:
-    """``oxigraph serve`` on 127.0.0.1, its store in ``location``; the union of the named
-    graphs is the default graph of queries, as ``unld query`` expects."""
-
-    def __init__(self, location: Path) -> None:
-        self.location = location
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-        self.log = location.parent / f"{location.name}.log"
-
-    @property
-    def root(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def query_url(self) -> str:
-        return f"{self.root}/query"
-
-    @property
-    def store_url(self) -> str:
-        return f"{self.root}/store"
-
-    def start(self) -> OxigraphServer:
-        if OXIGRAPH is None:
-            pytest.skip("the oxigraph server (PyPI package 'oxigraph') is not installed")
-        with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(
-                [
-                    OXIGRAPH,
-                    "serve",
-                    "--location",
-                    str(self.location),
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--union-default-graph",
-                ],
-                stdout=log,
-                stderr=log,
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"oxigraph exited: {self.log.read_text(errors='replace')}")
-            try:
-                r = requests.get(self.query_url, params={"query": "ASK {}"}, timeout=1)
-                if r.status_code == 200:
-                    return self
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("oxigraph did not answer within 30 s")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        self.proc = None
-
-    def __enter__(self) -> OxigraphServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def build_dataset(sources: list[Path], out: Path) -> Path:
     """Build ``sources`` into ``out`` with ``unld build``; return ``out/unld.nq``."""
     unld.build.pipeline.build([str(s) for s in sources], out, BASE, 2, docs=False)
     return out / "unld.nq"
-
-
-def corpus_sources() -> list[Path]:
-    """The shared corpus of real resolutions when it is beside us, else the examples."""
-    return [CORPUS] if any(CORPUS.glob("A_RES_*")) else [EXAMPLES]
-
-
-_BUILDS: dict[str, Path] = {}
-
-
-def corpus_build(factory: pytest.TempPathFactory) -> Path:
-    """The folder of the corpus build (built once per test session)."""
-    if "corpus" not in _BUILDS:
-        out = factory.mktemp("corpus-build")
-        build_dataset(corpus_sources(), out)
-        _BUILDS["corpus"] = out
-    return _BUILDS["corpus"]
-
-
-def dump_quads(nq: Path) -> dict[str, set[str]]:
-    """graph IRI -> its triples (as N-Triples lines) in an N-Quads dump."""
-    graphs: dict[str, set[str]] = {}
-    with open(nq, "rb") as fh:
-        for q in ox.parse(fh, format=ox.RdfFormat.N_QUADS):
-            graphs.setdefault(q.graph_name.value, set()).add(str(q.triple))
-    return graphs
-
-
-def store_quads(server: OxigraphServer) -> dict[str, set[str]]:
-    """graph IRI -> its triples, as the server holds them (read back over SPARQL)."""
-    r = requests.post(
-        server.query_url,
-        data={"query": "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=60,
-    )
-    r.raise_for_status()
-
-    def term(t: dict) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-        if t["type"] == "uri":
-            return ox.NamedNode(t["value"])
-        if t["type"] == "bnode":
-            return ox.BlankNode(t["value"])
-        if "xml:lang" in t:
-            return ox.Literal(t["value"], language=t["xml:lang"])
-        return (
-            ox.Literal(t["value"], datatype=ox.NamedNode(t["datatype"]))
-            if "datatype" in t
-            else ox.Literal(t["value"])
-        )
-
-    graphs: dict[str, set[str]] = {}
-    for b in r.json()["results"]["bindings"]:
-        triple = ox.Triple(term(b["s"]), term(b["p"]), term(b["o"]))
-        graphs.setdefault(b["g"]["value"], set()).add(str(triple))
-    return graphs
 
 
 def digest(graphs: dict[str, set[str]]) -> str:
@@ -246,8 +117,8 @@ def recorder() -> Iterator[tuple[type[Recorder], str]]:
 
 
 @pytest.fixture(scope="module")
-def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return corpus_build(tmp_path_factory)
+def build_dir(corpus_build: Path) -> Path:
+    return corpus_build
 
 
 @pytest.fixture(scope="module")
@@ -365,19 +236,14 @@ def test_publishing_twice_changes_nothing(server: OxigraphServer, build_dir: Pat
 def test_a_changed_source_replaces_only_its_graph(
     server: OxigraphServer, build_dir: Path, expected, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    sources = corpus_sources()[0]
     copy = tmp_path_factory.mktemp("changed-corpus") / "corpus"
-    shutil.copytree(sources, copy)
-    if sources == CORPUS:
-        text_file, old, new = (
-            copy / "A_RES_79_157.txt",
-            "79/157. Report of the Human Rights Council",
-            "79/157. Report of the Human Rights Council and its follow-up",
-        )
-        changed_graph = f"{BASE}graph/A/RES/79/157"
-    else:
-        text_file, old, new = copy / "A_RES_76_19.md", "76/19.", "76/19. Revised:"
-        changed_graph = f"{BASE}graph/A/RES/76/19"
+    shutil.copytree(CORPUS, copy)
+    text_file, old, new = (
+        copy / "A_RES_79_157.txt",
+        "79/157. Report of the Human Rights Council",
+        "79/157. Report of the Human Rights Council and its follow-up",
+    )
+    changed_graph = f"{BASE}graph/A/RES/79/157"
     text = text_file.read_text(encoding="utf-8")
     assert old in text
     text_file.write_text(text.replace(old, new, 1), encoding="utf-8")

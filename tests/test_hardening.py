@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.kill import children
 from tests.conftest import CORPUS, EXAMPLE
 from unld.build.pipeline import Outcome, _map_each
 from unld.cli import main
@@ -519,19 +520,6 @@ def test_leftovers_of_killed_builds_are_removed(tmp_path: Path) -> None:
     assert len(list((out / output.GENERATIONS).iterdir())) == 1
 
 
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.add(int(entry))
-    return found
-
-
 def test_workers_do_not_outlive_a_killed_build(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [UNLD, "build", str(CORPUS), "--out", str(tmp_path / "out"), "-q", "--jobs", "2", "--no-cache"],
@@ -541,7 +529,7 @@ def test_workers_do_not_outlive_a_killed_build(tmp_path: Path) -> None:
     workers: set[int] = set()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(workers) < 2 and proc.poll() is None:
-        workers |= _children(proc.pid)
+        workers |= children(proc.pid)
         time.sleep(0.02)
     assert workers, "no worker was started"
     proc.send_signal(signal.SIGKILL)

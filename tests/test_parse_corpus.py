@@ -2,7 +2,7 @@
 
 The gold files hold what a careful reader finds in each real resolution
 (``../shared/gold/README.md``).  Lead phrases are scored by ``benchmarks/accuracy.py``
-rather than asserted here, because a few are typographic judgement calls.
+rather than asserted here (see ``EXACT``).
 """
 
 from __future__ import annotations
@@ -11,31 +11,18 @@ import json
 
 import pytest
 
-from benchmarks.scoring import project
+from benchmarks.scoring import FIELDS, SETS, project
 from tests.conftest import CORPUS, GOLD
 from unld.parse import parse_source
 from unld.sources import read_source
 
-EXACT = [
-    "symbol",
-    "session",
-    "adopted_on",
-    "title",
-    "agenda_items",
-    "committee",
-    "basis_document",
-    "basis_documents",
-    "basis_paragraph",
-    "meeting_number",
-    "meeting_date",
-    "n_preambular",
-    "n_operative",
-    "n_footnotes",
-    "has_annex",
-]
-SETS = ["cited_resolutions", "cited_sc_resolutions", "cited_decisions", "footnote_documents"]
+# the fields of the answer keys as benchmarks/accuracy.py scores them, but the lead
+# phrases: where two verbs share one object the keys are not consistent (A/RES/80/243
+# para. 9 "Recalls and reiterates" is keyed "Recalls", while "Deplores and condemns" is
+# keyed whole), so leads are scored there, not asserted here
+EXACT = [f for f in FIELDS if f not in SETS and not f.endswith("_leads")]
 
-GOLD_FILES = sorted(GOLD.glob("*.json")) if GOLD.exists() else []
+GOLD_FILES = sorted(GOLD.glob("*.json"))
 
 
 @pytest.mark.parametrize("gold_file", GOLD_FILES, ids=lambda p: p.name[:-5])

@@ -10,30 +10,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tests.conftest import ROOT
+from tests.oxigraph import OxigraphServer, dump_quads
+from tests.webservers import free_port
+from unld.cli import main
+from unld.publishing.endpoint import Dataset, publish
+from unld.publishing.query import QueryResult, cell, prepare, query_local, render
 
-from test_endpoint import (  # noqa: E402
-    EXAMPLES,
-    OxigraphServer,
-    corpus_build,
-    corpus_sources,
-    dump_quads,
-    free_port,
-)
-
-from unld.cli import main  # noqa: E402
-from unld.publishing.endpoint import Dataset, publish  # noqa: E402
-from unld.publishing.query import QueryResult, cell, prepare, query_local, render  # noqa: E402
-
+EXAMPLES = ROOT / "examples"
 QUERIES = sorted((EXAMPLES / "queries").glob("*.rq"))
-FULL_CORPUS = corpus_sources() != [EXAMPLES]
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None):
@@ -47,8 +38,8 @@ def rows_of(output: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return corpus_build(tmp_path_factory)
+def build_dir(corpus_build: Path) -> Path:
+    return corpus_build
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +89,6 @@ def test_embedded_store_and_endpoint_give_the_same_rows(answers, query: str) -> 
     assert rows_of(local), f"{query} returned no rows"
 
 
-@pytest.mark.skipif(not FULL_CORPUS, reason="needs the shared corpus")
 def test_citation_network_holds_known_citations(answers) -> None:
     rows = rows_of(answers["citation-network.rq"][0])
     pairs = {(r["citing"], r["cited"]) for r in rows}
@@ -113,7 +103,6 @@ def test_citation_network_holds_known_citations(answers) -> None:
     assert most[0]["cited"] == "A/RES/70/1" and cited_by["A/RES/70/1"] >= 10
 
 
-@pytest.mark.skipif(not FULL_CORPUS, reason="needs the shared corpus")
 def test_working_groups_have_their_mandates_and_founding_resolutions(answers) -> None:
     rows = {(r["group"], r.get("start")): r for r in rows_of(answers["working-groups.rq"][0])}
     oewg = rows[("oewg-ict-2021-2025", "2021")]
@@ -122,7 +111,6 @@ def test_working_groups_have_their_mandates_and_founding_resolutions(answers) ->
     assert (earlier["end"], earlier["establishedBy"]) == ("2021", "A/RES/73/27")
 
 
-@pytest.mark.skipif(not FULL_CORPUS, reason="needs the shared corpus")
 def test_one_agenda_item_across_sessions(answers) -> None:
     rows = rows_of(answers["agenda-item-across-sessions.rq"][0])
     # the item's number changes between sessions; its title does not
@@ -133,7 +121,6 @@ def test_one_agenda_item_across_sessions(answers) -> None:
     ]
 
 
-@pytest.mark.skipif(not FULL_CORPUS, reason="needs the shared corpus")
 def test_resolutions_by_committee_and_session(answers, build_dir: Path) -> None:
     rows = rows_of(answers["by-committee-and-session.rq"][0])
     got = {(r["session"], r["committee"]): int(r["resolutions"]) for r in rows}

@@ -14,13 +14,12 @@ import pyoxigraph as ox
 import pytest
 
 from tests.conftest import CORPUS, ROOT
-from unld.build.pipeline import build
+from tests.sparql import load_store, rows
+from unld.build.pipeline import BuildResult
 from unld.parse import parse_source
 from unld.parse.citations import object_of_lead
-from unld.publishing.dumps import PREFIXES
 from unld.sources import read_source
 
-PREFIX = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items()) + "\n"
 BASE = "https://w3id.org/unld/"
 WILD = ROOT / "tests" / "data" / "wild78"
 UNLD_NS = "https://w3id.org/unld/ontology#"
@@ -28,19 +27,9 @@ PREFIX_SPDX = "PREFIX spdx: <http://spdx.org/rdf/terms#>\n"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ox.Store, object]:
-    out = tmp_path_factory.mktemp("semantics")
-    result = build([str(CORPUS)], out, BASE, jobs=2, site=False, docs=False)
-    store = ox.Store()
-    store.load((out / "unld.nq").read_bytes(), format=ox.RdfFormat.N_QUADS)
-    return out, store, result
-
-
-def rows(store: ox.Store, query: str) -> list[tuple[str, ...]]:
-    return sorted(
-        tuple(t.value if t is not None else "" for t in sol)
-        for sol in store.query(PREFIX + query, use_default_graph_as_union=True)
-    )
+def built(corpus_built: tuple[Path, BuildResult]) -> tuple[Path, ox.Store, BuildResult]:
+    out, result = corpus_built
+    return out, load_store(out), result
 
 
 def count(store: ox.Store, where: str) -> int:

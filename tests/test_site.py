@@ -24,7 +24,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from tests.conftest import CORPUS, EXAMPLE, ROOT, corpus_files
+from tests.conftest import EXAMPLE, ROOT, unavailable
 from tests.webservers import free_port, nginx
 from unld.publishing.site import detect_base, generate, load_quads
 from unld.publishing.site.paths import disk_path, is_safe_path, page_path, relative
@@ -41,14 +41,9 @@ CONTEXT = json.loads((ROOT / "mappings" / "context.jsonld").read_text(encoding="
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real build of the corpus (or of the bundled example) with its site."""
-    from unld.build.pipeline import build
-
-    out = tmp_path_factory.mktemp("site-build")
-    sources = [str(CORPUS)] if corpus_files() else [str(EXAMPLE.parent)]
-    build(sources, out, BASE, jobs=2)
-    return out
+def built(corpus_build: Path) -> Path:
+    """The corpus build of the session, with its site."""
+    return corpus_build
 
 
 @pytest.fixture(scope="session")
@@ -465,7 +460,7 @@ def test_page_data_are_the_dump_writers_bytes(site: Path, quads) -> None:
             triples, CONTEXT, BASE + "context.jsonld"
         ), iri
         checked += 1
-    assert checked > 100 if corpus_files() else checked > 20
+    assert checked > 100
 
 
 def test_embedded_json_is_the_json_modules(site: Path) -> None:
@@ -726,7 +721,7 @@ def test_crawl_finds_no_broken_link(server: str) -> None:
             if target not in seen:
                 queue.append(target)
     assert broken == []
-    assert len(seen) > 100 if corpus_files() else len(seen) > 20
+    assert len(seen) > 100
     missing = [(src, t, f) for src, t, f in wanted if t in ids and f not in ids[t]]
     assert missing == []
 
@@ -745,7 +740,7 @@ def _chromium() -> str | None:
 def _browse(url: str, *extra: str) -> str:
     binary = _chromium()
     if not binary:
-        pytest.skip(
+        unavailable(
             "Chromium is not installed (Debian package 'chromium'); pages are "
             "checked in a real headless browser"
         )
@@ -800,7 +795,7 @@ def test_browser_renders_the_home_page(server: str, tmp_path: Path) -> None:
 def test_browser_shows_script_as_text(evil_site: Path, tmp_path: Path) -> None:
     """A paragraph whose text holds markup is shown as that text in a real browser."""
     if not _chromium():
-        pytest.skip("Chromium is not installed (Debian package 'chromium')")
+        unavailable("Chromium is not installed (Debian package 'chromium')")
     dom = _browse((evil_site / "doc/A/RES/76/19/index.html").as_uri(), "--dump-dom")
     assert '&lt;script&gt;alert("x")&lt;/script&gt;' in dom
     assert "<b>bold</b>" not in dom

@@ -19,8 +19,9 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import ROOT, unavailable
 from tests.webservers import free_port
+from unld.build.pipeline import BuildResult
 from unld.cli import main
 
 QUERIES = sorted((ROOT / "examples" / "queries").glob("*.rq"))
@@ -67,11 +68,8 @@ class Virtuoso:
 
 
 @pytest.fixture(scope="module")
-def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from unld.build.pipeline import build
-
-    out = tmp_path_factory.mktemp("virtuoso-build")
-    result = build([str(CORPUS)], out, "https://w3id.org/unld/", jobs=2, site=False)
+def build_dir(corpus_built: tuple[Path, BuildResult]) -> Path:
+    out, result = corpus_built
     assert not result.violations
     return out
 
@@ -96,7 +94,7 @@ def _ini(folder: Path, isql_port: int, http_port: int, data: Path) -> Path:
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     binary = shutil.which("virtuoso-t")
     if not binary or not shutil.which("isql-vt"):
-        pytest.skip("Virtuoso is not installed (Debian package 'virtuoso-opensource')")
+        unavailable("Virtuoso is not installed (Debian package 'virtuoso-opensource')")
     folder = tmp_path_factory.mktemp("virtuoso")
     data = tmp_path_factory.mktemp("virtuoso-data")
     server = Virtuoso(free_port(), free_port(), data)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import unavailable
+
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
 
 
@@ -32,14 +34,14 @@ def _binary(name: str, *places: str) -> str | None:
 def nginx_binary() -> str:
     found = _binary("nginx", "/usr/sbin/nginx", "/usr/local/sbin/nginx")
     if not found:
-        pytest.skip("nginx is not installed (Debian package 'nginx')")
+        unavailable("nginx is not installed (Debian package 'nginx')")
     return found
 
 
 def apache_binary() -> str:
     found = _binary("apache2", "/usr/sbin/apache2")
     if not found or not APACHE_MODULES.is_dir():
-        pytest.skip("Apache httpd is not installed (Debian package 'apache2')")
+        unavailable("Apache httpd is not installed (Debian package 'apache2')")
     return found
 
 

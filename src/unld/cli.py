@@ -42,6 +42,26 @@ base_option = click.option(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def seconds_option(name: str, default: float, help: str) -> Callable[[F], F]:
+    """An option giving a number of seconds (at least 0.1)."""
+    return click.option(
+        name, type=click.FloatRange(min=0.1), default=default, show_default=True, metavar="S", help=help
+    )
+
+
+def from_option(help: str, default: Path | None = None, folders_only: bool = True) -> Callable[[F], F]:
+    """``--from DIR``: the built folder a command reads."""
+    return click.option(
+        "--from",
+        "from_dir",
+        type=click.Path(path_type=Path, file_okay=not folders_only),
+        default=default,
+        show_default=default is not None,
+        metavar="DIR",
+        help=help,
+    )
+
+
 def verbosity(command: F) -> F:
     """``-q/--quiet`` and ``-v/--verbose``, the same on every command: quiet leaves only
     results and errors; verbose adds, on stderr, what was done and how long it took."""
@@ -164,13 +184,7 @@ def _graph_text(records: list[dict], fmt: str, base_iri: str) -> bytes:
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--from",
-    "from_dir",
-    type=click.Path(path_type=Path),
-    metavar="DIR",
-    help="Validate the dataset built in DIR (its unld.nq).",
-)
+@from_option("Validate the dataset built in DIR (its unld.nq).", folders_only=False)
 @base_option
 @click.option(
     "--warnings/--no-warnings",
@@ -338,33 +352,13 @@ endpoint_option = click.option(
     help="Graph Store Protocol URL (default: derived from --endpoint: Oxigraph "
     ".../query -> .../store, Fuseki .../DATASET/sparql -> .../DATASET/data).",
 )
-@click.option(
-    "--from",
-    "from_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    metavar="DIR",
-    help="Publish the dataset built in DIR (its unld.nq)  [default: build/ when no SOURCES are given]",
-)
+@from_option("Publish the dataset built in DIR (its unld.nq)  [default: build/ when no SOURCES are given]")
 @base_option
 @click.option(
     "--dry-run", is_flag=True, help="List the graphs that would be sent (IRI and triple count); no network."
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    metavar="S",
-    help="Seconds to wait for the answer to each request.",
-)
-@click.option(
-    "--connect-timeout",
-    type=click.FloatRange(min=0.1),
-    default=5.0,
-    show_default=True,
-    metavar="S",
-    help="Seconds to wait for a connection.",
-)
+@seconds_option("--timeout", 60.0, "Seconds to wait for the answer to each request.")
+@seconds_option("--connect-timeout", 5.0, "Seconds to wait for a connection.")
 @click.option(
     "--retries",
     type=click.IntRange(0, 10),
@@ -464,15 +458,7 @@ def publish(
     metavar="Q.rq",
     help="Read the query from a file instead of the argument.",
 )
-@click.option(
-    "--from",
-    "from_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build"),
-    show_default=True,
-    metavar="DIR",
-    help="Query the dataset built in DIR (its unld.nq) in an embedded store.",
-)
+@from_option("Query the dataset built in DIR (its unld.nq) in an embedded store.", Path("build"))
 @endpoint_option
 @click.option(
     "--format",
@@ -482,13 +468,10 @@ def publish(
     show_default=True,
     help="table: aligned text, IRIs as prefixed names; csv and json: the SPARQL 1.1 results formats.",
 )
-@click.option(
+@seconds_option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    metavar="S",
-    help="Seconds the query may take: over a build, the query is stopped then; with "
+    60.0,
+    "Seconds the query may take: over a build, the query is stopped then; with "
     "--endpoint, the whole answer must have arrived by then.",
 )
 @click.option(
@@ -553,15 +536,7 @@ def query(
 
 
 @main.command()
-@click.option(
-    "--from",
-    "from_dir",
-    type=click.Path(path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    metavar="DIR",
-    help="Built folder to read (its unld.nq).",
-)
+@from_option("Built folder to read (its unld.nq).", Path("build"), folders_only=False)
 @click.option(
     "--out",
     type=click.Path(path_type=Path),

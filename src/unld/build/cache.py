@@ -117,7 +117,7 @@ class BuildCache:
             )
             return None
         self.used.add(key)
-        return json.loads(data)  # type: ignore[no-any-return]
+        return json.loads(data)
 
     def _check(self, key: str, data: bytes) -> str | None:
         """Why the entry ``data`` of ``key`` cannot be trusted, or ``None``."""

@@ -483,7 +483,7 @@ class GraphStore:
                         f"{self.url} answered {problem} to a Graph Store PUT: is it the "
                         "Graph Store Protocol URL? (give --graph-store)"
                     )
-                if status < 500:
+                if status is not None and status < 500:
                     return problem
             if attempt > opts.retries or time.monotonic() + delay > deadline:
                 if status is None:

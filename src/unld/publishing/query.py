@@ -27,6 +27,7 @@ import os
 import re
 import resource
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -215,8 +216,10 @@ def normalise(t: Term) -> Term:
     return out
 
 
-def _triples_result(triples) -> QueryResult:
-    rows = [{k: term(getattr(t, k)) for k in GRAPH_VARIABLES} for t in triples]
+def _triples_result(triples: Iterable[ox.Triple]) -> QueryResult:
+    rows = [
+        {k: value for k in GRAPH_VARIABLES if (value := term(getattr(t, k))) is not None} for t in triples
+    ]
     return QueryResult("graph", list(GRAPH_VARIABLES), rows)
 
 
@@ -317,7 +320,7 @@ def query_local(
         child.join()
         receive.close()
     if kind == "ok":
-        return value  # type: ignore[no-any-return]
+        return value
     if kind == "error":
         raise value
     raise QueryError(

@@ -632,6 +632,118 @@ def _rdf_list(shapes: Index, head: Term) -> list[Term]:
     return items
 
 
+_NODE_KINDS: dict[str, tuple[type, ...]] = {
+    "IRI": (ox.NamedNode,),
+    "Literal": (ox.Literal,),
+    "BlankNode": (ox.BlankNode,),
+    "BlankNodeOrIRI": (ox.BlankNode, ox.NamedNode),
+    "IRIOrLiteral": (ox.NamedNode, ox.Literal),
+    "BlankNodeOrLiteral": (ox.BlankNode, ox.Literal),
+}
+
+
+def _unique_lang(d: Data, f: Term, vs: list[Term]) -> Fails:
+    """One failure per language tag that two values share (sh:uniqueLang true)."""
+    langs = [v.language.lower() for v in vs if isinstance(v, ox.Literal) and v.language]
+    return [(None, None)] * len({lang for lang in langs if langs.count(lang) > 1})
+
+
+def _of_datatype(dt: str, check: Callable[[str], bool] | None) -> Test:
+    """sh:datatype: a literal of exactly ``dt`` whose lexical form is valid (when ``check``)."""
+
+    def datatype(d: Data, v: Term) -> bool:
+        if not isinstance(v, ox.Literal):
+            return False
+        actual = LANG_STRING if v.language else v.datatype.value
+        if actual != dt:
+            return False
+        if dt == LANG_STRING:
+            return _valid_lang_tag(v.language or "")
+        return check(v.value) if check else True
+
+    return datatype
+
+
+def _in_languages(ranges: list[str]) -> Test:
+    """sh:languageIn: a literal whose tag matches one of the basic language ranges."""
+
+    def lang_ok(d: Data, v: Term) -> bool:
+        if not isinstance(v, ox.Literal) or not v.language:
+            return False
+        tag = v.language.lower()
+        return any(r == "*" or tag == r or tag.startswith(r + "-") for r in ranges)
+
+    return lang_ok
+
+
+def _equals(p: ox.NamedNode) -> Check:
+    """sh:equals: the values and those of ``p`` at the focus are the same set."""
+
+    def equals(d: Data, f: Term, vs: list[Term]) -> Fails:
+        others = d.values(f, p)
+        out: Fails = [(v, None) for v in vs if v not in others]
+        return out + [(o, None) for o in others if o not in vs]
+
+    return equals
+
+
+def _less_than(p: ox.NamedNode, or_equal: bool) -> Check:
+    """sh:lessThan (or sh:lessThanOrEquals): every value below every value of ``p``."""
+
+    def less(d: Data, f: Term, vs: list[Term]) -> Fails:
+        return [(v, None) for v in vs for o in d.values(f, p) if not _less(v, o, or_equal)]
+
+    return less
+
+
+def _closed_to(allowed: set[Term]) -> Check:
+    """sh:closed: no predicate outside ``allowed`` on a value node."""
+
+    def closed(d: Data, f: Term, vs: list[Term]) -> Fails:
+        return [(o, p) for v in vs for p, o in d.predicates(v) if p not in allowed]
+
+    return closed
+
+
+@dataclass
+class _Constraints:
+    """The constraint parameters of one shape as the compiler reads them, and where its
+    compiled checks go."""
+
+    engine: Engine
+    node: Term
+    shape: Shape
+    stack: tuple[Term, ...]
+
+    @property
+    def is_property(self) -> bool:
+        return self.shape.path is not None
+
+    def get(self, name: str) -> list[Term]:
+        return self.engine._get(self.node, name)
+
+    def one(self, name: str) -> list[Term]:
+        """The values of a parameter that may be given at most once."""
+        values = self.get(name)
+        if len(values) > 1:
+            raise Unsupported(f"{self.node}: more than one sh:{name}")
+        return values
+
+    def integer(self, name: str) -> list[int]:
+        out = []
+        for v in self.one(name):
+            if not isinstance(v, ox.Literal) or _INT.fullmatch(v.value) is None:
+                raise Unsupported(f"{self.node}: sh:{name} is not an integer")
+            out.append(int(v.value))
+        return out
+
+    def add(self, name: str, check: Check) -> None:
+        self.shape.checks.append((name, check))
+
+    def per_value(self, name: str, ok: Test) -> None:
+        self.add(name, _per_value(ok))
+
+
 class Engine:
     """Shapes compiled once; :meth:`validate` runs them over a :class:`Data` graph.
 
@@ -780,183 +892,138 @@ class Engine:
         return [self._compile(s, stack) for s in _rdf_list(self.index, node)]
 
     def _constraints(self, node: Term, shape: Shape, stack: tuple[Term, ...]) -> None:
-        def g(name: str) -> list[Term]:
-            return self._get(node, name)
+        """Compile the constraints of the shape ``node`` into ``shape.checks``, one group of
+        SHACL Core at a time; a constraint the engine cannot check exactly raises
+        :class:`Unsupported` (so that pyshacl checks that shape)."""
+        c = _Constraints(self, node, shape, stack)
+        self._cardinality(c)
+        self._value_type(c)
+        self._value_range_and_string(c)
+        self._shape_based(c)
+        self._property_pairs(c)
+        self._closed(c)
 
-        add = shape.checks.append
-        is_property = shape.path is not None
-
-        def one(name: str) -> list[Term]:
-            values = g(name)
-            if len(values) > 1:
-                raise Unsupported(f"{node}: more than one sh:{name}")
-            return values
-
-        def integer(name: str) -> list[int]:
-            out = []
-            for v in one(name):
-                if not isinstance(v, ox.Literal) or _INT.fullmatch(v.value) is None:
-                    raise Unsupported(f"{node}: sh:{name} is not an integer")
-                out.append(int(v.value))
-            return out
-
+    def _cardinality(self, c: _Constraints) -> None:
+        """sh:minCount, sh:maxCount, sh:uniqueLang (property shapes only)."""
         for name in ("minCount", "maxCount", "uniqueLang", "qualifiedValueShape"):
-            if g(name) and not is_property:
-                raise Unsupported(f"{node}: sh:{name} on a node shape")
-        for n in integer("minCount"):
-            add(("MinCount", _count(n, True)))
-        for n in integer("maxCount"):
-            add(("MaxCount", _count(n, False)))
-        for flag in one("uniqueLang"):
+            if c.get(name) and not c.is_property:
+                raise Unsupported(f"{c.node}: sh:{name} on a node shape")
+        for n in c.integer("minCount"):
+            c.add("MinCount", _count(n, True))
+        for n in c.integer("maxCount"):
+            c.add("MaxCount", _count(n, False))
+        for flag in c.one("uniqueLang"):
             if not isinstance(flag, ox.Literal) or flag.datatype.value != XSD + "boolean":
-                raise Unsupported(f"{node}: sh:uniqueLang is not a boolean")
+                raise Unsupported(f"{c.node}: sh:uniqueLang is not a boolean")
             # only true turns it on ("1" is another literal, the suite's uniqueLang-002)
             if flag.value == "true":
+                c.add("UniqueLang", _unique_lang)
 
-                def unique(d: Data, f: Term, vs: list[Term]) -> list[tuple[Term | None, Path | None]]:
-                    langs = [v.language.lower() for v in vs if isinstance(v, ox.Literal) and v.language]
-                    return [(None, None)] * len({lang for lang in langs if langs.count(lang) > 1})
-
-                add(("UniqueLang", unique))
-
-        def per_value(name: str, ok: Test) -> None:
-            add((name, _per_value(ok)))
-
-        for c in g("class"):
-            if not isinstance(c, ox.NamedNode):
-                raise Unsupported(f"{node}: sh:class is not an IRI")
-            per_value("Class", _instance_of(c.value))
-        for dt in one("datatype"):
+    def _value_type(self, c: _Constraints) -> None:
+        """sh:class, sh:datatype, sh:nodeKind."""
+        for cls in c.get("class"):
+            if not isinstance(cls, ox.NamedNode):
+                raise Unsupported(f"{c.node}: sh:class is not an IRI")
+            c.per_value("Class", _instance_of(cls.value))
+        for dt in c.one("datatype"):
             if not isinstance(dt, ox.NamedNode):
-                raise Unsupported(f"{node}: sh:datatype is not an IRI")
+                raise Unsupported(f"{c.node}: sh:datatype is not an IRI")
             check = LEXICAL.get(dt.value)
             if check is None and (dt.value.startswith((XSD, RDF))):
                 # a built-in datatype whose lexical space is not checked here: refuse rather
                 # than accept ill-formed values (pyshacl checks them)
-                raise Unsupported(f"{node}: sh:datatype {dt.value}")
-
-            def datatype(
-                d: Data, v: Term, dt: str = dt.value, check: Callable[[str], bool] | None = check
-            ) -> bool:
-                if not isinstance(v, ox.Literal):
-                    return False
-                actual = LANG_STRING if v.language else v.datatype.value
-                if actual != dt:
-                    return False
-                if dt == LANG_STRING:
-                    return _valid_lang_tag(v.language or "")
-                return check(v.value) if check else True
-
-            per_value("Datatype", datatype)
-        kinds = {
-            "IRI": (ox.NamedNode,),
-            "Literal": (ox.Literal,),
-            "BlankNode": (ox.BlankNode,),
-            "BlankNodeOrIRI": (ox.BlankNode, ox.NamedNode),
-            "IRIOrLiteral": (ox.NamedNode, ox.Literal),
-            "BlankNodeOrLiteral": (ox.BlankNode, ox.Literal),
-        }
-        for kind in one("nodeKind"):
-            allowed = kinds.get(kind.value[len(SH) :]) if kind.value.startswith(SH) else None
+                raise Unsupported(f"{c.node}: sh:datatype {dt.value}")
+            c.per_value("Datatype", _of_datatype(dt.value, check))
+        for kind in c.one("nodeKind"):
+            allowed = _NODE_KINDS.get(kind.value[len(SH) :]) if kind.value.startswith(SH) else None
             if allowed is None:
-                raise Unsupported(f"{node}: sh:nodeKind {kind.value}")
-            per_value("NodeKind", _of_kind(allowed))
-        flags = one("flags")
-        for pat in g("pattern"):
+                raise Unsupported(f"{c.node}: sh:nodeKind {kind.value}")
+            c.per_value("NodeKind", _of_kind(allowed))
+
+    def _value_range_and_string(self, c: _Constraints) -> None:
+        """sh:pattern (with sh:flags), sh:in, sh:languageIn, sh:hasValue, the four range
+        bounds, sh:minLength and sh:maxLength."""
+        flags = c.one("flags")
+        for pat in c.get("pattern"):
             rx_flags = 0
             for letter in flags[0].value if flags else "":
                 if letter not in "ismx":
-                    raise Unsupported(f"{node}: sh:flags {letter!r}")
+                    raise Unsupported(f"{c.node}: sh:flags {letter!r}")
                 rx_flags |= {"i": re.I, "s": re.S, "m": re.M, "x": re.X}[letter]
             try:
                 rx = re.compile(pat.value, rx_flags)
             except re.error as e:
-                raise Unsupported(f"{node}: sh:pattern {pat.value!r}: {e}") from e
-            per_value("Pattern", _matches(rx))
-        for lst in one("in"):
-            per_value("In", _member(set(_rdf_list(self.index, lst))))
-        for lst in one("languageIn"):
-            ranges = [r.value.lower() for r in _rdf_list(self.index, lst)]
-
-            def lang_ok(d: Data, v: Term, ranges: list[str] = ranges) -> bool:
-                if not isinstance(v, ox.Literal) or not v.language:
-                    return False
-                tag = v.language.lower()
-                return any(r == "*" or tag == r or tag.startswith(r + "-") for r in ranges)
-
-            per_value("LanguageIn", lang_ok)
-        for hv in g("hasValue"):
-            add(("HasValue", _has_value(hv)))
+                raise Unsupported(f"{c.node}: sh:pattern {pat.value!r}: {e}") from e
+            c.per_value("Pattern", _matches(rx))
+        for lst in c.one("in"):
+            c.per_value("In", _member(set(_rdf_list(self.index, lst))))
+        for lst in c.one("languageIn"):
+            c.per_value("LanguageIn", _in_languages([r.value.lower() for r in _rdf_list(self.index, lst)]))
+        for hv in c.get("hasValue"):
+            c.add("HasValue", _has_value(hv))
         for name, low, inclusive in (
             ("minInclusive", True, True),
             ("maxInclusive", False, True),
             ("minExclusive", True, False),
             ("maxExclusive", False, False),
         ):
-            for bound in one(name):
+            for bound in c.one(name):
                 if _comparable(bound) is None:
-                    raise Unsupported(f"{node}: sh:{name} with a bound that is not a number, string or date")
-                per_value(name[0].upper() + name[1:], _in_range(bound, low, inclusive))
+                    raise Unsupported(
+                        f"{c.node}: sh:{name} with a bound that is not a number, string or date"
+                    )
+                c.per_value(name[0].upper() + name[1:], _in_range(bound, low, inclusive))
         for name, low in (("minLength", True), ("maxLength", False)):
-            for n in integer(name):
-                per_value(name[0].upper() + name[1:], _length(n, low))
-        # shape-based constraints: the referenced shapes are compiled (recursion is refused)
-        for ref in g("node"):
-            per_value("Node", _conforms_to([self._compile(ref, stack)], lambda n: n == 1))
-        for ref in g("not"):
-            per_value("Not", _conforms_to([self._compile(ref, stack)], lambda n: n == 0))
-        for lst in g("and"):
+            for n in c.integer(name):
+                c.per_value(name[0].upper() + name[1:], _length(n, low))
+
+    def _shape_based(self, c: _Constraints) -> None:
+        """sh:node, sh:not, sh:and, sh:or, sh:xone, sh:qualifiedValueShape: the referenced
+        shapes are compiled (recursion is refused)."""
+        stack = c.stack
+        for ref in c.get("node"):
+            c.per_value("Node", _conforms_to([self._compile(ref, stack)], lambda n: n == 1))
+        for ref in c.get("not"):
+            c.per_value("Not", _conforms_to([self._compile(ref, stack)], lambda n: n == 0))
+        for lst in c.get("and"):
             shapes = self._shapes_list(lst, stack)
-            per_value("And", _conforms_to(shapes, functools.partial(operator.eq, len(shapes))))
-        for lst in g("or"):
-            per_value("Or", _conforms_to(self._shapes_list(lst, stack), lambda n: n > 0))
-        for lst in g("xone"):
-            per_value("Xone", _conforms_to(self._shapes_list(lst, stack), lambda n: n == 1))
-        for ref in one("qualifiedValueShape"):
-            self._qualified(node, ref, stack, shape)
-        # property pair constraints: values compared with those of a predicate at the focus
-        for p in g("equals"):
-            p = self._pair(p, node)
+            c.per_value("And", _conforms_to(shapes, functools.partial(operator.eq, len(shapes))))
+        for lst in c.get("or"):
+            c.per_value("Or", _conforms_to(self._shapes_list(lst, stack), lambda n: n > 0))
+        for lst in c.get("xone"):
+            c.per_value("Xone", _conforms_to(self._shapes_list(lst, stack), lambda n: n == 1))
+        for ref in c.one("qualifiedValueShape"):
+            self._qualified(c.node, ref, stack, c.shape)
 
-            def equals(d: Data, f: Term, vs: list[Term], p: ox.NamedNode = p) -> Fails:
-                others = d.values(f, p)
-                out: Fails = [(v, None) for v in vs if v not in others]
-                return out + [(o, None) for o in others if o not in vs]
-
-            add(("Equals", equals))
-        for p in g("disjoint"):
-            add(("Disjoint", _disjoint(self._pair(p, node))))
+    def _property_pairs(self, c: _Constraints) -> None:
+        """sh:equals, sh:disjoint, sh:lessThan, sh:lessThanOrEquals: the values compared with
+        those of a predicate at the focus node."""
+        for p in c.get("equals"):
+            c.add("Equals", _equals(self._pair(p, c.node)))
+        for p in c.get("disjoint"):
+            c.add("Disjoint", _disjoint(self._pair(p, c.node)))
         for name, or_equal in (("lessThan", False), ("lessThanOrEquals", True)):
-            for p in g(name):
-                p = self._pair(p, node)
-                if not is_property:
-                    raise Unsupported(f"{node}: sh:{name} on a node shape")
+            for p in c.get(name):
+                pair = self._pair(p, c.node)
+                if not c.is_property:
+                    raise Unsupported(f"{c.node}: sh:{name} on a node shape")
+                c.add(name[0].upper() + name[1:], _less_than(pair, or_equal))
 
-                def less(
-                    d: Data, f: Term, vs: list[Term], p: ox.NamedNode = p, eq: bool = or_equal
-                ) -> list[tuple[Term | None, Path | None]]:
-                    return [(v, None) for v in vs for o in d.values(f, p) if not _less(v, o, eq)]
-
-                add((name[0].upper() + name[1:], less))
-        for flag in one("closed"):
+    def _closed(self, c: _Constraints) -> None:
+        """sh:closed with sh:ignoredProperties (node shapes only)."""
+        for flag in c.one("closed"):
             if flag.value != "true":
                 continue
-            if is_property:
-                raise Unsupported(f"{node}: sh:closed on a property shape")
-            allowed_props: set[Term] = set()
-            for prop in g("property"):
+            if c.is_property:
+                raise Unsupported(f"{c.node}: sh:closed on a property shape")
+            allowed: set[Term] = set()
+            for prop in c.get("property"):
                 for path in self._get(prop, "path"):
                     if isinstance(path, ox.NamedNode):
-                        allowed_props.add(path)
-            for lst in one("ignoredProperties"):
-                allowed_props.update(_rdf_list(self.index, lst))
-
-            def closed(
-                d: Data, f: Term, vs: list[Term], a: set[Term] = allowed_props
-            ) -> list[tuple[Term | None, Path | None]]:
-                return [(o, p) for v in vs for p, o in d.predicates(v) if p not in a]
-
-            add(("Closed", closed))
+                        allowed.add(path)
+            for lst in c.one("ignoredProperties"):
+                allowed.update(_rdf_list(self.index, lst))
+            c.add("Closed", _closed_to(allowed))
 
     def _qualified(self, node: Term, ref: Term, stack: tuple[Term, ...], shape: Shape) -> None:
         """sh:qualifiedValueShape with its counts, and the sibling shapes when disjoint."""

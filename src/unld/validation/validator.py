@@ -208,6 +208,7 @@ class Validator:
             )
         else:
             names = {_name(n) for n in shared}
+            assert self.shared is not None
             problems = [
                 p for p in self._pyshacl(_to_rdflib(triples) + self.shared, "union") if p.focus in names
             ]
