@@ -517,51 +517,69 @@ def settle_union(
         values = {str(t.object) for ts in given.values() for t in ts}
         if len(given) < 2 or len(values) < 2:
             continue  # not a disagreement between graphs
-        owner = own_graph.get(p.focus)
-        if owner in given:
-            winner = {str(t.object) for t in given[owner]}
-            why = f"the resource's own graph {owner} wins"
-        else:
-            votes: dict[str, list[str]] = {}
-            for name, ts in given.items():
-                for t in ts:
-                    votes.setdefault(str(t.object), []).append(name)
-            # a date that cannot be (A/RES/73/8 adopted before session 73 opened) never wins
-            possible = {v: n for v, n in votes.items() if _possible(p.focus, prop, v)}
-            votes = possible or votes
-            best = sorted(votes.items(), key=lambda kv: (-len(kv[1]), min(kv[1])))[0][0]
-            winner = {best}
-            why = f"the value given by the most graphs wins ({len(votes[best])} of {len(given)})"
-            if possible and len(possible) < len(values):
-                why = "the values that cannot be true (a date outside the resolution's session) lose; " + why
+        winner, why = _winner(p, given, own_graph.get(p.focus), values)
         for name, ts in given.items():
             for t in ts:
                 if str(t.object) not in winner:
                     removed.setdefault(name, set()).add(_line(t))
-        said = "; ".join(
-            f"{name} ({_where(sources.get(name), p.focus, prop, ts, locate)}) gives "
-            + ", ".join(sorted(_text(t.object) for t in ts))
-            for name, ts in sorted(given.items())
-        )
-        notes.append(
-            Problem(
-                "Warning",
-                p.focus,
-                p.path,
-                ", ".join(
-                    sorted({_text(t.object) for ts in given.values() for t in ts if str(t.object) in winner})
-                ),
-                f"graphs disagree: {said}; {why}, the other values are left out of their graphs",
-                p.shape,
-                "union",
-            )
-        )
+        notes.append(_conflict(p, given, winner, why, sources, locate))
     if not removed:
         return UnionResult(first, removed, shared)
     settled = [
         (name, [t for t in by_name[name] if _line(t) not in removed.get(name, set())]) for name, _ in graphs
     ]
     return UnionResult([*notes, *validator.validate_union(settled)], removed, shared)
+
+
+def _winner(
+    p: Problem, given: dict[str, list[ox.Triple]], owner: str | None, values: set[str]
+) -> tuple[set[str], str]:
+    """The values that win a conflict between graphs over ``p``'s node and property, and
+    why (docs/validation-union.md): the resource's own graph, else the most given of the
+    values that can be true, ties to the graph whose IRI sorts first."""
+    if owner in given:
+        return {str(t.object) for t in given[owner]}, f"the resource's own graph {owner} wins"
+    votes: dict[str, list[str]] = {}
+    for name, ts in given.items():
+        for t in ts:
+            votes.setdefault(str(t.object), []).append(name)
+    # a date that cannot be (A/RES/73/8 adopted before session 73 opened) never wins
+    prop = p.path or ""
+    possible = {v: n for v, n in votes.items() if _possible(p.focus, prop, v)}
+    votes = possible or votes
+    best = sorted(votes.items(), key=lambda kv: (-len(kv[1]), min(kv[1])))[0][0]
+    why = f"the value given by the most graphs wins ({len(votes[best])} of {len(given)})"
+    if possible and len(possible) < len(values):
+        why = "the values that cannot be true (a date outside the resolution's session) lose; " + why
+    return {best}, why
+
+
+def _conflict(
+    p: Problem,
+    given: dict[str, list[ox.Triple]],
+    winner: set[str],
+    why: str,
+    sources: dict[str, str],
+    locate: Callable[[str, str, str, str], int | None] | None,
+) -> Problem:
+    """The warning that reports a settled conflict: what each graph (and its source file)
+    gave, and which value won."""
+    prop = p.path or ""
+    said = "; ".join(
+        f"{name} ({_where(sources.get(name), p.focus, prop, ts, locate)}) gives "
+        + ", ".join(sorted(_text(t.object) for t in ts))
+        for name, ts in sorted(given.items())
+    )
+    kept = sorted({_text(t.object) for ts in given.values() for t in ts if str(t.object) in winner})
+    return Problem(
+        "Warning",
+        p.focus,
+        p.path,
+        ", ".join(kept),
+        f"graphs disagree: {said}; {why}, the other values are left out of their graphs",
+        p.shape,
+        "union",
+    )
 
 
 def _where(
