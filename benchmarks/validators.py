@@ -63,20 +63,20 @@ def main(argv: list[str]) -> int:
         turbo_version = version("pyshacl-turbo")
     except (ImportError, PackageNotFoundError):
         turbo, turbo_version = None, "not installed"
+    corpus_table(args.corpus, args.repeat, turbo, turbo_version)
+    print("\nW3C SHACL Core suite\n")
+    suite_table(turbo)
+    return 0
 
-    policy = IriPolicy()
-    records = [parse_source(read_source(p)) for p in sorted(args.corpus.glob("*.txt"))]
-    graphs = list(Mapper(policy).map_many(records))
-    n_triples = sum(len(m.triples) for m in graphs)
-    union = [t for m in graphs for t in m.triples]
-    print(
-        f"corpus: {len(graphs)} resolutions, {n_triples:,} triples; pyshacl {version('pyshacl')}, "
-        f"pyshacl-turbo {turbo_version}, rdflib {version('rdflib')}, pyoxigraph {version('pyoxigraph')}\n"
-    )
 
+Run = Callable[[list[Any], bool], list[Problem]]
+
+
+def validators(policy: IriPolicy, turbo: Any) -> dict[str, Run]:
+    """The validators compared: ours, pyshacl, and pyshacl-turbo when it is installed."""
     fast, ref = Validator(policy, "fast"), Validator(policy, "pyshacl")
     assert not fast.refused, fast.refused
-    runs: dict[str, Callable[[list[Any], bool], list[Problem]]] = {
+    runs: dict[str, Run] = {
         "compiled engine (default)": lambda triples, own: fast.validate(triples, only_own=own),
         "pyshacl": lambda triples, own: ref.validate(triples, only_own=own),
     }
@@ -101,12 +101,26 @@ def main(argv: list[str]) -> int:
             return problems
 
         runs["pyshacl-turbo"] = turbo_validate
+    return runs
 
+
+def corpus_table(corpus: Path, repeat: int, turbo: Any, turbo_version: str) -> None:
+    """Each validator on every graph of the corpus alone, then on their union."""
+    policy = IriPolicy()
+    records = [parse_source(read_source(p)) for p in sorted(corpus.glob("*.txt"))]
+    graphs = list(Mapper(policy).map_many(records))
+    n_triples = sum(len(m.triples) for m in graphs)
+    union = [t for m in graphs for t in m.triples]
+    print(
+        f"corpus: {len(graphs)} resolutions, {n_triples:,} triples; pyshacl {version('pyshacl')}, "
+        f"pyshacl-turbo {turbo_version}, rdflib {version('rdflib')}, pyoxigraph {version('pyoxigraph')}\n"
+    )
+    runs = validators(policy, turbo)
     # the validators take turns, run after run, so that a busy machine slows them alike;
     # CPU time (of every thread) is the steadier figure there, wall time the one users see
     timings: dict[str, dict[str, list[tuple[float, float]]]] = {n: {"graphs": [], "union": []} for n in runs}
     reports: dict[str, list[set[tuple[str, str, str | None, str | None, str | None]]]] = {}
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         for name, run in runs.items():
             wall, cpu = time.perf_counter(), time.process_time()
             reports[name] = [keys(run(m.triples, True)) for m in graphs]
@@ -129,7 +143,9 @@ def main(argv: list[str]) -> int:
             f"| {u_wall:.2f} | {same} of {len(graphs)} graphs |"
         )
 
-    print("\nW3C SHACL Core suite\n")
+
+def suite_table(turbo: Any) -> None:
+    """Each validator on the W3C SHACL Core test suite: right, refused, wrong."""
     from unld.validation.shacl import validate_triples
 
     def engine_run(fallback: bool) -> Callable[[Case], tuple[bool, Any]]:
@@ -170,7 +186,6 @@ def main(argv: list[str]) -> int:
                 wrong.append(case.name)
         seconds = time.perf_counter() - t
         print(f"| {name} | {right} | {refused} | {len(wrong)} | {seconds:.2f} | {', '.join(wrong)} |")
-    return 0
 
 
 if __name__ == "__main__":

@@ -13,13 +13,16 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from unld import __version__
 from unld.core.errors import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, InputError, UnldError
 from unld.core.iri import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    from unld.build.pipeline import BuildResult
 
 engine_option = click.option(
     "--shacl-engine",
@@ -301,10 +304,21 @@ def build(
     except UnldError as exc:
         _fail(str(exc), exc.exit_code)
     except OSError as exc:  # a full disk, a folder we may not write: nothing was replaced
-        if exc.filename and not Path(str(exc.filename)).resolve().is_relative_to(out.resolve()):
-            # not the output folder's fault: name the file that could not be read
-            _fail(f"cannot read {exc.filename}: {exc.strerror or exc}; the previous files are unchanged")
-        _fail(f"cannot write into {out}: {exc.strerror or exc}; the previous files are unchanged")
+        _fail_on_os_error(exc, out)
+    _report_build(result, out, quiet, verbose)
+
+
+def _fail_on_os_error(exc: OSError, out: Path) -> NoReturn:
+    """A build stopped by the file system: say which file, and that nothing was replaced."""
+    if exc.filename and not Path(str(exc.filename)).resolve().is_relative_to(out.resolve()):
+        # not the output folder's fault: name the file that could not be read
+        _fail(f"cannot read {exc.filename}: {exc.strerror or exc}; the previous files are unchanged")
+    _fail(f"cannot write into {out}: {exc.strerror or exc}; the previous files are unchanged")
+
+
+def _report_build(result: BuildResult, out: Path, quiet: bool, verbose: bool) -> None:
+    """Print what a build did (warnings, skipped sources, violations, the summary) and exit
+    with the code that says how it went."""
     for warning in result.cache_warnings:
         click.echo(f"warning: {warning}", err=True)
     for o in result.skipped:
