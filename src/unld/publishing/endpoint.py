@@ -354,6 +354,8 @@ class PublishSummary:
 # answers that say the graph store URL or the protocol is wrong: no other graph would fare
 # better, so the run stops at the first one
 _FATAL_STATUSES = {404, 405, 406, 415, 501}
+#: Not an HTTP status: the answer asked for Digest authentication, so the request is sent again.
+_SEND_AGAIN = 0
 
 
 def _reason(exc: requests.RequestException, options: PublishOptions) -> str:
@@ -443,39 +445,13 @@ class GraphStore:
         attempt = 0
         while True:
             attempt += 1
-            try:
-                # --timeout is a total deadline for the request (sending and answer)
-                request_deadline = time.monotonic() + opts.timeout
-                with (
-                    open(graph.path, "rb") as body,
-                    self.session.put(
-                        self.url,
-                        params={"graph": graph.iri},
-                        data=body,
-                        headers={"Content-Type": NTRIPLES},
-                        auth=self.credentials,
-                        timeout=(opts.connect_timeout, opts.timeout),
-                        stream=True,
-                    ) as response,
-                ):
-                    status = response.status_code
-                    content = read_body(response, request_deadline, 1 << 20)
-                    if 200 <= status < 300:
-                        return None
-                    if status == 401 and self.credentials.switch_to_digest(response):
-                        attempt -= 1  # the same request, now answering the Digest challenge
-                        continue
-                    answer = answer_text(content, self.credentials)
-            except requests.RequestException as exc:
-                problem, status = _reason(exc, opts), None
-            except (ValueError, UnicodeError) as exc:
-                # the HTTP client refusing what it was given; its message may quote a header
-                raise EndpointError(
-                    f"cannot send to {self.url}: {self.credentials.scrub(type(exc).__name__)} "
-                    "(a header value the HTTP client refused; check the UNLD_ENDPOINT_* variables)"
-                ) from None
-            else:
-                problem = f"HTTP {status} {answer}".rstrip()
+            status, problem = self._attempt(graph)
+            if status == _SEND_AGAIN:
+                attempt -= 1  # the same request, now answering the Digest challenge
+                continue
+            if status is not None:
+                if 200 <= status < 300:
+                    return None
                 if status in (401, 403):
                     raise AuthenticationError(self.credentials.refused(self.url, status))
                 if status in _FATAL_STATUSES:
@@ -483,7 +459,7 @@ class GraphStore:
                         f"{self.url} answered {problem} to a Graph Store PUT: is it the "
                         "Graph Store Protocol URL? (give --graph-store)"
                     )
-                if status is not None and status < 500:
+                if status < 500:
                     return problem
             if attempt > opts.retries or time.monotonic() + delay > deadline:
                 if status is None:
@@ -494,6 +470,42 @@ class GraphStore:
                 return f"{problem} ({attempt} attempt(s))"
             self.sleep(delay)
             delay = min(delay * 2, opts.max_backoff)
+
+    def _attempt(self, graph: GraphFile) -> tuple[int | None, str]:
+        """One PUT of ``graph``: the HTTP status and the problem the answer states, or
+        ``None`` and why the store could not be reached; :data:`_SEND_AGAIN` when the server
+        asked for Digest authentication and the request must be sent again at once."""
+        opts = self.options
+        try:
+            # --timeout is a total deadline for the request (sending and answer)
+            request_deadline = time.monotonic() + opts.timeout
+            with (
+                open(graph.path, "rb") as body,
+                self.session.put(
+                    self.url,
+                    params={"graph": graph.iri},
+                    data=body,
+                    headers={"Content-Type": NTRIPLES},
+                    auth=self.credentials,
+                    timeout=(opts.connect_timeout, opts.timeout),
+                    stream=True,
+                ) as response,
+            ):
+                status = response.status_code
+                content = read_body(response, request_deadline, 1 << 20)
+                if 200 <= status < 300:
+                    return status, ""
+                if status == 401 and self.credentials.switch_to_digest(response):
+                    return _SEND_AGAIN, ""
+                return status, f"HTTP {status} {answer_text(content, self.credentials)}".rstrip()
+        except requests.RequestException as exc:
+            return None, _reason(exc, opts)
+        except (ValueError, UnicodeError) as exc:
+            # the HTTP client refusing what it was given; its message may quote a header
+            raise EndpointError(
+                f"cannot send to {self.url}: {self.credentials.scrub(type(exc).__name__)} "
+                "(a header value the HTTP client refused; check the UNLD_ENDPOINT_* variables)"
+            ) from None
 
 
 def publish(

@@ -417,6 +417,11 @@ def query_remote(
             f"cannot send to {endpoint}: the HTTP client refused a header ({type(exc).__name__}); "
             "check the UNLD_ENDPOINT_* variables"
         ) from None
+    return _answer(endpoint, status, media, body, credentials)
+
+
+def _answer(endpoint: str, status: int, media: str, body: bytes, credentials: Credentials) -> QueryResult:
+    """The result an endpoint's answer holds, or the error its status or body says."""
     answer = answer_text(body, credentials, 240)
     if status in (401, 403):
         raise EndpointError(credentials.refused(endpoint, status))
