@@ -35,6 +35,7 @@ NAV = [
     ("doc", "Documents"),
     ("session", "Sessions"),
     ("browse/year", "Years"),
+    ("browse/organ", "Organs"),
     ("browse/committee", "Committees"),
     ("browse/agenda", "Agenda items"),
     ("body", "Bodies"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from unld.core.namespaces import SKOS, UNLD
+from unld.core.namespaces import DCT, SKOS, UNLD
 from unld.publishing.site import search
 from unld.publishing.site.paths import PHRASE_NS, relative
 
@@ -29,6 +29,7 @@ LISTINGS = {
     "browse/agenda": "Resolutions by agenda item",
     "browse/year": "Resolutions by year",
     "browse/body": "Resolutions by body mentioned",
+    "browse/organ": "Resolutions by organ",
     search.SEARCH_PAGE: "Search",
 }
 
@@ -254,8 +255,64 @@ def by_body(site: Site) -> None:
     )
 
 
+_ACTIONS = {"establish": "Establishes", "extend": "Extends", "renew": "Renews", "terminate": "Terminates"}
+
+
+def subject(site: Site, r: str) -> str | None:
+    """What a resolution is about, to show beside its symbol: its title; for a Council
+    resolution, which has none, its subject where the data states one (``dcterms:subject``),
+    else the mandates it decides on (``Extends the mandate of ...``); else its date."""
+    ds = site.ds
+    title = ds.value(r, DCT + "title")
+    if title:
+        return title
+    stated = ds.value(r, DCT + "subject") or next(iter(ds.iris(r, DCT + "subject")), None)
+    if stated:
+        return ds.label(stated) if stated.startswith(("http://", "https://")) else stated
+    mandates = []
+    for m in sorted(ds.iris(r, UNLD + "decidesMandate")):
+        body = ds.iri(m, UNLD + "mandateOf")
+        action = ds.value(m, UNLD + "mandateAction") or ""
+        if body:
+            mandates.append(f"{_ACTIONS.get(action, 'Decides on')} the mandate of {ds.label(body)}")
+    if mandates:
+        return "; ".join(dict.fromkeys(mandates))
+    return site.detail(r)
+
+
+def by_organ(site: Site) -> None:
+    """Resolutions by the organ that adopted them (General Assembly, Security Council),
+    most resolutions first, in symbol order within, each with its title or subject."""
+    ds, p = site.ds, "browse/organ"
+    organs: dict[str, list[str]] = defaultdict(list)
+    for r in ds.resolutions:
+        adopted = ds.iris(r, UNLD + "adoptedBy")
+        for organ in adopted or ("",):
+            organs[organ].append(r)
+    sections = []
+    for organ in sorted(
+        organs, key=lambda o: (o == "", -len(organs[o]), ds.label(o).lower() if o else "", o)
+    ):
+        sections.append(
+            {
+                "title": ds.label(organ) if organ else "Organ not stated",
+                "href": site.href(organ, p) if organ else None,
+                "items": [
+                    site.item(r, p, subject(site, r)) for r in sorted(organs[organ], key=site.sort_key)
+                ],
+            }
+        )
+    write_listing(
+        site,
+        p,
+        "Resolutions published here by the organ that adopted them, with their titles "
+        "(for the Security Council, whose resolutions have none, what they decide).",
+        sections,
+    )
+
+
 #: Every listing, in the order they are written.
-WRITERS = (documents, sessions, bodies, phrases, by_committee, by_agenda, by_year, by_body)
+WRITERS = (documents, sessions, bodies, phrases, by_committee, by_agenda, by_year, by_body, by_organ)
 
 
 def write_all(site: Site) -> None:
