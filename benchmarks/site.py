@@ -139,11 +139,11 @@ def build_corpus(n: int, work: Path, seed: int, jobs: int) -> Path:
             cwd=ROOT,
         )
     if not (built / "unld.nq").is_file():
-        subprocess.run(
+        done = subprocess.run(
             [
                 PY,
                 "-m",
-                "unld.cli",
+                "unld",
                 "build",
                 str(corpus),
                 "--out",
@@ -155,9 +155,11 @@ def build_corpus(n: int, work: Path, seed: int, jobs: int) -> Path:
             ],
             cwd=ROOT,
             check=False,
+            capture_output=True,
+            text=True,
         )
         if not (built / "unld.nq").is_file():
-            sys.exit(f"the build of {corpus} wrote no unld.nq")
+            sys.exit(f"the build of {corpus} wrote no unld.nq:\n{done.stderr[-3000:]}")
     return built
 
 

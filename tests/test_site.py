@@ -490,7 +490,7 @@ def test_mentions_are_found_as_one_pattern_would() -> None:
     one pattern of all the paragraph's symbols (longest first) finds."""
     import random
 
-    from unld.publishing.site.render import _mentions
+    from unld.publishing.site.mentions import mentions as _mentions
 
     def one_pattern(text: str, alternatives: list[str]) -> list[tuple[int, int]]:
         rx = re.compile(

@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring
+from operator import itemgetter
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -24,6 +25,9 @@ import pyoxigraph as ox
 from unld.core.namespaces import RDF_LANG_STRING, RDF_TYPE, XSD_STRING
 
 LANG_STRING = RDF_LANG_STRING
+
+#: What one value becomes in a node object (see :meth:`Compactor.entry`).
+Entry = tuple[int, str | None, object, str | None]
 
 
 @dataclass(frozen=True)
@@ -111,42 +115,69 @@ class Compactor:
             return {"@value": obj.value}
         return {"@value": obj.value, "@type": self.compact_iri(dt)}
 
-    def node(self, subject: str, triples: list[ox.Triple]) -> dict:
+    def entry(self, p: str, obj: ox.NamedNode | ox.Literal | ox.BlankNode) -> Entry:
+        """What the value ``obj`` of the property ``p`` becomes in a node object: ``(0,
+        None, type, None)`` for a type, ``(1, term, language, text)`` for a language map, or
+        ``(2, key, value, sort key)``.  Public so that a writer of many small documents (the
+        site's pages) can keep the entries of values it meets again instead of compacting
+        them anew; :meth:`assemble` makes the node object of a subject's entries."""
+        if p == RDF_TYPE and isinstance(obj, ox.NamedNode):
+            return (0, None, self.compact_iri(obj.value), None)
+        term = self.terms.get(p)
+        if (
+            term is not None
+            and term.language_map
+            and isinstance(obj, ox.Literal)
+            and obj.datatype.value in (LANG_STRING, XSD_STRING)
+        ):
+            return (1, term.name, obj.language or "@none", obj.value)
+        key = term.name if term is not None else self.compact_iri(p)
+        if term is not None and term.language_map:
+            key = self.compact_iri(p)  # a value the language map cannot hold
+            value = self._value(obj, None)
+        else:
+            value = self._value(obj, term)
+        return (2, key, value, _sort_key(value))
+
+    def assemble(self, subject: str, entries: Iterable[Entry]) -> dict:
+        """The node object of ``subject`` from the :meth:`entry` of each of its values:
+        types sorted, several values of a key sorted by their JSON text, keys in order."""
         out: dict[str, object] = {"id": subject}
         types: list[str] = []
-        grouped: dict[str, list[object]] = {}
+        grouped: dict[str, list[tuple[str, object]]] = {}
         maps: dict[str, dict[str, list[str]]] = {}
-        for t in triples:
-            p = t.predicate.value
-            if isinstance(t.object, ox.Triple):
-                raise ValueError("quoted triples are not published")
-            if p == RDF_TYPE and isinstance(t.object, ox.NamedNode):
-                types.append(self.compact_iri(t.object.value))
-                continue
-            term = self.terms.get(p)
-            if (
-                term is not None
-                and term.language_map
-                and isinstance(t.object, ox.Literal)
-                and t.object.datatype.value in (LANG_STRING, XSD_STRING)
-            ):
-                key = t.object.language or "@none"
-                maps.setdefault(term.name, {}).setdefault(key, []).append(t.object.value)
-                continue
-            key = term.name if term is not None else self.compact_iri(p)
-            if term is not None and term.language_map:
-                key = self.compact_iri(p)  # a value the language map cannot hold
-                value = self._value(t.object, None)
+        for kind, key, a, b in entries:
+            if kind == 0:
+                types.append(a)  # type: ignore[arg-type]
+            elif kind == 1:
+                maps.setdefault(key, {}).setdefault(a, []).append(b)  # type: ignore[arg-type]
             else:
-                value = self._value(t.object, term)
-            grouped.setdefault(key, []).append(value)
+                grouped.setdefault(key, []).append((b, a))  # type: ignore[arg-type]
         if types:
             out["type"] = types[0] if len(types) == 1 else sorted(types)
         for key, values in grouped.items():
-            out[key] = values[0] if len(values) == 1 else sorted(values, key=_sort_key)
+            if len(values) == 1:
+                out[key] = values[0][1]
+            else:
+                values.sort(key=itemgetter(0))
+                out[key] = [v for _, v in values]
         for key, langs in maps.items():
             out[key] = {lang: (vs[0] if len(vs) == 1 else sorted(vs)) for lang, vs in sorted(langs.items())}
-        return {k: out[k] for k in sorted(out, key=lambda k: (k != "id", k != "type", k))}
+        return {k: out[k] for k in sorted(out, key=_key_order)}
+
+    def node(self, subject: str, triples: list[ox.Triple]) -> dict:
+        """The node object of ``subject`` with ``triples`` (all of them about it)."""
+        entries = []
+        for t in triples:
+            if isinstance(t.object, ox.Triple):
+                raise ValueError("quoted triples are not published")
+            entries.append(self.entry(t.predicate.value, t.object))
+        return self.assemble(subject, entries)
+
+
+def _key_order(key: str) -> tuple[bool, bool, str]:
+    """``id`` first, then ``type``, then the other keys in order."""
+    return (key != "id", key != "type", key)
 
 
 def _sort_key(value: object) -> str:

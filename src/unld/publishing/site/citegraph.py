@@ -14,7 +14,7 @@ from unld.core.namespaces import ELI, SVG, UNLD
 from unld.publishing.site.paths import split_fragment
 
 if TYPE_CHECKING:
-    from unld.publishing.site.render import Site
+    from unld.publishing.site.links import Links
 
 #: At most this many documents on each side; the rest are counted ("and 12 more").
 MAX_SIDE = 12
@@ -27,7 +27,7 @@ def _short(text: str, n: int = 22) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def neighbours(site: Site, iri: str) -> tuple[list[str], list[str]]:
+def neighbours(site: Links, iri: str) -> tuple[list[str], list[str]]:
     """(documents citing ``iri``, documents ``iri`` cites), in symbol order."""
     ds = site.ds
     cited = sorted(set(ds.iris(iri, ELI + "cites")) - {iri}, key=site.sort_key)
@@ -37,7 +37,7 @@ def neighbours(site: Site, iri: str) -> tuple[list[str], list[str]]:
     return citing, cited
 
 
-def svg(site: Site, iri: str, frm: str) -> str | None:
+def svg(site: Links, iri: str, frm: str) -> str | None:
     """The drawing (markup ready to embed), or None when nothing cites it and it cites
     nothing."""
     citing, cited = neighbours(site, iri)

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from unld.core.namespaces import TIME, UNLD
 
 if TYPE_CHECKING:
-    from unld.publishing.site.render import Site
+    from unld.publishing.site.links import Links
 
 
-def _year(site: Site, instant: str | None) -> int | None:
+def _year(site: Links, instant: str | None) -> int | None:
     if not instant:
         return None
     value = site.ds.value(instant, TIME + "inXSDgYear") or site.ds.value(instant, TIME + "inXSDDate")
@@ -26,7 +26,7 @@ def _year(site: Site, instant: str | None) -> int | None:
     return None
 
 
-def mandates(site: Site, body: str, frm: str) -> dict | None:
+def mandates(site: Links, body: str, frm: str) -> dict | None:
     """The timeline of ``body`` for its page, or None when it has no mandate period."""
     ds = site.ds
     periods = []

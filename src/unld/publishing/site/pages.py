@@ -1,0 +1,55 @@
+"""Writing the three files of a resource's page: ``index.ttl`` (its triples),
+``index.jsonld`` (the same, compact) and ``index.html`` (the page, by kind of resource:
+the ontology, a resolution published here, anything else)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from unld.core.namespaces import UNLD
+from unld.publishing import dumps
+from unld.publishing.site import schema, search
+from unld.publishing.site.frame import breadcrumbs, frame
+from unld.publishing.site.ontology_page import ontology
+from unld.publishing.site.paths import ONTOLOGY_IRI
+from unld.publishing.site.resolution import resolution
+from unld.publishing.site.resource import resource
+
+if TYPE_CHECKING:
+    from unld.publishing.site.render import Site
+
+
+def write_data(site: Site, iri: str, path: str) -> None:
+    """The page's Turtle and JSON-LD."""
+    page = site.ds.page(iri)
+    turtle = dumps.serialize(
+        list(ox.parse(page.ntriples, format=ox.RdfFormat.N_TRIPLES)), ox.RdfFormat.TURTLE
+    )
+    site.writer.write_page(path, "index.ttl", turtle)
+    site.writer.write_page(path, "index.jsonld", site.jsonld.document(page))
+
+
+def render_html(site: Site, iri: str, path: str) -> bytes:
+    """The page itself (and, for a resolution, its slim copy for the search index)."""
+    ds = site.ds
+    title = ds.label(iri)
+    jsonld = schema.page_jsonld(ds, iri, site.dataset_iri)
+    page = frame(path, title, breadcrumbs(site, iri, path), iri, jsonld)
+    if iri == ONTOLOGY_IRI or path == "ontology":
+        return site.render("ontology.html", page=page, **ontology(site, iri, path))
+    if iri in ds.describing_graph and ds.has_type(iri, UNLD + "Resolution"):
+        res = resolution(site, iri, path)
+        page["title"] = f"{res['symbol']}: {res['title']}" if res["title"] else title
+        page["description"] = res["title"]
+        search.write_source(site.root, path, site.render("search_doc.html", res=res))
+        return site.render("resolution.html", page=page, res=res)
+    return site.render("resource.html", page=page, r=resource(site, iri, path))
+
+
+def write_resource(site: Site, iri: str, path: str) -> None:
+    """The three files of the page of ``iri`` at ``path``."""
+    write_data(site, iri, path)
+    site.writer.write_page(path, "index.html", render_html(site, iri, path))
+    site.report.pages += 1

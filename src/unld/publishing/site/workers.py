@@ -1,0 +1,58 @@
+"""Writing the pages on several processes: forked, so that they share the site's indexes
+(read-only) instead of each building them again."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+from unld.publishing.output import die_with_parent
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: The work of the running generation, for the forked processes.
+_ACTIVE: Callable | None = None
+
+
+def _run(task: object) -> object:
+    assert _ACTIVE is not None
+    return _ACTIVE(task)
+
+
+def jobs_for(jobs: int | None, pages: int) -> int:
+    """How many processes to use: ``jobs`` (default: the cores this process may use), at
+    most one per 64 pages, and one where processes cannot be forked."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if jobs is None:
+        try:
+            jobs = len(os.sched_getaffinity(0))
+        except AttributeError:
+            jobs = os.cpu_count() or 1
+    return max(1, min(jobs, pages // 64 or 1))
+
+
+def run(work: Callable[[T], R], tasks: list[T], jobs: int) -> list[R]:
+    """``work`` of each task, in order, on ``jobs`` forked processes (here with one)."""
+    if jobs == 1:
+        return [work(t) for t in tasks]
+    global _ACTIVE
+    _ACTIVE = work
+    gc.collect()
+    gc.freeze()  # the shared objects stay untouched by the collector: not copied
+    try:
+        with ProcessPoolExecutor(
+            jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
+            return list(pool.map(_run, tasks))  # type: ignore[arg-type]
+    finally:
+        gc.unfreeze()
+        _ACTIVE = None
