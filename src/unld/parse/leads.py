@@ -492,12 +492,12 @@ def _verb_after_opening(text: str) -> int | None:
 
 def _split_participle(words: list[str]) -> bool:
     """Whether the paragraph opens with a participle that a scan broke after its first
-    letter, where a ligature was lost ("A firming" for "Affirming")."""
+    letter, where an f-ligature (ff, fi, fl) was lost: "A firming" for "Affirming"."""
     return (
         len(words) > 1
         and len(words[0]) == 1
         and words[0].isupper()
-        and words[0] != "I"
+        and words[1].startswith("f")
         and words[1].islower()
         and words[1].endswith("ing")
     )
