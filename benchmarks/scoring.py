@@ -161,7 +161,9 @@ def project_council(record: dict) -> dict:
         "vote": {k: vote.get(k) for k in _VOTE_KEYS} if vote else None,
         "n_preambular": len(record.get("preambular_paragraphs", [])),
         "n_operative": len(ops),
-        "n_footnotes": len(record.get("footnotes", [])),
+        # the key counts the footnotes printed, those of an annex too
+        "n_footnotes": len(record.get("footnotes", []))
+        + sum(len(a.get("footnotes", [])) for a in record.get("annexes", [])),
         "preambular_leads": [p["lead"] for p in record.get("preambular_paragraphs", [])],
         "operative_leads": [p["lead"] for p in ops],
         "paragraph_texts_sample": _with_subparagraphs(ops[0]) if ops else None,

@@ -1,12 +1,14 @@
 """The Security Council reader, its mapping and its answer keys, on real Council texts.
 
 ``tests/data/sc`` holds copies of the 41 Council resolutions of the shared test data (11 of
-2025 extracted from the official PDFs, 30 transcriptions of 1946-2002) and their answer keys.
+2025 extracted from the official PDFs, 30 transcriptions of 1946-2002), the 11 official PDFs
+(``pdf/``) and their answer keys.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,18 +19,24 @@ from benchmarks.scoring import COUNCIL_FIELDS, project_council, score_council
 from unld.cli import main
 from unld.core.errors import InputError
 from unld.core.iri import IriPolicy
-from unld.parse import parse_source
+from unld.parse import _lead, parse_source
+from unld.parse.leads import lead_phrase
 from unld.publishing.query import query_local
 from unld.sources import Source, read_source
 
 SC = Path(__file__).resolve().parent / "data" / "sc"
 CORPUS = SC / "corpus"
+PDFS = SC / "pdf"
 GOLD = SC / "gold"
 QUERIES = Path(__file__).resolve().parents[1] / "examples" / "queries" / "council"
 
 
 def record(stem: str) -> dict:
     return parse_source(read_source(str(CORPUS / f"{stem}.txt")))
+
+
+def pdf_record(stem: str) -> dict:
+    return parse_source(read_source(str(PDFS / f"{stem}.pdf")))
 
 
 # --- the reader --------------------------------------------------------------------------------
@@ -147,18 +155,152 @@ def test_not_a_mandate() -> None:
 # --- the answer keys ---------------------------------------------------------------------------
 
 
-def test_accuracy_on_the_answer_keys() -> None:
-    """Every field of the Council's answer keys, over the 41 texts (docs/security-council.md)."""
+def _means(read: Callable[[str], dict], sources: Path) -> dict[str, float]:
     totals: dict[str, list[float]] = {f: [] for f in COUNCIL_FIELDS}
-    for gf in sorted(GOLD.glob("*.json")):
-        got = project_council(record(gf.stem))
-        for field, value in score_council(got, json.loads(gf.read_text())).items():
+    for src in sorted(sources.iterdir()):
+        got = project_council(read(src.stem))
+        for field, value in score_council(got, json.loads((GOLD / f"{src.stem}.json").read_text())).items():
             if value is not None:
                 totals[field].append(value)
-    means = {f: sum(v) / len(v) for f, v in totals.items() if v}
-    for field in ("symbol", "adopted_on", "meeting_number", "vote", "mandates", "cited_sc_resolutions"):
-        assert means[field] == 1.0, (field, means[field])
-    assert sum(means.values()) / len(means) >= 0.97, means
+    return {f: sum(v) / len(v) for f, v in totals.items() if v}
+
+
+def test_accuracy_on_the_answer_keys() -> None:
+    """Every field of the Council's answer keys, over the 41 texts (docs/security-council.md).
+
+    Two keys are counted wrong that the reader reads as the text prints it (the key of
+    S/RES/335 (1973) keeps a line-end hyphen as ``member- hip``; that of S/RES/484 (1980)
+    drops the part of ``resolution 35/122 F``): those two fields score 40 of 41."""
+    means = _means(record, CORPUS)
+    for field, mean in means.items():
+        if field in ("paragraph_texts_sample", "cited_ga_resolutions"):
+            assert mean >= 40 / 41, (field, mean)
+        else:
+            assert mean == 1.0, (field, mean)
+    assert sum(means.values()) / len(means) >= 0.99, means
+
+
+def test_accuracy_of_the_pdfs_on_the_answer_keys() -> None:
+    """The 11 official PDFs of 2025, read by unld itself (italics, superscripts, headings)."""
+    means = _means(pdf_record, PDFS)
+    assert len(means) == len(COUNCIL_FIELDS) - 1  # the 2025 PDFs print no vote
+    assert all(mean == 1.0 for mean in means.values()), means
+
+
+# --- lead phrases, the Council's conventions ---------------------------------------------------
+
+
+def _leads(r: dict, part: str) -> list[str | None]:
+    return [p["lead"] for p in r[f"{part}_paragraphs"]]
+
+
+def test_an_adverb_after_the_verb_is_part_of_the_lead() -> None:
+    """The Council keeps "also", "further", "again" after its finite verb (the Assembly's
+    lead stops at the verb: *Underlines* further that)."""
+    assert _leads(record("S_RES_748_1992"), "operative")[:6] == [
+        "Decides",
+        "Decides also",
+        "Decides",
+        "Decides also",
+        "Decides further",
+        "Decides",
+    ]
+    assert _leads(record("S_RES_242_1967"), "operative")[1] == "Affirms further"
+    assert _leads(record("S_RES_186_1964"), "operative")[6] == "Recommends further"
+    assert _leads(record("S_RES_2768_2025"), "operative")[2] == "Emphasizes again"
+    assert _leads(record("S_RES_898_1994"), "operative")[16] == "Notes also with appreciation"
+    # the Assembly's grammar is unchanged
+    assert lead_phrase("Decides also that the Committee") == "Decides"
+    assert lead_phrase("Decides also that the Committee", council=True) == "Decides also"
+
+
+def test_a_renewed_call_keeps_its_noun() -> None:
+    assert _leads(record("S_RES_2779_2025"), "operative")[9] == "Reiterates its call upon"
+    assert _leads(record("S_RES_2771_2025"), "operative")[16] == "Reiterates its calls"
+    # other things reiterated are the object, not the lead
+    assert _leads(record("S_RES_2776_2025"), "operative")[28] == "Reiterates"
+    assert lead_phrase("Reiterates its call upon the Government") == "Reiterates"
+
+
+def test_the_object_of_expresses() -> None:
+    """Two modifiers of one noun joined by "and"; a conjunctive adverb ends the object."""
+    assert _leads(record("S_RES_2779_2025"), "preambular")[13] == "Expressing serious and urgent concern"
+    assert _leads(record("S_RES_898_1994"), "operative")[5] == "Expresses its concern"
+
+
+def test_adverb_of_manner_after_having() -> None:
+    assert _leads(record("S_RES_335_1973"), "preambular") == ["Having considered separately"]
+
+
+def test_a_verb_after_an_opening_prepositional_phrase() -> None:
+    """ "In regard to DDR ..., endorses also the interim funding mechanism": the lead is the
+    verb, as printed (lower case)."""
+    assert _leads(record("S_RES_1445_2002"), "operative")[10] == "endorses also"
+
+
+def test_a_participle_a_scan_broke_in_two() -> None:
+    """ "A firming" (a lost ligature: "Affirming") opens a preambular paragraph of its own."""
+    r = record("S_RES_323_1972")
+    assert _leads(r, "preambular") == [
+        "Recalling",
+        "Reaffirming",
+        "Recalling",
+        "Reaffirming",
+        "A firming",
+        "Having considered",
+    ]
+
+
+def test_participial_paragraphs_among_unnumbered_operative_paragraphs() -> None:
+    """S/RES/93 (1951): "Noting the complaint ...:" with its items (a) and "(6)" (a scan's
+    "(b)"), then "Noting with concern ..., considers that ...;" are operative paragraphs."""
+    r = record("S_RES_93_1951")
+    ops = r["operative_paragraphs"]
+    assert len(ops) == 13
+    assert _leads(r, "operative")[6:10] == ["Recalls", "Noting", "Noting with concern", "Reminds"]
+    assert [s["label"] for s in ops[7]["subparagraphs"]] == ["a", "b"]
+    assert ops[7]["subparagraphs"][1]["text"].startswith("Holds that no action")
+
+
+# --- the PDFs ----------------------------------------------------------------------------------
+
+
+def test_pdf_italics_that_stop_at_the_verb_do_not_cut_the_lead() -> None:
+    """The Council's PDFs set the verb alone in italics (*Expressing* serious concern,
+    *Calls* upon): the grammar reads the phrase; italics that run past it are cut to it."""
+    r = pdf_record("S_RES_2771_2025")
+    assert _leads(r, "operative")[8:13] == [
+        "Calls upon",
+        "Commends",
+        "Expresses its full support",
+        "Condemns",  # printed "*Condemn*s": italics stop at the end of a word
+        "Calls upon",
+    ]
+    assert _leads(r, "preambular")[18] == "Noting with appreciation"
+    assert _leads(pdf_record("S_RES_2779_2025"), "operative")[9] == "Reiterates its call upon"  # "*... the*"
+    assert (
+        _lead("Expressing serious concern about", "Expressing", council=True) == "Expressing serious concern"
+    )
+    assert _lead("Expressing serious concern about", "Expressing") == "Expressing"
+
+
+def test_pdf_heading_between_italic_paragraphs() -> None:
+    """A roman line between two paragraphs that open in italics is a heading."""
+    r = pdf_record("S_RES_2776_2025")
+    assert r["sections"][0]["title"].startswith("Degrading the threat posed by Al-Shabaab")
+    assert r["preambular_paragraphs"][4]["lead"] == "Expressing grave concern"
+    assert len(r["preambular_paragraphs"]) == 25
+
+
+def test_footnotes_of_an_annex_title_and_a_numbered_notice() -> None:
+    """ "Notice No.1" is a number, not footnote mark 1; the PDF's mark on the annex title
+    puts footnote 1 in the annex; the key counts the footnotes printed, the annex's too."""
+    text, pdf = record("S_RES_2776_2025"), pdf_record("S_RES_2776_2025")
+    assert text["preambular_paragraphs"][17]["text"].endswith("Implementation Assistance Notice No.1,")
+    assert text["footnotes"] == [] and pdf["footnotes"] == []
+    notes = pdf["annexes"][0]["footnotes"]
+    assert [(n["mark"], n["in"]) for n in notes] == [("1", pdf["annexes"][0]["id"]), ("2", "annex-u1")]
+    assert project_council(text)["n_footnotes"] == project_council(pdf)["n_footnotes"] == 2
 
 
 # --- graphs, shapes and queries ----------------------------------------------------------------

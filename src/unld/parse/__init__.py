@@ -223,6 +223,7 @@ def _record(
     hints: dict[int, str],
     warnings: list[dict],
     footnote_gaps: bool = False,
+    council: bool = False,
 ) -> dict:
     session = mh.session
     number = mh.number
@@ -257,6 +258,16 @@ def _record(
     marks = [n.mark for n in notes if n.mark.isdigit()]
     # markdown, HTML and superscripts print their marks explicitly; the others are searched
     explicit = {mk: i for i, t in reversed(list(enumerate(texts))) for mk in _MARK.findall(t)}
+    # a mark printed on an annex's title ("Annex A - Items subject to ...[^1]") is the
+    # annex's: it stands before the annex's first part
+    first_part = len(blocks)
+    title_marks: dict[str, int] = {}
+    for k, a in enumerate(annexes):
+        for mk in _MARK.findall(a.get("title") or ""):
+            if a["_parts"] and mk not in explicit:
+                explicit[mk] = first_part
+                title_marks[mk] = k
+        first_part += len(a["_parts"])
     searched = [mk for mk in marks if mk not in explicit]
     placed, where = place_marks(texts, searched) if searched else (texts, {})
     where = {**where, **explicit}
@@ -288,7 +299,7 @@ def _record(
                     "id": ident,
                     "index": len(pps) + 1,
                     "section": b.section,
-                    "lead": _lead(text, hints.get(b.line)),
+                    "lead": _lead(text, hints.get(b.line), council),
                     "text": text,
                     "footnotes": fmarks,
                     "line": b.line,
@@ -309,7 +320,7 @@ def _record(
                 "id": ident,
                 "number": b.number,
                 "section": b.section,
-                "lead": _lead(text, hints.get(b.line)),
+                "lead": _lead(text, hints.get(b.line), council),
                 "text": text,
                 "footnotes": fmarks,
                 "subparagraphs": [],
@@ -401,6 +412,8 @@ def _record(
             )
             t = earlier[-1][1] if earlier else n_blocks
         owner = annex_of_part[t - n_blocks] if 0 <= t - n_blocks < len(annex_of_part) else annexes[0]
+        if entry["mark"] in title_marks:
+            entry["in"] = annexes[title_marks[entry["mark"]]]["id"]  # the mark is on its title
         if entry["id"] in taken:
             # the resolution's own footnotes restart their numbering: keep the ids apart
             entry["id"] = f"{owner['id']}-fn{entry['mark']}"
@@ -523,18 +536,26 @@ def _in_annex_by_neighbours(mark: str, where: dict[str, int], n_blocks: int) -> 
     return all(t >= n_blocks for t in near) or bool(before and before[0] >= n_blocks)
 
 
-def _lead(text: str, hint: str | None) -> str | None:
+def _lead(text: str, hint: str | None, council: bool = False) -> str | None:
     """The lead phrase: the italics where the source marks it, cut to what the grammar reads.
 
     Italics that stop before the words the grammar would take decide
     (``*Underlines* further``); italics that run on past them take in the object the
     typesetter set with the verb (``*Reiterates its request*``, ``*Draws the attention*``),
-    which is not part of the phrase, so the grammar's reading is kept."""
-    rule = lead_phrase(text)
+    which is not part of the phrase, so the grammar's reading is kept.
+
+    The Security Council's printers set the verb alone in italics where its phrase runs on
+    (``*Expressing* serious concern``, ``*Calls* upon``, ``*Emphasizes* again``), so for
+    the Council (``council``) italics that stop short do not decide either: the grammar,
+    with the Council's conventions, reads the phrase wherever it agrees with the italics
+    on its first words."""
+    rule = lead_phrase(text, council)
     if not hint:
         return rule
     hint = hint.rstrip(" ,;:")
     if rule and (hint == rule or hint.startswith(rule + " ")):
+        return rule
+    if council and rule and rule.startswith(hint + " "):
         return rule
     return hint
 

@@ -279,7 +279,7 @@ _SEIZED = re.compile(r"^(?:Decides|Decided) to remain (?:actively |firmly )?seiz
 _HEADING_LINE = re.compile(r"^\s*(?P<label>[A-H]|[IVX]{1,4})\.\s+(?P<title>[A-Z][^;:]{2,100}?)\s*$")
 
 
-def _own_lines(text: list[Line], symbol: str) -> tuple[list[Line], list[dict]]:
+def _own_lines(text: list[Line], symbol: str, hints: dict[int, str]) -> tuple[list[Line], list[dict]]:
     """The text without running headers (the symbol alone on a line) and without the
     headings of long Council resolutions, lettered (``D. Charcoal Ban``) or not, which are
     returned as sections: the paragraphs keep one numbering across headings.  Footnote
@@ -287,18 +287,25 @@ def _own_lines(text: list[Line], symbol: str) -> tuple[list[Line], list[dict]]:
     out: list[Line] = []
     headings: list[dict] = []
     k = 0
+    letter = ""
     while k < len(text):
         ln = text[k]
         k += 1
         if squash(ln.text) == symbol:
             continue
+        label = re.match(r"^(\s*)\(([a-z]|6)\)\s", ln.text)
+        if label and label.group(2) == "6" and letter == "a":
+            # "(6)" after "(a)": a scan's reading of "(b)"
+            ln = Line(ln.no, f"{label.group(1)}(b){ln.text[label.end() - 1 :]}")
+        if label:
+            letter = "b" if label.group(2) == "6" else label.group(2)
         slash = re.search(r"(\s\d{1,3})/\s*$", ln.text)
         if slash:
             ln = Line(ln.no, ln.text[: slash.start()] + slash.group(1))
         m = _HEADING_LINE.match(ln.text)
         prev = next((x for x in reversed(out) if not x.blank), None)
         nxt = next((x for x in text[k:] if not x.blank), None)
-        span = _unlettered_heading(text, k - 1, prev)
+        span = _unlettered_heading(text, k - 1, prev, hints)
         if span:
             # "Degrading the threat posed by Al-Shabaab, and the Arms Embargo ..." (PDF text:
             # flush left between indented paragraphs, no closing punctuation)
@@ -318,24 +325,31 @@ def _own_lines(text: list[Line], symbol: str) -> tuple[list[Line], list[dict]]:
     return out, headings
 
 
-def _unlettered_heading(text: list[Line], k: int, prev: Line | None) -> int:
+def _unlettered_heading(text: list[Line], k: int, prev: Line | None, hints: dict[int, str]) -> int:
     """The number of lines (0 if none) of a heading of a PDF text at ``k``: after a blank
     line that follows a finished paragraph, flush left where paragraphs are indented, one or
-    two lines without closing punctuation, then a blank line and an indented paragraph."""
+    two lines without closing punctuation, then a blank line and an indented paragraph.
+    Where the source marks lead phrases (``hints``: the italics of a PDF read by unld, or
+    of markdown), a paragraph opens with its italic lead rather than an indent, and the
+    heading is the roman line between two such paragraphs."""
+
+    def opens(line: Line) -> bool:
+        return line.text.startswith(" ") or line.no in hints
+
     ln = text[k]
-    if ln.blank or ln.text.startswith(" ") or prev is None or not _ends(prev.text):
+    if ln.blank or opens(ln) or prev is None or not _ends(prev.text):
         return 0
     if k == 0 or not text[k - 1].blank:
         return 0
     if not re.match(r"^[A-Z][a-z]", ln.text) or re.search(r"[.;:,]\s*$", ln.text):
         return 0
     j = k + 1
-    if j < len(text) and not text[j].blank and not text[j].text.startswith(" "):
+    if j < len(text) and not text[j].blank and not opens(text[j]):
         if re.search(r"[.;:,]\s*$", text[j].text):
             return 0
         j += 1
     nxt = next((x for x in text[j:] if not x.blank), None)
-    if j < len(text) and text[j].blank and nxt is not None and nxt.text.startswith(" "):
+    if j < len(text) and text[j].blank and nxt is not None and opens(nxt):
         return j - k
     return 0
 
@@ -492,7 +506,7 @@ def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
                 "or 'on 15 January 2025' after the meeting",
             }
         )
-    text, headings = _own_lines(text, symbol)
+    text, headings = _own_lines(text, symbol, hints)
     text, tail = _cut_after_seized(text)
     text, listed = _following_measures(text)
     blocks, adopted = structure.segment(text, hints)
@@ -515,7 +529,7 @@ def parse(source: Source, layout: Layout, hints: dict[int, str]) -> dict:
         if meeting_number is not None
         else None
     )
-    record = _record(source, mh, blocks, annexes, meeting, own, hints, [], footnote_gaps=True)
+    record = _record(source, mh, blocks, annexes, meeting, own, hints, [], footnote_gaps=True, council=True)
     paragraphs = record["preambular_paragraphs"] + record["operative_paragraphs"]
     for p in record["operative_paragraphs"]:
         seized = _SEIZED.match(p["text"])

@@ -120,6 +120,8 @@ _COUNTED = re.compile(
     r"Decade|Year|Schedule|Agenda|Programme|Resolution|Decision|Covid|COVID|times|per|at|and|or|"
     r"to|of|in|on|by|for|with|from|than|over|under|about|some|nearly|almost|least|most)$"
 )
+# "No." before a number makes it the number of a thing, glued or not ("Notice No.1")
+_NUMBERED_BY = re.compile(r"\bN[oO]\.\s?$")
 _NUMBER = re.compile(r"(?<![\w/])\d{1,2}/(\d{4,6})(?!\d)")  # "77/2285": 77/228 and mark 5
 
 
@@ -150,6 +152,8 @@ def _candidates(t: int, text: str) -> list[_Spot]:
                 continue
             if sure == 0 and _COUNTED.search(text, max(0, i - 16), i - 1):
                 continue
+            if _NUMBERED_BY.search(text, max(0, i - 4), i):
+                continue  # "Implementation Assistance Notice No.1": a number, not a mark
             found.append(_Spot(t, m.start(), m.end(), m.group(1), sure))
     for m in _YEAR.finditer(text):
         found.append(_Spot(t, m.start(1), m.end(1), m.group(1), 2))

@@ -12,6 +12,12 @@ italic in print but plain in extracted text, so it is read here from the words t
   *Notes with concern*, *Having considered*);
 * prepositions after *Guided*, *Encouraged*, *Expresses ... appreciation* are dropped;
 * two verbs joined by ``and`` form one lead (*Deplores and condemns*).
+
+The Security Council's conventions differ in two places (``council=True``): an adverb after
+a finite verb is part of its lead (*Decides also*, *Affirms further*, *Emphasizes again*),
+and a renewed call keeps its noun (*Reiterates its call upon*), the way its verb
+(*Calls upon*) would.  An operative paragraph of the Council may open with a prepositional
+phrase before its verb (*In regard to DDR ..., endorses also*): the lead is that verb.
 """
 
 from __future__ import annotations
@@ -197,6 +203,8 @@ def is_preambular_head(text: str) -> bool:
         i += 1
     if not words or not words[0][:1].isupper():
         return False
+    if _split_participle(words):
+        return True
     head = words[i].lower()
     return head.endswith("ing") or head in PREAMBLE_ADJECTIVES
 
@@ -345,16 +353,26 @@ OPERATIVE_VERBS = {
 }
 
 
-def lead_phrase(text: str) -> str | None:
-    """The lead phrase of a paragraph's text, following the conventions above.
+def lead_phrase(text: str, council: bool = False) -> str | None:
+    """The lead phrase of a paragraph's text, following the conventions above (those of the
+    Security Council with ``council``).
 
     Time: linear in the paragraph's first words (the phrase tables are looked up by key)."""
     words = _words(text)
     if not words or not words[0][:1].isupper():
         return None
+    if council and words[0].lower() in _OPENING_PREPOSITIONS:
+        verb = _verb_after_opening(text)
+        if verb is not None:
+            # read as if the verb opened the paragraph, then printed as it stands (lower case)
+            lead = lead_phrase(text[verb].upper() + text[verb + 1 :], council)
+            return text[verb] + lead[1:] if lead else None
     low = [w.lower() for w in words]
     n = len(words)
     i = 0
+    if _split_participle(words):
+        # "A firming": a participle a scan broke in two after its first letter
+        i = 1
     # leading adverbs: "Also", "Once again", "Strongly", "Further"
     while i < n - 1 and low[i] in PRE_ADVERBS:
         if low[i] == "once" and i + 1 < n and low[i + 1] not in {"again", "more"}:
@@ -379,6 +397,9 @@ def lead_phrase(text: str) -> str | None:
         while k < n - 1 and low[k] in _INNER_ADVERBS:
             k += 1
         take = k + 1
+        if council and at(take).endswith("ly") and at(take) not in _NOT_MANNER:
+            # and the adverb of manner set after it: "Having considered separately"
+            take += 1
     elif head in {"remains", "remaining", "remain"}:
         # a copula and its adjective: "Remains concerned", "Remaining deeply concerned"
         k = i
@@ -414,11 +435,15 @@ def lead_phrase(text: str) -> str | None:
         take = _object_phrase(words, low, i) or take
     elif head in {"draws", "drawing", "draw"} and at(i) == "attention":
         take = i
+    elif council and head in _RENEWING and at(i) in {"its", "their"} and at(i + 1) in {"call", "calls"}:
+        # the call renewed is the Council's "Calls upon" made a noun: "Reiterates its call
+        # upon"; "upon" is kept (it can only be the call's), "on" and "for" may open its object
+        take = i + 3 if at(i + 2) == "upon" else i + 2
     # trailing "also", "further", "once again"
     # a finite verb (operative) puts its adverb first ("Also requests"): one after it is not
     # part of the phrase ("*Underlines* further that"), but "once again" is ("Commends once
     # again"); a participle (preambular) keeps it ("Recalling also")
-    finite = head in OPERATIVE_VERBS
+    finite = head in OPERATIVE_VERBS and not council
     take = _trailing(low, take, finite)
     # "with appreciation", "with deep concern"
     if at(take) == "with":
@@ -435,6 +460,47 @@ def lead_phrase(text: str) -> str | None:
         if at(k) in OPERATIVE_VERBS and at(k).endswith("s") and k < n:
             take = _trailing(low, k + 1, finite)
     return " ".join(words[:take])
+
+
+#: Verbs that renew what the Council said before ("Reiterates its call upon").
+_RENEWING = {"reiterates", "reiterating", "renews", "renewing", "repeats", "repeating"}
+
+#: Words ending in "-ly" that are not adverbs of manner ("Having considered only ...").
+_NOT_MANNER = {"only", "early", "likely", "fully"}
+
+#: Prepositions that can open an operative paragraph of the Council before its verb:
+#: "In regard to DDR under the new concept of operation, endorses also ...".
+_OPENING_PREPOSITIONS = {"in", "with", "regarding", "concerning", "pursuant", "consistent"}
+
+_CLAUSE_VERB = re.compile(r",\s+([a-z][a-z\-]*)")
+
+
+def _verb_after_opening(text: str) -> int | None:
+    """Where the finite verb of a paragraph that opens with a prepositional phrase stands:
+    the first operative verb after a comma in the paragraph's first sentence."""
+    end = min(k for k in (text.find(";"), text.find("."), len(text)) if k >= 0)
+    for m in _CLAUSE_VERB.finditer(text, 0, min(end, 300)):
+        k = m.start(1)
+        words = _words(text[k:], 3)
+        j = 0
+        while j < len(words) - 1 and words[j].lower() in PRE_ADVERBS:
+            j += 1
+        if words and words[j].lower() in OPERATIVE_VERBS:
+            return k
+    return None
+
+
+def _split_participle(words: list[str]) -> bool:
+    """Whether the paragraph opens with a participle that a scan broke after its first
+    letter, where an f-ligature (ff, fi, fl) was lost: "A firming" for "Affirming"."""
+    return (
+        len(words) > 1
+        and len(words[0]) == 1
+        and words[0].isupper()
+        and words[1].startswith("f")
+        and words[1].islower()
+        and words[1].endswith("ing")
+    )
 
 
 #: Adverbs that may stand inside a lead phrase, between its words ("Having also examined").
@@ -480,6 +546,11 @@ _FUNCTION_WORDS = {
     "before",
     "despite",
     "given",
+    "however",
+    "nevertheless",
+    "nonetheless",
+    "therefore",
+    "thus",
 }
 
 
@@ -496,6 +567,15 @@ def _object_phrase(words: list[str], low: list[str], i: int) -> int | None:
         k += 1
     if k == start:
         return None
+    if (
+        k + 2 < text_end
+        and low[k] == "and"
+        and low[k - 1] in _WITH_ADJ
+        and low[k + 1] not in _FUNCTION_WORDS
+        and words[k + 1][:1].islower()
+        and low[k + 2] in _WITH_NOUNS
+    ):
+        return k + 3  # two modifiers of one noun: "Expressing serious and urgent concern"
     return k
 
 

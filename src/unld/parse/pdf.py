@@ -269,6 +269,10 @@ def _italic_lead(line: PdfLine) -> tuple[int, int] | None:
         if c.text.strip() and not c.italic:
             break
         end = k + 1
+    # italics that stop inside a word (``*Condemn*s``, a letter set in the wrong font) stop
+    # at its end: a lead phrase is made of whole words
+    while end > start and end < len(text) and text[end].isalpha() and text[end - 1].isalpha():
+        end += 1
     lead = text[start:end].rstrip(" ,;:")
     if len(lead) < 2 or not lead[0].isupper():
         return None

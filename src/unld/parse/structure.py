@@ -397,7 +397,13 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
             in_operative = True
             saw_blank = False
             continue
-        if ended and starts_pp and not in_operative:
+        # a participial paragraph after a finished paragraph of an unnumbered operative part
+        # (older Council texts: "Noting with concern ..., considers that ...;") is a paragraph
+        # of its own; the Council's reader decides which part it belongs to
+        after_unnumbered = (
+            in_operative and saw_blank and last_num == 0 and cur is not None and _finished(cur.lines[-1].text)
+        )
+        if ended and starts_pp and (not in_operative or after_unnumbered):
             cur = Block("pp", [ln], section=section)
             blocks.append(cur)
             last_main = cur
@@ -420,6 +426,11 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
         ):
             b.kind = "pp"
     return blocks, adopted
+
+
+def _finished(text: str) -> bool:
+    """Whether a line ends an operative paragraph (``;`` or ``.``, a footnote mark after)."""
+    return bool(re.search(r"[;.][”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$", text))
 
 
 def _next_letter(label: str) -> str:
