@@ -24,6 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from unld.build import splice
 from unld.build.cache import BuildCache, source_key, write_atomic
 from unld.core.errors import InputError, UnldError, UsageError
 from unld.core.iri import DEFAULT_BASE, IriPolicy
@@ -97,6 +98,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     #: cache entries that were corrupt and rebuilt (printed as warnings)
     cache_warnings: list[str] = field(default_factory=list)
+    #: whether the dumps were spliced from the previous build's (unld.build.splice)
+    spliced: bool = False
 
     @property
     def skipped(self) -> list[Outcome]:
@@ -392,17 +395,41 @@ def _build(
         o.problems = union.replace_in(o.problems)
     shared.problems = [*shared.problems, *union.problems]
     problems = [p for o in [*outcomes, shared] for p in o.problems]
+    # each graph's content key: a graph whose key the previous build's index holds is
+    # copied from the previous dumps, not written again (unld.build.splice)
+    graph_keys = {
+        o.graph or "": splice.graph_key(
+            store.digests.get(keys[o.path], ""), union.removed.get(o.graph or "", set())
+        )
+        for o in good
+        if store.digests.get(keys[o.path])
+    }
+    graph_keys.update({g: splice.lines_key(dumps.ntriples_lines(t)) for g, t in shared_data})
+    previous = output.live_generation(out)
+    state = splice.load(store, base, previous) if use_cache else None
     with output.Generation(out) as stage:
         clock.tick("dump preparation")
-        stats = dumps.write_dataset(
-            stage,
-            graphs,
-            lambda st: describe(policy, st, [g for g, _ in graphs]),
-            void_graph,
-            context_doc,
-            timings,
-            jobs or os.cpu_count() or 1,
-        )
+
+        def description(st: dumps.Stats) -> list[ox.Triple]:
+            return describe(policy, st, [g for g, _ in graphs])
+
+        stats = None
+        if state is not None and previous is not None:
+            stats = splice.update(
+                stage, previous, state, graphs, graph_keys, description, void_graph, context_doc, timings
+            )
+        spliced = stats is not None
+        if stats is None:
+            stats = dumps.write_dataset(
+                stage,
+                graphs,
+                description,
+                void_graph,
+                context_doc,
+                timings,
+                jobs or os.cpu_count() or 1,
+                keys=graph_keys,
+            )
         clock.last = time.perf_counter()
         # void.ttl adds what the dumps cannot state of themselves: their sizes and checksums
         described = ox.parse((stage.dir / "void.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
@@ -433,12 +460,13 @@ def _build(
             )
             clock.tick("site")
         stage.commit()
+    splice.save(store, base, stage.dir, stats)
     store.prune()
     clock.tick("commit")
     written = [*names, "SHA256SUMS", *(["site"] if site else []), output.MANIFEST]
     # one number everywhere: the triples of unld.nt, as void:triples states it
     return BuildResult(
-        outcomes, written, stats.total, len(graphs) + 1, shared.problems, timings, store.warnings
+        outcomes, written, stats.total, len(graphs) + 1, shared.problems, timings, store.warnings, spliced
     )
 
 

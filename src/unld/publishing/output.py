@@ -108,6 +108,13 @@ def current_generation(out: Path) -> Path | None:
     return path if path.is_dir() else None
 
 
+def live_generation(out: Path) -> Path | None:
+    """The generation readers of ``out`` see now (the previous one, while a build writes
+    the next), or ``None`` before the first build: what a build copies or hard-links
+    unchanged files from."""
+    return current_generation(out)
+
+
 class Generation(Staging):
     """A new generation of ``out`` being written; :meth:`commit` makes it current.
 
