@@ -67,6 +67,8 @@ def test_spliced_dumps_equal_a_full_build(tmp_path: Path) -> None:
     second = _build(src, out)
     assert second.spliced
     assert (out / "unld.nq").read_bytes() != before
+    # the dumps were hashed once, for SHA256SUMS and the manifest alike
+    assert second.manifest["reused"] >= 5
     ref = tmp_path / "ref"
     assert not _build(src, ref, cache=False).spliced
     _same_files(out, ref)
@@ -130,3 +132,35 @@ def test_sorted_file_has(tmp_path: Path) -> None:
     assert not lines.sorted_file_has(path, b"<t> <p> <o> .")
     (tmp_path / "empty.nt").write_bytes(b"")
     assert not lines.sorted_file_has(tmp_path / "empty.nt", data[0])
+
+
+def test_manifest_reuses_the_hashes_of_hard_linked_files(tmp_path: Path) -> None:
+    old, new = tmp_path / "g-old", tmp_path / "g-new"
+    (old / "site" / "doc").mkdir(parents=True)
+    (old / "site" / "doc" / "a.html").write_bytes(b"<p>a</p>")
+    (old / "site" / "doc" / "b.html").write_bytes(b"<p>b</p>")
+    (old / "unld.nt").write_bytes(b"<urn:s> <urn:p> <urn:o> .\n")
+    (old / output.MANIFEST).write_bytes(output.manifest(old))
+    (new / "site" / "doc").mkdir(parents=True)
+    # a.html hard-linked from the previous generation, b.html written again (the same
+    # bytes), unld.nt changed with the same size, c.html new
+    (new / "site" / "doc" / "a.html").hardlink_to(old / "site" / "doc" / "a.html")
+    (new / "site" / "doc" / "b.html").write_bytes(b"<p>b</p>")
+    (new / "unld.nt").write_bytes(b"<urn:s> <urn:p> <urn:x> .\n")
+    (new / "site" / "doc" / "c.html").write_bytes(b"<p>c</p>")
+    # a stale hash the manifest must not trust: the old manifest lied about a.html
+    lied = output.read_manifest((old / output.MANIFEST).read_bytes())
+    counts: dict[str, int] = {}
+    got = output.manifest(new, {}, old, counts)
+    assert got == output.manifest(new)
+    assert counts == {"hashed": 3, "reused": 1}
+    (old / output.MANIFEST).write_bytes(
+        "".join(f"{'0' * 64 if k.endswith('a.html') else v}  {k}\n" for k, v in sorted(lied.items())).encode()
+    )
+    # the reused hash is the previous manifest's: a file linked from it is the same file
+    assert b"0" * 64 in output.manifest(new, {}, old)
+    # known hashes (the build's own, for SHA256SUMS) are taken as they are
+    counts = {}
+    digest = output.read_manifest(got)["unld.nt"]
+    assert output.manifest(new, {"unld.nt": digest}, None, counts) == got
+    assert counts == {"hashed": 3, "reused": 1}

@@ -100,6 +100,8 @@ class BuildResult:
     cache_warnings: list[str] = field(default_factory=list)
     #: whether the dumps were spliced from the previous build's (unld.build.splice)
     spliced: bool = False
+    #: files of the generation the manifest hashed, and files whose hash it reused
+    manifest: dict[str, int] = field(default_factory=dict)
 
     @property
     def skipped(self) -> list[Outcome]:
@@ -446,7 +448,10 @@ def _build(
             )
             clock.tick("ontology.html")
         names = list(stage.files)
-        stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names))
+        # each file hashed once: SHA256SUMS and the manifest share the digests
+        stage.digests = dumps.file_digests(stage.dir, names, jobs or os.cpu_count() or 1)
+        stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names, stage.digests))
+        clock.tick("checksums")
         if site:
             from unld.publishing.site import generate
 
@@ -466,7 +471,15 @@ def _build(
     written = [*names, "SHA256SUMS", *(["site"] if site else []), output.MANIFEST]
     # one number everywhere: the triples of unld.nt, as void:triples states it
     return BuildResult(
-        outcomes, written, stats.total, len(graphs) + 1, shared.problems, timings, store.warnings, spliced
+        outcomes,
+        written,
+        stats.total,
+        len(graphs) + 1,
+        shared.problems,
+        timings,
+        store.warnings,
+        spliced,
+        {"hashed": stage.hashed, "reused": stage.reused},
     )
 
 
