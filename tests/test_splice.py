@@ -11,9 +11,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tests.conftest import corpus_files
-from unld.build.cache import CACHE_DIR
+from unld.build import pipeline
+from unld.build.cache import CACHE_DIR, BuildCache, source_key
 from unld.build.pipeline import BuildResult, build
 from unld.build.splice import STATE
+from unld.core.iri import IriPolicy
 from unld.core.resources import mappings_dir
 from unld.publishing import jsonld, output
 from unld.publishing import ntlines as lines
@@ -69,6 +71,19 @@ def test_spliced_dumps_equal_a_full_build(tmp_path: Path) -> None:
     assert (out / "unld.nq").read_bytes() != before
     # the dumps were hashed once, for SHA256SUMS and the manifest alike
     assert second.manifest["reused"] >= 5
+    # the lines of shared nodes found by regular expressions are those found line by line
+    store = BuildCache(out, BASE)
+    graphs = [
+        (o, source_key(o.path, Path(o.path).read_bytes()))
+        for o in second.outcomes
+        if not o.error and not o.duplicate_of and not any(p.severity == "Violation" for p in o.problems)
+    ]
+    fast = pipeline.shared_lines(IriPolicy(BASE), store, graphs)
+    assert len(fast) > 10 and sum(len(kept) for _, _, kept in fast) > 1000
+    assert [(o.path, k, kept) for o, k, kept in fast] == [
+        (o.path, k, kept) for o, k, kept in pipeline.shared_lines_by_line(IriPolicy(BASE), store, graphs)
+    ]
+    (union_result,) = store.dir.glob("union-*.state")
     ref = tmp_path / "ref"
     assert not _build(src, ref, cache=False).spliced
     _same_files(out, ref)
@@ -78,10 +93,12 @@ def test_spliced_dumps_equal_a_full_build(tmp_path: Path) -> None:
         assert mine[key] != [] and sorted(map(str, mine[key])) == sorted(map(str, theirs[key])), key
     assert [c[0] for c in mine["chunks"]] != [], "the union is in chunks"
 
-    # a second change on top of a spliced build
+    # a second change on top of a spliced build: a paragraph, which changes no shared node,
+    # so the union's validation is the one kept in the cache
     _edit_paragraph(src / "A_RES_72_309.txt")
     third = _build(src, out)
     assert third.spliced
+    assert list(store.dir.glob("union-*.state")) == [union_result]
     ref2 = tmp_path / "ref2"
     _build(src, ref2, cache=False)
     _same_files(out, ref2)
