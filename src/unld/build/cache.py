@@ -98,6 +98,8 @@ class BuildCache:
         self.used: set[str] = set()
         #: what was wrong with entries that were not used (printed as warnings)
         self.warnings: list[str] = []
+        #: the SHA-256 of each used entry's graph, by key (the dumps' content keys)
+        self.digests: dict[str, str] = {}
 
     def get(self, key: str, path: str = "") -> dict | None:
         """The verified entry of ``key`` (``path`` names the source in warnings), or
@@ -117,7 +119,9 @@ class BuildCache:
             )
             return None
         self.used.add(key)
-        return json.loads(data)
+        entry: dict = json.loads(data)
+        self.digests[key] = entry["graph_sha256"]
+        return entry
 
     def _check(self, key: str, data: bytes) -> str | None:
         """Why the entry ``data`` of ``key`` cannot be trusted, or ``None``."""
@@ -149,6 +153,7 @@ class BuildCache:
         self._write(self.graph_path(key), ntriples)  # the graph first, then what names it
         self._write(self.dir / f"{key}.json", json.dumps(entry, ensure_ascii=False).encode())
         self.used.add(key)
+        self.digests[key] = entry["graph_sha256"]
 
     def _write(self, path: Path, data: bytes) -> None:
         write_atomic(path, data)

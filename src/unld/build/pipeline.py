@@ -10,8 +10,10 @@ staged in the output folder and renamed into place at the end (:class:`~unld.pub
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,6 +26,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from unld.build import splice
 from unld.build.cache import BuildCache, source_key, write_atomic
 from unld.core.errors import InputError, UnldError, UsageError
 from unld.core.iri import DEFAULT_BASE, IriPolicy
@@ -97,6 +100,10 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     #: cache entries that were corrupt and rebuilt (printed as warnings)
     cache_warnings: list[str] = field(default_factory=list)
+    #: whether the dumps were spliced from the previous build's (unld.build.splice)
+    spliced: bool = False
+    #: files of the generation the manifest hashed, and files whose hash it reused
+    manifest: dict[str, int] = field(default_factory=dict)
 
     @property
     def skipped(self) -> list[Outcome]:
@@ -392,17 +399,41 @@ def _build(
         o.problems = union.replace_in(o.problems)
     shared.problems = [*shared.problems, *union.problems]
     problems = [p for o in [*outcomes, shared] for p in o.problems]
+    # each graph's content key: a graph whose key the previous build's index holds is
+    # copied from the previous dumps, not written again (unld.build.splice)
+    graph_keys = {
+        o.graph or "": splice.graph_key(
+            store.digests.get(keys[o.path], ""), union.removed.get(o.graph or "", set())
+        )
+        for o in good
+        if store.digests.get(keys[o.path])
+    }
+    graph_keys.update({g: splice.lines_key(dumps.ntriples_lines(t)) for g, t in shared_data})
+    previous = output.live_generation(out)
+    state = splice.load(store, base, previous) if use_cache else None
     with output.Generation(out) as stage:
         clock.tick("dump preparation")
-        stats = dumps.write_dataset(
-            stage,
-            graphs,
-            lambda st: describe(policy, st, [g for g, _ in graphs]),
-            void_graph,
-            context_doc,
-            timings,
-            jobs or os.cpu_count() or 1,
-        )
+
+        def description(st: dumps.Stats) -> list[ox.Triple]:
+            return describe(policy, st, [g for g, _ in graphs])
+
+        stats = None
+        if state is not None and previous is not None:
+            stats = splice.update(
+                stage, previous, state, graphs, graph_keys, description, void_graph, context_doc, timings
+            )
+        spliced = stats is not None
+        if stats is None:
+            stats = dumps.write_dataset(
+                stage,
+                graphs,
+                description,
+                void_graph,
+                context_doc,
+                timings,
+                jobs or os.cpu_count() or 1,
+                keys=graph_keys,
+            )
         clock.last = time.perf_counter()
         # void.ttl adds what the dumps cannot state of themselves: their sizes and checksums
         described = ox.parse((stage.dir / "void.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
@@ -419,7 +450,10 @@ def _build(
             )
             clock.tick("ontology.html")
         names = list(stage.files)
-        stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names))
+        # each file hashed once: SHA256SUMS and the manifest share the digests
+        stage.digests = dumps.file_digests(stage.dir, names, jobs or os.cpu_count() or 1)
+        stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names, stage.digests))
+        clock.tick("checksums")
         if site:
             from unld.publishing.site import generate
 
@@ -433,12 +467,21 @@ def _build(
             )
             clock.tick("site")
         stage.commit()
+    splice.save(store, base, stage.dir, stats)
     store.prune()
     clock.tick("commit")
     written = [*names, "SHA256SUMS", *(["site"] if site else []), output.MANIFEST]
     # one number everywhere: the triples of unld.nt, as void:triples states it
     return BuildResult(
-        outcomes, written, stats.total, len(graphs) + 1, shared.problems, timings, store.warnings
+        outcomes,
+        written,
+        stats.total,
+        len(graphs) + 1,
+        shared.problems,
+        timings,
+        store.warnings,
+        spliced,
+        {"hashed": stage.hashed, "reused": stage.reused},
     )
 
 
@@ -449,17 +492,53 @@ def _graph_lines(
     return [ln for ln in out if ln not in removed] if removed else out
 
 
-def _union(policy: IriPolicy, engine: str, store: BuildCache, good: list[tuple[Outcome, str]]) -> UnionResult:
-    """Validate what the graphs say together about the nodes they share, and settle
-    conflicts between them (:func:`~unld.validation.validator.settle_union`).
+_IRI_SUBJECT = re.compile(rb"^<[^ \n]*", re.MULTILINE)
 
-    Two passes over the cached graphs keep memory low: the first finds the subjects that
-    several graphs describe (a graph's own hash parts, its paragraphs and footnotes, are
-    never shared), the second keeps only their triples and the types of what they point
-    at (which the shapes look at).
+
+def _lines_of(subjects: Iterable[bytes], blob: bytes, predicate: bytes = b"") -> list[bytes]:
+    """The lines of ``blob`` (N-Triples) whose subject is one of ``subjects`` (and whose
+    predicate is ``predicate``, when given), in their order: one scan in native code."""
+    alternatives = b"|".join(re.escape(s) for s in sorted(subjects))
+    tail = rb" " + re.escape(predicate) + rb" [^\n]*" if predicate else rb" [^\n]*"
+    return re.findall(rb"^(?:" + alternatives + rb")" + tail, blob, re.MULTILINE)
+
+
+Kept = list[tuple[Outcome, str, list[bytes]]]
+
+
+def shared_lines(policy: IriPolicy, store: BuildCache, good: list[tuple[Outcome, str]]) -> Kept:
+    """Each graph's lines about the nodes several graphs describe, and the types of what
+    those lines point at: (outcome, cache key, lines) for each graph that has some.
+
+    Lines are found with regular expressions over each graph's text (no Python step per
+    line); :func:`shared_lines_by_line` is the reference it is tested against.
     """
-    from unld.validation.validator import Validator, settle_union
+    seen: dict[bytes, int] = {}
+    foreign: list[set[bytes]] = []
+    for o, key in good:
+        own = b"<" + (policy.document(o.symbol or "") + "#").encode("utf-8")
+        subjects = {s for s in set(_IRI_SUBJECT.findall(store.graph(key))) if not s.startswith(own)}
+        foreign.append(subjects)
+        for subject in subjects:
+            seen[subject] = seen.get(subject, 0) + 1
+    shared = {s for s, n in seen.items() if n > 1}
+    del seen
+    type_iri = f"<{RDF_TYPE}>".encode()
+    out: Kept = []
+    for (o, key), subjects in zip(good, foreign, strict=True):
+        mine = subjects & shared
+        if not mine:
+            continue
+        blob = store.graph(key)
+        kept = _lines_of(mine, blob)
+        objects = (lines.parts(line)[2] for line in kept)
+        targets = {t for t in objects if t.startswith(b"<") and not t.startswith(b"<<")} - shared
+        out.append((o, key, kept + (_lines_of(targets, blob, type_iri) if targets else [])))
+    return out
 
+
+def shared_lines_by_line(policy: IriPolicy, store: BuildCache, good: list[tuple[Outcome, str]]) -> Kept:
+    """:func:`shared_lines`, a Python step per line (the reference)."""
     seen: dict[str, int] = {}
     for o, key in good:
         own = policy.document(o.symbol or "") + "#"
@@ -473,30 +552,95 @@ def _union(policy: IriPolicy, engine: str, store: BuildCache, good: list[tuple[O
             if not text.startswith("<" + own):
                 seen[text] = seen.get(text, 0) + 1
     shared = {s.encode("utf-8") for s, n in seen.items() if n > 1}
-    del seen
     type_iri = f"<{RDF_TYPE}>".encode()
-    graphs: list[tuple[str, list[ox.Triple]]] = []
-    sources: dict[str, str] = {}
+    out: Kept = []
     for o, key in good:
-        # lines are filtered as bytes: only the shared nodes' lines are parsed into triples
-        kept_lines: list[bytes] = []
+        kept: list[bytes] = []
         typed: dict[bytes, list[bytes]] = {}
         for line in lines.split_lines(store.graph(key)):
             subject, rest = line.split(b" ", 1)
             if subject in shared:
-                kept_lines.append(line)
+                kept.append(line)
             elif rest.startswith(type_iri):
                 typed.setdefault(subject, []).append(line)
-        if not kept_lines:
+        if not kept:
             continue
-        kept = list(ox.parse(b"\n".join(kept_lines), format=ox.RdfFormat.N_TRIPLES))
-        targets = {f"<{t.object.value}>".encode() for t in kept if isinstance(t.object, ox.NamedNode)}
-        extra = [ln for target in targets & typed.keys() for ln in typed[target]]
-        if extra:
-            kept += list(ox.parse(b"\n".join(extra), format=ox.RdfFormat.N_TRIPLES))
-        graphs.append((o.graph or "", kept))
+        targets = {t for t in (lines.parts(line)[2] for line in kept) if t.startswith(b"<")}
+        extra = sorted(ln for target in targets & typed.keys() for ln in typed[target])
+        out.append((o, key, kept + extra))
+    return out
+
+
+def _union(
+    policy: IriPolicy,
+    engine: str,
+    store: BuildCache,
+    good: list[tuple[Outcome, str]],
+) -> UnionResult:
+    """Validate what the graphs say together about the nodes they share, and settle
+    conflicts between them (:func:`~unld.validation.validator.settle_union`).
+
+    Two passes over the cached graphs keep memory low: the first finds the subjects that
+    several graphs describe (a graph's own hash parts, its paragraphs and footnotes, are
+    never shared), the second keeps only their triples and the types of what they point
+    at (which the shapes look at).  Both find lines with regular expressions over each
+    graph's text, so that no Python step is taken per line.
+
+    The result is kept in the build cache under the digest of everything it is made from
+    (each graph's kept lines, its name and the path of its source, and the bytes of the
+    sources whose lines the conflict reports name): a rebuild in which no shared node
+    changed (a paragraph edited, say) takes it from there instead of validating the union
+    again.
+    """
+    from unld.validation.validator import Validator, settle_union
+
+    kept_lines = shared_lines(policy, store, good)
+    digest = hashlib.sha256(f"union\0{engine}\0".encode())
+    for o, _key, kept in kept_lines:
+        digest.update(f"{o.graph}\0{o.path}\0".encode() + b"\n".join(kept) + b"\0")
+    keys = {o.path: key for o, key in good}
+    cached = store.dir / f"union-{digest.hexdigest()[:32]}.state"
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
+        data = json.loads(cached.read_bytes())
+        # conflict reports name lines of sources: those sources must be the same too
+        if all(keys.get(path) == key for path, key in data["located"].items()):
+            return _union_from(data)
+    graphs: list[tuple[str, list[ox.Triple]]] = []
+    sources: dict[str, str] = {}
+    for o, _key, kept in kept_lines:
+        graphs.append((o.graph or "", list(ox.parse(b"\n".join(kept), format=ox.RdfFormat.N_TRIPLES))))
         sources[o.graph or ""] = o.path
-    return settle_union(Validator(policy, engine), graphs, sources, locate=source_line)
+    located: set[str] = set()
+
+    def locate(path: str, focus: str, prop: str, value: str) -> int | None:
+        located.add(path)
+        return source_line(path, focus, prop, value)
+
+    result = settle_union(Validator(policy, engine), graphs, sources, locate=locate)
+    store.dir.mkdir(parents=True, exist_ok=True)
+    for old in store.dir.glob("union-*.state"):
+        old.unlink()
+    data = {**_union_to(result), "located": {path: keys.get(path, "") for path in sorted(located)}}
+    write_atomic(cached, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    return result
+
+
+def _union_to(result: UnionResult) -> dict[str, Any]:
+    return {
+        "problems": [asdict(p) for p in result.problems],
+        "removed": {
+            g: sorted(ln.decode("utf-8", "surrogateescape") for ln in ls) for g, ls in result.removed.items()
+        },
+        "shared": sorted(result.shared),
+    }
+
+
+def _union_from(data: dict[str, Any]) -> UnionResult:
+    return UnionResult(
+        [Problem(**p) for p in data["problems"]],
+        {g: {ln.encode("utf-8", "surrogateescape") for ln in ls} for g, ls in data["removed"].items()},
+        set(data["shared"]),
+    )
 
 
 def ontology_docs(cache_dir: Path, ontology_ttl: Path, warnings: list[str] | None = None) -> bytes:

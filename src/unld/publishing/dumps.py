@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -27,6 +28,7 @@ import pyoxigraph as ox
 from unld.core.namespaces import DCT, ELI, OWL, PREFIXES, RDFS, UNLD, VOID, WD
 from unld.core.namespaces import RDF_TYPE as RDF_TYPE_IRI
 from unld.publishing import ntlines as lines
+from unld.publishing.jsonld import Compactor, context_head
 
 
 class Staging:
@@ -88,7 +90,10 @@ class Stats:
     """What the union of the graphs holds: counted while it is written, for VoID.
 
     The union is written in sorted order, so a subject's lines are together: distinct
-    subjects are counted as the subject changes, without remembering them all.
+    subjects are counted as the subject changes, without remembering them all.  Every
+    figure is a sum over subjects (the dates are kept as counts per day, not as a minimum
+    and a maximum), so that an incremental build can take out the old contribution of the
+    subjects that changed and add their new one (:meth:`combine`).
     """
 
     triples: int = 0
@@ -102,14 +107,29 @@ class Stats:
     total: int = 0
     #: outbound links by (predicate, object namespace): the VoID linksets
     links: Counter[tuple[bytes, bytes]] = field(default_factory=Counter)
-    #: the adoption dates of the published resolutions: the temporal coverage
-    first_adopted: str | None = None
-    last_adopted: str | None = None
-    #: the latest distribution date (dcterms:issued) of a published resolution
-    last_issued: str | None = None
+    #: the adoption days of the published resolutions (the temporal coverage), by count
+    adopted: Counter[str] = field(default_factory=Counter)
+    #: the distribution days (dcterms:issued), by count
+    issued: Counter[str] = field(default_factory=Counter)
+    #: where each graph and each chunk of the union lies in the dumps (filled by
+    #: :func:`write_dataset`): what the next build splices its dumps from
+    index: dict[str, Any] = field(default_factory=dict)
     _types: list[bytes] = field(default_factory=list)
     _published: bool = False
     _adopted: str | None = None
+
+    @property
+    def first_adopted(self) -> str | None:
+        return min(self.adopted) if self.adopted else None
+
+    @property
+    def last_adopted(self) -> str | None:
+        return max(self.adopted) if self.adopted else None
+
+    @property
+    def last_issued(self) -> str | None:
+        """The latest distribution date of a published resolution."""
+        return max(self.issued) if self.issued else None
 
     def add(self, line: bytes) -> None:
         self.triples += 1
@@ -127,8 +147,8 @@ class Stats:
             self._adopted = _date(o)
         elif p == ISSUED:
             day = _date(o)
-            if day and (self.last_issued is None or day > self.last_issued):
-                self.last_issued = day
+            if day:
+                self.issued[day] += 1
         else:
             for pred, space in LINKSETS:
                 if p == pred and o.startswith(space):
@@ -140,14 +160,59 @@ class Stats:
         if not cited_only:
             self.classes.update(self._types)
         if self._published and self._adopted:
-            if self.first_adopted is None or self._adopted < self.first_adopted:
-                self.first_adopted = self._adopted
-            if self.last_adopted is None or self._adopted > self.last_adopted:
-                self.last_adopted = self._adopted
+            self.adopted[self._adopted] += 1
         self._types, self._published, self._adopted = [], False, None
 
     def finish(self) -> None:
         self._close()
+
+    def combine(self, other: Stats, sign: int) -> None:
+        """Add (``sign`` 1) or take out (``sign`` -1) the figures of ``other``, finished."""
+        self.triples += sign * other.triples
+        self.subjects += sign * other.subjects
+        self.entities += sign * other.entities
+        for mine, theirs in (
+            (self.classes, other.classes),
+            (self.links, other.links),
+            (self.adopted, other.adopted),
+            (self.issued, other.issued),
+        ):
+            for key, n in theirs.items():
+                mine[key] += sign * n  # type: ignore[index]
+                if not mine[key]:  # type: ignore[index]
+                    del mine[key]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "triples": self.triples,
+            "subjects": self.subjects,
+            "entities": self.entities,
+            "classes": sorted((k.decode(), n) for k, n in self.classes.items()),
+            "links": sorted((p.decode(), s.decode(), n) for (p, s), n in self.links.items()),
+            "adopted": sorted(self.adopted.items()),
+            "issued": sorted(self.issued.items()),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Stats:
+        return cls(
+            triples=int(data["triples"]),
+            subjects=int(data["subjects"]),
+            entities=int(data["entities"]),
+            classes=Counter({k.encode(): int(n) for k, n in data["classes"]}),
+            links=Counter({(p.encode(), s.encode()): int(n) for p, s, n in data["links"]}),
+            adopted=Counter({str(k): int(n) for k, n in data["adopted"]}),
+            issued=Counter({str(k): int(n) for k, n in data["issued"]}),
+        )
+
+
+def subject_stats(subject_lines: Iterable[bytes]) -> Stats:
+    """The figures one subject's lines add to :class:`Stats`."""
+    st = Stats()
+    for line in subject_lines:
+        st.add(line)
+    st.finish()
+    return st
 
 
 def _date(term: bytes) -> str | None:
@@ -202,6 +267,7 @@ def write_dataset(
     context_doc: dict,
     timings: dict[str, float] | None = None,
     jobs: int = 1,
+    keys: dict[str, str] | None = None,
 ) -> Stats:
     """Write unld.nq, .trig, .nt, .ttl and .jsonld from sorted lines, graph by graph.
 
@@ -211,21 +277,36 @@ def write_dataset(
     merged.  ``void`` makes the dataset description from the statistics of the union (it
     describes the data, not itself) and is added as graph ``void_graph``.  ``timings``
     receives the seconds spent on each file; with ``jobs`` > 1 the writers run in parallel.
+
+    The returned statistics carry an ``index`` of the files written: where each graph lies
+    in unld.nq and unld.trig (with its content key from ``keys``, by graph name), where each
+    chunk of the union lies in unld.nt, .ttl and .jsonld, and how many graphs hold each line
+    that more than one holds.  The next build splices its dumps from them
+    (:mod:`unld.build.splice`).
     """
     clock = _Clock(timings)
     runs: list[Path] = []
+    # lines several graphs hold, with how many more than one (per run, then in all)
+    extra: Counter[bytes] = Counter()
     for i in range(0, len(graphs), BATCH):
         run = stage.dir / f".run-{len(runs)}.nt"
         with open(run, "wb") as fh:
-            for line in lines.merge(load() for _, load in graphs[i : i + BATCH]):
+            for line, n in lines.counted_merge(load() for _, load in graphs[i : i + BATCH]):
                 fh.write(line + b"\n")
+                if n > 1:
+                    extra[line] += n - 1
         runs.append(run)
     stats = Stats()
+    counts: dict[bytes, int] = {}
     union_tmp = stage.dir / ".union.nt"
     with open(union_tmp, "wb") as fh:
-        for line in lines.merge(_read_lines(r) for r in runs):
+        for line, n in lines.counted_merge(_read_lines(r) for r in runs):
             stats.add(line)
             fh.write(line + b"\n")
+            n += extra.get(line, 0)
+            if n > 1:
+                counts[line] = n
+    del extra
     stats.finish()
     for r in runs:
         r.unlink()
@@ -234,10 +315,15 @@ def write_dataset(
     stats.total = stats.triples + len(ntriples_lines(void(stats)))
     void_lines = ntriples_lines(void(stats))
     stats.total = stats.triples + len(void_lines)
+    # the description is one more graph holding its lines
+    for line in void_lines:
+        held = counts.get(line) or (1 if lines.sorted_file_has(union_tmp, line) else 0)
+        if held:
+            counts[line] = held + 1
     everything: list[Graph] = sorted([*graphs, (void_graph, partial(_same, void_lines))], key=lambda g: g[0])
     clock.tick("union")
     # the three writers read only files and the graph loaders: they run side by side
-    tasks: list[tuple[Callable[..., dict[str, float]], tuple[Any, ...]]] = [
+    tasks: list[tuple[Callable[..., dict[str, Any]], tuple[Any, ...]]] = [
         (_write_graphs, (stage.path("unld.nq"), stage.path("unld.trig"), everything)),
         (_write_union, (stage.path("unld.nt"), stage.path("unld.ttl"), union_tmp, void_lines)),
         (
@@ -251,16 +337,33 @@ def write_dataset(
         with ProcessPoolExecutor(
             max_workers=min(jobs, len(tasks)), initializer=die_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            futures: list[Future[dict[str, float]]] = [pool.submit(fn, *args) for fn, args in tasks]
+            futures: list[Future[dict[str, Any]]] = [pool.submit(fn, *args) for fn, args in tasks]
             spent = [f.result() for f in futures]
     else:
         spent = [fn(*args) for fn, args in tasks]
-    for seconds in spent:
-        for name, value in seconds.items():
+    found: dict[str, Any] = {}
+    for report in spent:
+        for name, value in report.pop("seconds").items():
             clock.timings[name] = clock.timings.get(name, 0.0) + value
+        found.update(report)
     clock.tick("writers (side by side)")
     union_tmp.unlink()
     stage.write_bytes("void.ttl", _turtle(lines.Turtle(PREFIXES), void_lines))
+    void_key = hashlib.sha256(b"\n".join(void_lines)).hexdigest()
+    names = {**(keys or {}), void_graph: void_key}
+    stats.index = {
+        "graphs": [
+            [name, names.get(name, ""), *where]
+            for name, where in zip([g for g, _ in everything], found["graphs"], strict=True)
+        ],
+        "chunks": [
+            [first, *nt_ttl, *jl]
+            for first, nt_ttl, jl in zip(found["firsts"], found["union"], found["jsonld"], strict=True)
+        ],
+        "counts": counts,
+        "void": void_lines,
+        "void_graph": void_graph,
+    }
     return stats
 
 
@@ -268,45 +371,109 @@ def _same(value: list[bytes]) -> list[bytes]:
     return value
 
 
-def _write_graphs(nq_path: Path, trig_path: Path, graphs: list[Graph]) -> dict[str, float]:
-    """unld.nq and unld.trig, graph by graph (each graph loaded once)."""
+def _write_graphs(nq_path: Path, trig_path: Path, graphs: list[Graph]) -> dict[str, Any]:
+    """unld.nq and unld.trig, graph by graph (each graph loaded once); returns where each
+    graph lies in each: (offset in unld.nq, length, offset in unld.trig, length)."""
     start = time.perf_counter()
     turtle = lines.Turtle(PREFIXES)
+    where: list[tuple[int, int, int, int]] = []
     with open(nq_path, "wb") as nq, open(trig_path, "wb") as trig:
         trig.write(turtle.header())
         for name, load in graphs:
             graph = load()
+            nq_at, trig_at = nq.tell(), trig.tell()
             lines.write_nquads(nq, [(name, graph)])
             turtle.write_graph(trig, name, graph)
-    return {"unld.nq and unld.trig": time.perf_counter() - start}
+            where.append((nq_at, nq.tell() - nq_at, trig_at, trig.tell() - trig_at))
+    return {"seconds": {"unld.nq and unld.trig": time.perf_counter() - start}, "graphs": where}
 
 
 def _union(union_tmp: Path, void_lines: list[bytes]) -> Iterator[bytes]:
     yield from lines.merge([_read_lines(union_tmp), void_lines])
 
 
-def _write_union(nt_path: Path, ttl_path: Path, union_tmp: Path, void_lines: list[bytes]) -> dict[str, float]:
-    """unld.nt and unld.ttl: the union of all graphs, sorted."""
+def _write_union(nt_path: Path, ttl_path: Path, union_tmp: Path, void_lines: list[bytes]) -> dict[str, Any]:
+    """unld.nt and unld.ttl: the union of all graphs, sorted, a chunk at a time; returns
+    each chunk's first subject and where it lies in each file."""
     start = time.perf_counter()
+    firsts: list[str] = []
+    where: list[tuple[int, int, int, int]] = []
     with open(nt_path, "wb") as fh:
-        for line in _union(union_tmp, void_lines):
-            fh.write(line + b"\n")
+        for chunk in lines.chunks(_union(union_tmp, void_lines)):
+            at = fh.tell()
+            fh.write(b"\n".join(chunk) + b"\n")
+            firsts.append(lines.subject(chunk[0]).decode("utf-8"))
+            where.append((at, fh.tell() - at, 0, 0))
     middle = time.perf_counter()
+    turtle = lines.Turtle(PREFIXES)
     with open(ttl_path, "wb") as fh:
-        lines.Turtle(PREFIXES).write(fh, _union(union_tmp, void_lines))
-    return {"unld.nt": middle - start, "unld.ttl": time.perf_counter() - middle}
+        fh.write(turtle.header())
+        for i, chunk in enumerate(lines.chunks(_union(union_tmp, void_lines))):
+            at = fh.tell()
+            fh.write(b"".join(turtle.body(chunk)))
+            where[i] = (*where[i][:2], at, fh.tell() - at)
+    return {
+        "seconds": {"unld.nt": middle - start, "unld.ttl": time.perf_counter() - middle},
+        "firsts": firsts,
+        "union": where,
+    }
 
 
-def _write_jsonld(path: Path, union_tmp: Path, void_lines: list[bytes], context: dict) -> dict[str, float]:
+#: what precedes every node object of unld.jsonld but the first
+JSONLD_SEPARATOR = b",\n  "
+JSONLD_END = b"\n ]\n}\n"
+
+
+def jsonld_nodes(compactor: Compactor, chunk: list[bytes]) -> bytes:
+    """The node objects of a chunk of the sorted union, each after :data:`JSONLD_SEPARATOR`
+    (the document drops the first one's two leading bytes, ``,\n``)."""
+    out: list[bytes] = []
+    subject: bytes | None = None
+    group: list[ox.Triple] = []
+    triples = ox.parse(b"\n".join(chunk), format=ox.RdfFormat.N_TRIPLES)
+    for line, triple in zip(chunk, triples, strict=True):
+        s = lines.subject(line)
+        if s != subject:
+            if group:
+                out.append(_node(compactor, group))
+            subject, group = s, []
+        group.append(triple)
+    if group:
+        out.append(_node(compactor, group))
+    return b"".join(out)
+
+
+def _node(compactor: Compactor, group: list[ox.Triple]) -> bytes:
+    first = group[0].subject
+    if isinstance(first, ox.Triple):
+        raise ValueError("quoted triples are not published")
+    name = first.value if isinstance(first, ox.NamedNode) else f"_:{first.value}"
+    return JSONLD_SEPARATOR + json.dumps(compactor.node(name, group), ensure_ascii=False).encode("utf-8")
+
+
+def _write_jsonld(path: Path, union_tmp: Path, void_lines: list[bytes], context: dict) -> dict[str, Any]:
     """unld.jsonld: the union, compacted with the published context, which is embedded: a
     dump is downloaded and read on its own, often with no network, and a processor's default
-    document loader would otherwise have to fetch the context from the web."""
-    from unld.publishing import jsonld as writer
+    document loader would otherwise have to fetch the context from the web.
 
+    Written a chunk of the union at a time (the same chunks as :func:`_write_union`'s), as
+    :func:`unld.publishing.jsonld.stream` writes it whole (``tests/test_splice.py`` compares
+    the two); returns where each chunk's node objects lie, counted in the text of all the
+    node objects each after :data:`JSONLD_SEPARATOR` (the document drops its first two
+    bytes)."""
     start = time.perf_counter()
+    compactor = Compactor(context)
+    where: list[tuple[int, int]] = []
+    at = 0
     with open(path, "wb") as fh:
-        writer.stream(fh, _parse_lines(_union(union_tmp, void_lines)), context, context)
-    return {"unld.jsonld": time.perf_counter() - start}
+        fh.write(context_head(context))
+        for chunk in lines.chunks(_union(union_tmp, void_lines)):
+            nodes = jsonld_nodes(compactor, chunk)
+            fh.write(nodes[2:] if at == 0 else nodes)
+            where.append((at, len(nodes)))
+            at += len(nodes)
+        fh.write(JSONLD_END)
+    return {"seconds": {"unld.jsonld": time.perf_counter() - start}, "jsonld": where}
 
 
 def _parse_lines(data: Iterator[bytes], batch: int = 50_000) -> Iterator[ox.Triple]:
@@ -365,9 +532,34 @@ def jsonld(triples: Iterable[ox.Triple], context_doc: dict, context_ref: str | d
     return writer.write(triples, context_doc["@context"], context_ref)
 
 
-def sha256sums(folder: Path, names: list[str]) -> bytes:
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file, read a megabyte at a time."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_digests(folder: Path, names: list[str], jobs: int = 1) -> dict[str, str]:
+    """The SHA-256 of each file ``names`` under ``folder``, the files hashed side by side on
+    ``jobs`` threads (hashlib lets go of the interpreter while it hashes)."""
+    if jobs <= 1 or len(names) < 2:
+        return {name: file_digest(folder / name) for name in names}
+    from concurrent.futures import ThreadPoolExecutor
+
+    # the largest first, so that the threads finish together
+    order = sorted(names, key=lambda n: -(folder / n).stat().st_size)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return dict(zip(order, pool.map(lambda n: file_digest(folder / n), order), strict=True))
+
+
+def sha256sums(folder: Path, names: list[str], digests: dict[str, str] | None = None) -> bytes:
+    """``sha256sum``-style lines for ``names`` (their digests taken from ``digests`` when
+    given there)."""
+    known = digests or {}
     lines = []
     for name in sorted(names):
-        digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        digest = known.get(name) or file_digest(folder / name)
         lines.append(f"{digest}  {name}\n")
     return "".join(lines).encode()

@@ -11,8 +11,11 @@ byte order of its N-Triples lines, so the same input gives the same bytes.
 from __future__ import annotations
 
 import heapq
+import mmap
+import os
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 _LOCAL = re.compile(rb"[A-Za-z_][A-Za-z0-9_\-]*")
@@ -34,6 +37,70 @@ def merge(graphs: Iterable[Iterable[bytes]]) -> Iterator[bytes]:
         if line != last:
             yield line
             last = line
+
+
+def counted_merge(graphs: Iterable[Iterable[bytes]]) -> Iterator[tuple[bytes, int]]:
+    """The union of sorted line lists, sorted, each line once with the number of lists
+    that hold it (what an incremental build needs to know whether a line leaves the union
+    when one graph stops holding it)."""
+    last: bytes | None = None
+    n = 0
+    for line in heapq.merge(*graphs):
+        if line == last:
+            n += 1
+            continue
+        if last is not None:
+            yield last, n
+        last, n = line, 1
+    if last is not None:
+        yield last, n
+
+
+def subject(line: bytes) -> bytes:
+    """The subject of an N-Triples line: no subject term holds a blank."""
+    return line.split(b" ", 1)[0]
+
+
+#: lines of the union a chunk holds at least (it ends with its last subject's lines)
+CHUNK_LINES = 2048
+
+
+def chunks(sorted_lines: Iterable[bytes], size: int = CHUNK_LINES) -> Iterator[list[bytes]]:
+    """Sorted lines cut into chunks of at least ``size`` lines, each ending where a subject
+    does: a subject's statements, the unit of Turtle and JSON-LD, never straddle two chunks,
+    so each dump of the union is its chunks' texts one after the other."""
+    chunk: list[bytes] = []
+    for line in sorted_lines:
+        if len(chunk) >= size and subject(line) != subject(chunk[-1]):
+            yield chunk
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        yield chunk
+
+
+def sorted_file_has(path: Path, line: bytes) -> bool:
+    """Whether the file of sorted, distinct lines at ``path`` holds ``line`` (a binary
+    search over its bytes)."""
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            lo, hi = 0, len(mm)
+            # invariant: lines starting before lo are < line; lines starting at or after hi are > line
+            while lo < hi:
+                mid = (lo + hi) // 2
+                start = mm.rfind(b"\n", 0, mid) + 1
+                end = mm.find(b"\n", start)
+                end = len(mm) if end < 0 else end
+                here = mm[start:end]
+                if here == line:
+                    return True
+                if here < line:
+                    lo = end + 1
+                else:
+                    hi = start
+            return False
 
 
 def parts(line: bytes) -> tuple[bytes, bytes, bytes]:

@@ -108,6 +108,13 @@ def current_generation(out: Path) -> Path | None:
     return path if path.is_dir() else None
 
 
+def live_generation(out: Path) -> Path | None:
+    """The generation readers of ``out`` see now (the previous one, while a build writes
+    the next), or ``None`` before the first build: what a build copies or hard-links
+    unchanged files from."""
+    return current_generation(out)
+
+
 class Generation(Staging):
     """A new generation of ``out`` being written; :meth:`commit` makes it current.
 
@@ -122,6 +129,12 @@ class Generation(Staging):
         self.dir = Path(tempfile.mkdtemp(prefix="g-", dir=root))
         os.chmod(self.dir, 0o755)
         self.files: list[str] = []
+        #: SHA-256 of files already hashed in this build (the dumps, for SHA256SUMS), by
+        #: path: the manifest takes them rather than reading the files again
+        self.digests: dict[str, str] = {}
+        #: files the manifest hashed, and files whose hash it took from elsewhere
+        self.hashed = 0
+        self.reused = 0
 
     def commit(self) -> None:
         """Write the manifest, then switch ``out/.unld-current`` to this generation.
@@ -136,12 +149,14 @@ class Generation(Staging):
         after it, links to names the new build does not have, and the old generation, are
         removed.
         """
-        (self.dir / MANIFEST).write_bytes(manifest(self.dir))
+        old = current_generation(self.out)
+        counts: dict[str, int] = {}
+        (self.dir / MANIFEST).write_bytes(manifest(self.dir, self.digests, old, counts))
+        self.hashed, self.reused = counts.get("hashed", 0), counts.get("reused", 0)
         names = sorted(p.name for p in self.dir.iterdir())
         for name in names:
             _link(self.out, name)
         _fsync_dir(self.dir)
-        old = current_generation(self.out)
         new_link = self.out / f"{CURRENT}.new"
         with contextlib.suppress(FileNotFoundError):
             new_link.unlink()
@@ -206,19 +221,54 @@ def files_of(folder: Path) -> Iterator[str]:
             yield f if rel == "." else f"{rel}/{f}"
 
 
-def manifest(folder: Path) -> bytes:
+def manifest(
+    folder: Path,
+    known: dict[str, str] | None = None,
+    previous: Path | None = None,
+    counts: dict[str, int] | None = None,
+) -> bytes:
     """``sha256sum``-style lines for every file of a generation but the manifest itself,
-    sorted by path (so that ``sha256sum -c MANIFEST.sha256`` checks a whole build)."""
+    sorted by path (so that ``sha256sum -c MANIFEST.sha256`` checks a whole build).
+
+    A file is read only when its hash is not known already: ``known`` gives the hashes the
+    build took (the dumps, for SHA256SUMS), and a file that is the very file of the same
+    path in the ``previous`` generation (a hard link: same device, inode, size and
+    modification time) has the hash that generation's manifest gives it.  ``counts``
+    receives how many files were hashed and how many hashes were taken.
+    """
+    known = known or {}
+    before: dict[str, str] = {}
+    if previous is not None:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            before = read_manifest((previous / MANIFEST).read_bytes())
+    hashed = reused = 0
     lines = []
     for rel in sorted(files_of(folder)):
         if rel == MANIFEST:
             continue
-        h = hashlib.sha256()
-        with open(folder / rel, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                h.update(chunk)
-        lines.append(f"{h.hexdigest()}  {rel}\n")
+        digest = known.get(rel)
+        if digest is None and rel in before and previous is not None:
+            with contextlib.suppress(OSError):
+                if _same_file(os.stat(folder / rel), os.stat(previous / rel)):
+                    digest = before[rel]
+        if digest is None:
+            h = hashlib.sha256()
+            with open(folder / rel, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    h.update(chunk)
+            digest = h.hexdigest()
+            hashed += 1
+        else:
+            reused += 1
+        lines.append(f"{digest}  {rel}\n")
+    if counts is not None:
+        counts.update(hashed=hashed, reused=reused)
     return "".join(lines).encode()
+
+
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    """Whether two paths name one file (hard links) not written since."""
+    return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns) == (b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns)
 
 
 def state(out: Path) -> dict[str, str]:
