@@ -79,7 +79,7 @@ def write_source(root: Path, path: str, html: bytes) -> None:
 def executable() -> Path:
     """The Pagefind binary that the ``pagefind[bin]`` dependency installed."""
     try:
-        from pagefind_bin import get_executable  # type: ignore[import-untyped]
+        from pagefind_bin import get_executable
     except ImportError as err:  # pragma: no cover - a broken install
         raise SearchIndexError(
             "the search indexer is not installed: reinstall unld (it depends on 'pagefind[bin]')"
