@@ -23,6 +23,7 @@ from unld.core.iri import DEFAULT_BASE
 
 if TYPE_CHECKING:
     from unld.build.pipeline import BuildResult
+    from unld.publishing.endpoint import GraphFile
 
 engine_option = click.option(
     "--shacl-engine",
@@ -428,18 +429,7 @@ def publish(
             ) as (dataset, built),
         ):
             if built is not None:
-                for o in built.skipped:
-                    click.echo(f"skipped: {o.error}", err=True)
-                for p in built.violations:
-                    click.echo(p.line(), err=True)
-                code = EXIT_INVALID if built.violations else (EXIT_BAD_INPUT if built.skipped else EXIT_OK)
-
-            def listed(g: Any) -> None:
-                click.echo(f"{g.iri}\t{g.triples} triples")
-
-            def sent(g: Any) -> None:
-                _note(f"sent {g.iri}\t{g.triples} triples")
-
+                code = _report_sources_built(built)
             with Progress(quiet=quiet or dry_run, unit="graph") as bar2:
                 bar2.set_total(len(dataset.graphs))
                 summary = run_publish(
@@ -449,7 +439,7 @@ def publish(
                     options=options,
                     dry_run=dry_run,
                     progress=bar2.advance,
-                    on_graph=listed if dry_run else (sent if verbose else None),
+                    on_graph=_listed if dry_run else (_sent if verbose else None),
                 )
     except UnldError as exc:
         _fail(str(exc), exc.exit_code)
@@ -460,6 +450,24 @@ def publish(
     if not summary.ok:
         code = EXIT_INVALID
     sys.exit(code)
+
+
+def _report_sources_built(built: BuildResult) -> int:
+    """Print what building the SOURCES of ``unld publish`` skipped or found invalid; the
+    exit code that says so."""
+    for o in built.skipped:
+        click.echo(f"skipped: {o.error}", err=True)
+    for p in built.violations:
+        click.echo(p.line(), err=True)
+    return EXIT_INVALID if built.violations else (EXIT_BAD_INPUT if built.skipped else EXIT_OK)
+
+
+def _listed(g: GraphFile) -> None:
+    click.echo(f"{g.iri}\t{g.triples} triples")
+
+
+def _sent(g: GraphFile) -> None:
+    _note(f"sent {g.iri}\t{g.triples} triples")
 
 
 @main.command()

@@ -808,6 +808,21 @@ class Engine:
         for p in self.index.spo.get(node, {}):
             if p.value.startswith(SH) and p.value[len(SH) :] not in _SUPPORTED:
                 raise Unsupported(f"{node}: sh:{p.value[len(SH) :]}")
+        shape = self._header(node)
+        self._constraints(node, shape, stack)
+        for prop in self._get(node, "property"):
+            compiled = self._compile(prop, stack)
+            if compiled.path is None:
+                raise Unsupported(f"{prop}: a value of sh:property without sh:path")
+            shape.properties.append(compiled)
+        for c in self._get(node, "sparql"):
+            self._sparql(c, shape, stack)
+        self._compiled[node] = shape
+        return shape
+
+    def _header(self, node: Node) -> Shape:
+        """The shape ``node`` with its severity, messages, path and targets (no constraints
+        yet)."""
         sev = self._get(node, "severity")
         if len(sev) > 1:
             raise Unsupported(f"{node}: more than one sh:severity")
@@ -836,29 +851,24 @@ class Engine:
             p for p in self._get(node, "targetObjectsOf") if isinstance(p, ox.NamedNode)
         ]
         shape.target_node = list(self._get(node, "targetNode"))
-        self._constraints(node, shape, stack)
-        for prop in self._get(node, "property"):
-            compiled = self._compile(prop, stack)
-            if compiled.path is None:
-                raise Unsupported(f"{prop}: a value of sh:property without sh:path")
-            shape.properties.append(compiled)
-        for c in self._get(node, "sparql"):
-            for p in self.index.spo.get(c, {}):
-                if p.value.startswith(SH) and p.value[len(SH) :] not in _SUPPORTED:
-                    raise Unsupported(f"{c}: sh:{p.value[len(SH) :]}")
-            if self._get(c, "prefixes"):
-                raise Unsupported(f"{c}: sh:prefixes (write full IRIs in the query)")
-            if len(stack) > 1 or shape.path is not None:
-                raise Unsupported(f"{c}: SPARQL constraints only on node shapes with targets")
-            select = self._get(c, "select")
-            if len(select) != 1:
-                raise Unsupported(f"{c}: a SPARQL constraint without one sh:select")
-            if any(v.value == "true" for v in self._get(c, "deactivated")):
-                continue
-            msg = self._get(c, "message")
-            shape.sparql.append((select[0].value, msg[0].value if msg else None))
-        self._compiled[node] = shape
         return shape
+
+    def _sparql(self, c: Term, shape: Shape, stack: tuple[Term, ...]) -> None:
+        """The SPARQL-based constraint ``c`` of ``shape`` (a node shape with targets only)."""
+        for p in self.index.spo.get(c, {}):
+            if p.value.startswith(SH) and p.value[len(SH) :] not in _SUPPORTED:
+                raise Unsupported(f"{c}: sh:{p.value[len(SH) :]}")
+        if self._get(c, "prefixes"):
+            raise Unsupported(f"{c}: sh:prefixes (write full IRIs in the query)")
+        if len(stack) > 1 or shape.path is not None:
+            raise Unsupported(f"{c}: SPARQL constraints only on node shapes with targets")
+        select = self._get(c, "select")
+        if len(select) != 1:
+            raise Unsupported(f"{c}: a SPARQL constraint without one sh:select")
+        if any(v.value == "true" for v in self._get(c, "deactivated")):
+            return
+        msg = self._get(c, "message")
+        shape.sparql.append((select[0].value, msg[0].value if msg else None))
 
     def _path(self, node: Term, stack: tuple[Term, ...]) -> Path:
         """A SHACL property path of the shapes graph (refused if ill-formed or cyclic)."""
