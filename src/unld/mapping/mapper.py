@@ -117,6 +117,9 @@ _TOKEN = re.compile(
 _UNSUPPORTED = {"GRAPH", "SERVICE", "FROM", "NAMED"}
 
 
+_Tokens = list[tuple[str | None, re.Match[str]]]
+
+
 def _batch_form(text: str) -> str | None:
     """``CONSTRUCT {T} WHERE {P}`` rewritten as an update over a batch of view graphs.
 
@@ -125,51 +128,15 @@ def _batch_form(text: str) -> str | None:
     """
     if _VIEW_VAR[1:] in text or _OUT_VAR[1:] in text:
         return None
-    tokens = [(m.lastgroup, m) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
+    tokens: _Tokens = [(m.lastgroup, m) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
     words = [i for i, (kind, m) in enumerate(tokens) if kind == "word" and m.group().upper() == "CONSTRUCT"]
     if not words:
         return None
-    start = words[0]
-
-    def block(i: int) -> int | None:
-        """Index of the brace closing the one opened at token ``i``."""
-        depth = 0
-        for j in range(i, len(tokens)):
-            kind = tokens[j][0]
-            depth += kind == "open"
-            depth -= kind == "close"
-            if depth == 0:
-                return j
+    parts = _construct_parts(text, tokens, words[0])
+    if parts is None:
         return None
-
-    i = start + 1
-    if i >= len(tokens):
-        return None
-    if tokens[i][0] == "open":  # CONSTRUCT { template } WHERE? { pattern }
-        end = block(i)
-        if end is None:
-            return None
-        template = text[tokens[i][1].end() : tokens[end][1].start()]
-        i = end + 1
-        if i < len(tokens) and tokens[i][0] == "word" and tokens[i][1].group().upper() == "WHERE":
-            i += 1
-        short = False
-    elif tokens[i][0] == "word" and tokens[i][1].group().upper() == "WHERE":  # CONSTRUCT WHERE { T }
-        i += 1
-        short = True
-    else:
-        return None
-    if i >= len(tokens) or tokens[i][0] != "open":
-        return None
-    close = block(i)
-    if close is None or close != len(tokens) - 1:
-        return None  # solution modifiers (LIMIT, ORDER BY...) would act on the whole batch
-    pattern = text[tokens[i][1].end() : tokens[close][1].start()]
-    if short:
-        template = pattern
-    if any(kind == "word" and m.group().upper() in _UNSUPPORTED for kind, m in tokens[i:close]):
-        return None
-    prologue = text[: tokens[start][1].start()]
+    template, pattern = parts
+    prologue = text[: tokens[words[0]][1].start()]
     # '%' is the batch's placeholder: escape the rule's own
     return (
         prologue.replace("%", "%%")
@@ -179,6 +146,51 @@ def _batch_form(text: str) -> str | None:
         + pattern.replace("%", "%%")
         + f'\n  }}\n  BIND(IRI(CONCAT(STR({_VIEW_VAR}), "{_OUT_SUFFIX}")) AS {_OUT_VAR})\n}}\n'
     )
+
+
+def _closing_brace(tokens: _Tokens, i: int) -> int | None:
+    """Index of the brace closing the one opened at token ``i``."""
+    depth = 0
+    for j in range(i, len(tokens)):
+        kind = tokens[j][0]
+        depth += kind == "open"
+        depth -= kind == "close"
+        if depth == 0:
+            return j
+    return None
+
+
+def _is_word(tokens: _Tokens, i: int, word: str) -> bool:
+    return i < len(tokens) and tokens[i][0] == "word" and tokens[i][1].group().upper() == word
+
+
+def _construct_parts(text: str, tokens: _Tokens, start: int) -> tuple[str, str] | None:
+    """The template and the pattern of the CONSTRUCT at token ``start`` (the short form
+    ``CONSTRUCT WHERE { T }`` has one for both), or None when the query is not a plain
+    CONSTRUCT whose pattern ends it."""
+    i = start + 1
+    if i >= len(tokens):
+        return None
+    template: str | None = None
+    if tokens[i][0] == "open":  # CONSTRUCT { template } WHERE? { pattern }
+        end = _closing_brace(tokens, i)
+        if end is None:
+            return None
+        template = text[tokens[i][1].end() : tokens[end][1].start()]
+        i = end + 2 if _is_word(tokens, end + 1, "WHERE") else end + 1
+    elif _is_word(tokens, i, "WHERE"):  # CONSTRUCT WHERE { T }
+        i += 1
+    else:
+        return None
+    if i >= len(tokens) or tokens[i][0] != "open":
+        return None
+    close = _closing_brace(tokens, i)
+    if close is None or close != len(tokens) - 1:
+        return None  # solution modifiers (LIMIT, ORDER BY...) would act on the whole batch
+    if any(kind == "word" and m.group().upper() in _UNSUPPORTED for kind, m in tokens[i:close]):
+        return None
+    pattern = text[tokens[i][1].end() : tokens[close][1].start()]
+    return (pattern if template is None else template), pattern
 
 
 # Copies into each view graph of the batch the vocabulary triples whose subject the view
