@@ -243,39 +243,35 @@ def record_document(record: dict, policy: IriPolicy) -> dict:
     the document into a store (:func:`load`) gives the same triples as walking the record
     by hand would, at a fraction of the cost: the JSON-LD reader is native code.
     """
+    doc = _ViewWriter(record, policy).node(record, "")
+    doc["@context"] = {"@vocab": V}
+    doc["@id"] = f"{V}r"
+    doc["_base"] = policy.base
+    return doc
 
-    def walk(obj: dict, path: str) -> dict:
+
+class _ViewWriter:
+    """Walks one record into the JSON-LD of its view (:func:`record_document`)."""
+
+    def __init__(self, record: dict, policy: IriPolicy) -> None:
+        self.record = record
+        self.policy = policy
+
+    def node(self, obj: dict, path: str) -> dict:
+        """The node of the object at ``path`` (keys joined by dots, ``[]`` for a list's items)."""
         node: dict = {}
         rule = IRI_RULES.get(path)
         if rule is not None:
-            for key, iri in rule(policy, record, obj).items():
+            for key, iri in rule(self.policy, self.record, obj).items():
                 node[key] = {"@id": iri}
         for key, value in obj.items():
             if value is None or key.startswith("_"):
                 continue
             sub = f"{path}.{key}" if path else key
             if isinstance(value, dict):
-                node[key] = walk(value, sub)
+                node[key] = self.node(value, sub)
             elif isinstance(value, list):
-                make = IRI_LISTS.get(sub)
-                items, refs = [], []
-                for i, item in enumerate(value, start=1):
-                    if isinstance(item, dict):
-                        child = walk({**item, "_position": i} if path == "" else item, sub + "[]")
-                        child["_index"] = i
-                        items.append(child)
-                    elif item is not None:
-                        items.append(item)
-                        if make is not None:
-                            # a reference: a node pairing the value with its IRI
-                            ref = {
-                                "value": item,
-                                "_index": i,
-                                "_iri": {"@id": make(policy, record, str(item))},
-                            }
-                            if sub == "basis.documents":
-                                ref["_undocs"] = {"@id": policy.undocs(str(item))}
-                            refs.append(ref)
+                items, refs = self.items(value, path, sub)
                 if items:
                     node[key] = items
                 if refs:
@@ -284,11 +280,30 @@ def record_document(record: dict, policy: IriPolicy) -> dict:
                 node[key] = value
         return node
 
-    doc = walk(record, "")
-    doc["@context"] = {"@vocab": V}
-    doc["@id"] = f"{V}r"
-    doc["_base"] = policy.base
-    return doc
+    def items(self, value: list, path: str, sub: str) -> tuple[list, list[dict]]:
+        """The items of a list, each object with its position, and for a list of document
+        symbols the references pairing each value with its IRI."""
+        make = IRI_LISTS.get(sub)
+        items: list = []
+        refs: list[dict] = []
+        for i, item in enumerate(value, start=1):
+            if isinstance(item, dict):
+                child = self.node({**item, "_position": i} if path == "" else item, sub + "[]")
+                child["_index"] = i
+                items.append(child)
+            elif item is not None:
+                items.append(item)
+                if make is not None:
+                    # a reference: a node pairing the value with its IRI
+                    ref = {
+                        "value": item,
+                        "_index": i,
+                        "_iri": {"@id": make(self.policy, self.record, str(item))},
+                    }
+                    if sub == "basis.documents":
+                        ref["_undocs"] = {"@id": self.policy.undocs(str(item))}
+                    refs.append(ref)
+        return items, refs
 
 
 def load(store: ox.Store, record: dict, policy: IriPolicy, graph: ox.NamedNode) -> None:
