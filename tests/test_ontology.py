@@ -356,6 +356,24 @@ def test_known_keys() -> None:
     }
 
 
+def test_the_key_drops_every_adverb_the_parser_keeps_in_a_lead() -> None:
+    """The parser keeps a leading adverb in the lead ("Equally concerned", from a real
+    resolution of session 78); the key is made without it, whatever the adverb, so that the
+    paragraph still points at its concept.  The adverbs come from the parser itself."""
+    from unld.parse.leads import INNER_ADVERBS, PRE_ADVERBS, lead_phrase
+
+    assert lead_phrase("Equally concerned about the humanitarian situation,") == "Equally concerned"
+    assert keys(["Equally concerned", "Unequivocally condemning", "Having duly noted"]) == {
+        "Equally concerned": "concerned",
+        "Unequivocally condemning": "condemning",
+        "Having duly noted": "having-noted",
+    }
+    for adverb in sorted(PRE_ADVERBS):
+        assert phrase_key(f"{adverb.capitalize()} requests") == "requests", adverb
+    for adverb in sorted(INNER_ADVERBS):
+        assert phrase_key(f"Having {adverb} considered") == "having-considered", adverb
+
+
 def test_citation_functions_are_cito_properties() -> None:
     q = f"SELECT ?c ?f WHERE {{ ?c <{UNLD}citationFunction> ?f }}"
     rows = list(union().query(q))

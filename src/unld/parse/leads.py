@@ -394,7 +394,7 @@ def lead_phrase(text: str, council: bool = False) -> str | None:
     elif head == "having" and i < n:
         # the perfect participle, with any adverb set inside: "Having also examined"
         k = i
-        while k < n - 1 and low[k] in _INNER_ADVERBS:
+        while k < n - 1 and low[k] in INNER_ADVERBS:
             k += 1
         take = k + 1
         if council and at(take).endswith("ly") and at(take) not in _NOT_MANNER:
@@ -504,7 +504,7 @@ def _split_participle(words: list[str]) -> bool:
 
 
 #: Adverbs that may stand inside a lead phrase, between its words ("Having also examined").
-_INNER_ADVERBS = {"also", "further", "again", "once", "more", "duly", "carefully", "fully"}
+INNER_ADVERBS = {"also", "further", "again", "once", "more", "duly", "carefully", "fully"}
 
 #: Words that end the object of "Expresses": prepositions, conjunctions, pronouns.
 _FUNCTION_WORDS = {
