@@ -90,6 +90,7 @@ def parse_source(source: Source) -> dict:
     if meeting_idx is not None:
         mline = rest[meeting_idx]
         m = structure.MEETING_LINE.match(mline.text)
+        assert m is not None  # find_meeting found the line by this pattern
         date_line = next((ln for ln in rest[meeting_idx + 1 : meeting_idx + 4] if not ln.blank), None)
         date = iso_date(date_line.text) if date_line else None
         if date is None:
@@ -232,7 +233,12 @@ def _record(
     if session is None and number:
         head = number.split("/")[0]
         session = int(head) if head.isdigit() else head
-    symbol = symbols.ga_resolution(*number.split("/"), mh.part) if number else layout.symbol
+    symbol: str | None
+    if number:
+        number_session, _, number_in_session = number.partition("/")
+        symbol = symbols.ga_resolution(number_session, number_in_session, mh.part)
+    else:
+        symbol = layout.symbol
     if layout.symbol and symbol and symbols.normalise(layout.symbol) != symbol:
         structure._warn(
             warnings,
@@ -590,7 +596,7 @@ def _all_paragraphs(pps: list[dict], ops: list[dict]) -> list[dict]:
 
 
 def _footnote_documents(text: str) -> list[str]:
-    return [c.target for c in find_documents(text, "fn") if c.kind == "document"]
+    return [c.target for c in find_documents(text, "fn") if c.kind == "document" and c.target]
 
 
 def _one_date(cited: list[Citation]) -> list[Citation]:

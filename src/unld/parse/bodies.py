@@ -99,7 +99,9 @@ def registry() -> tuple[dict[str, Body], dict[str, str]]:
     }"""
     bodies: dict[str, Body] = {}
     names: dict[str, str] = {}
-    for row in store.query(q):
+    solutions = store.query(q)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for row in solutions:
         key = row["b"].value.rsplit("/body/", 1)[1]
         start = row["start"].value if row["start"] else None
         end = row["end"].value if row["end"] else None
@@ -299,16 +301,16 @@ def find_working_groups(
                 continue
             name, end = _specific_name(text, m.start(), m.end())
             kind = _kind_of(m.group(0))
-            key = names.get(_norm(name))
+            known_key = names.get(_norm(name))
             generic = bool(re.fullmatch("|".join(rx for _, rx in _KINDS) + "|working groups", _norm(name)))
             title = m.group(0)[:1].isupper()
-            if key is None and generic:
+            if known_key is None and generic:
                 mentions.append((para["id"], kind, title, ""))
                 continue
-            if key is None:
-                key = slug(re.sub(r"^(?:the|an?)\s+", "", name, flags=re.I))
+            key = known_key or slug(re.sub(r"^(?:the|an?)\s+", "", name, flags=re.I))
             years = _YEARS.search(name)
-            _note(found, order, key, name, kind, para, bodies.get(key), years.groups() if years else None)
+            span = (years.group(1), years.group(2)) if years else None
+            _note(found, order, key, name, kind, para, bodies.get(key), span)
             _founding(found[key], text, end, para)
             _context(found[key], text, m.start(), end, named, symbol)
             mentions.append((para["id"], kind, title, key))

@@ -262,7 +262,7 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
 
     Time: linear in ``text`` (one pass of the citation patterns)."""
     out: list[Citation] = []
-    trigger: tuple[str, str | None] | None = None  # (kind, body)
+    trigger: tuple[str, str] | None = None  # (kind, body)
     # citations that share the date printed after the last of them: "74/28 and 74/29 of
     # 12 December 2019" (a comma ends the sharing: "48/264, 52/163 of 15 December 1997")
     pending: list[Citation] = []
@@ -358,9 +358,10 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
             body_here = after_body or ("General Assembly" if body == "Security Council" else body)
             if body_here == "General Assembly":
                 maker = symbols.ga_decision if kind == "decision" else symbols.ga_resolution
+                letters: list[str | None] = list(parts) if parts else [None]
                 found = [
                     Citation(maker(sess, num, part), kind, body_here, None, where, m.group(0))
-                    for part in parts or [None]
+                    for part in letters
                 ]
             else:
                 hrc = body_here == "Human Rights Council" and kind == "resolution"

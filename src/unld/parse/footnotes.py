@@ -278,10 +278,10 @@ def place_marks(texts: list[str], marks: list[str]) -> tuple[list[str], dict[str
     chosen = _chain([by_mark.get(m, []) for m in marks])
     where: dict[str, int] = {}
     per_text: dict[int, list[_Spot]] = {}
-    for mark, spot in zip(marks, chosen, strict=True):
-        if spot is not None:
-            where[mark] = spot.text
-            per_text.setdefault(spot.text, []).append(spot)
+    for mark, chosen_spot in zip(marks, chosen, strict=True):
+        if chosen_spot is not None:
+            where[mark] = chosen_spot.text
+            per_text.setdefault(chosen_spot.text, []).append(chosen_spot)
     out = list(texts)
     for t, spots in per_text.items():
         text = out[t]
