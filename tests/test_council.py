@@ -293,13 +293,16 @@ def test_pdf_heading_between_italic_paragraphs() -> None:
 
 
 def test_footnotes_of_an_annex_title_and_a_numbered_notice() -> None:
-    """ "Notice No.1" is a number, not footnote mark 1; the PDF's mark on the annex title
-    puts footnote 1 in the annex; the key counts the footnotes printed, the annex's too."""
+    """The 1 of "Notice No.1" is a number, not footnote mark 1; a mark on the annex title
+    (the PDF's superscript, the text's "process1") puts footnote 1 in the annex; the key
+    counts the footnotes printed, the annex's too."""
     text, pdf = record("S_RES_2776_2025"), pdf_record("S_RES_2776_2025")
     assert text["preambular_paragraphs"][17]["text"].endswith("Implementation Assistance Notice No.1,")
     assert text["footnotes"] == [] and pdf["footnotes"] == []
     notes = pdf["annexes"][0]["footnotes"]
     assert [(n["mark"], n["in"]) for n in notes] == [("1", pdf["annexes"][0]["id"]), ("2", "annex-u1")]
+    assert text["annexes"][0]["footnotes"][0]["in"] == text["annexes"][0]["id"]
+    assert text["annexes"][0]["title"].endswith("no-objection process[^1]")
     assert project_council(text)["n_footnotes"] == project_council(pdf)["n_footnotes"] == 2
 
 

@@ -276,6 +276,7 @@ def _record(
         first_part += len(a["_parts"])
     searched = [mk for mk in marks if mk not in explicit]
     placed, where = place_marks(texts, searched) if searched else (texts, {})
+    _title_marks(annexes, [mk for mk in searched if mk not in where], where, len(blocks), title_marks)
     where = {**where, **explicit}
     n_blocks = len(blocks)
     for i, b in enumerate(blocks):
@@ -526,6 +527,27 @@ def _link_annexes(
             target = labelled.get(label) if label else (plain[0] if len(plain) == 1 else None)
             if target is not None and para["id"] not in target["referred_by"]:
                 target["referred_by"].append(para["id"])
+
+
+def _title_marks(
+    annexes: list[dict], missing: list[str], where: dict[str, int], n_blocks: int, found: dict[str, int]
+) -> None:
+    """Marks not found in the text that are glued to an annex's title (``Annex A - Items
+    subject to a no-objection process1``): the footnote is the annex's.  Only a mark numbered
+    after every mark of the resolution's own paragraphs is looked for there, so that a title
+    cannot take a mark the paragraphs print."""
+    own = [int(mk) for mk, t in where.items() if t < n_blocks and mk.isdigit()]
+    first_part = n_blocks
+    for k, a in enumerate(annexes):
+        wanted = [mk for mk in missing if mk not in found and int(mk) > max(own, default=0)]
+        if a.get("title") and a["_parts"] and wanted:
+            titled, at = place_marks([a["title"]], wanted)
+            if at:
+                a["title"] = titled[0]
+                for mk in at:
+                    where[mk] = first_part
+                    found[mk] = k
+        first_part += len(a["_parts"])
 
 
 def _in_annex_by_neighbours(mark: str, where: dict[str, int], n_blocks: int) -> bool:
