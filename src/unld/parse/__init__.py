@@ -13,6 +13,7 @@ The record is plain JSON-ready data; its shape is the public, versioned contract
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from unld import RECORD_VERSION, __version__
@@ -226,6 +227,57 @@ def _record(
     footnote_gaps: bool = False,
     council: bool = False,
 ) -> dict:
+    """The record of a read text: its identity, its paragraphs and annexes with their
+    fragment ids, its footnotes where their marks stand, and everything it cites."""
+    symbol, session, number = _identity(source, mh, layout, warnings)
+    marks = _FootnoteMarks.place(layout, blocks, annexes, footnote_gaps)
+    body = _Body(sectioned=any(b.kind == "section" for b in blocks), hints=hints, council=council)
+    body.read(blocks)
+    taken = set(body.ids.values()) | {s["label"] and f"sec{s['label']}" for s in body.sections}
+    counts = _annex_parts(annexes, body.ids, taken, len(blocks))
+    _link_annexes(annexes, body.ops, body.pps, blocks)
+    footnotes = marks.footnotes(body.ids, annexes, counts, taken, warnings)
+    annex_paragraphs = [
+        p
+        for a in annexes
+        for p in [*a["headings"], *walk_paragraphs(a["paragraphs"])]
+        if p.get("text") or p.get("title")
+    ]
+    cur_session = session if isinstance(session, int) else None
+    citations = _citations(body.pps, body.ops, annex_paragraphs, annexes, footnotes, cur_session)
+    # bodies named in the annexes are mentioned by the resolution too
+    mentioning = _all_paragraphs(body.pps, body.ops) + [p for p in annex_paragraphs if p.get("text")]
+    return {
+        "record_version": RECORD_VERSION,
+        "symbol": symbol,
+        "organ": mh.organ or "General Assembly",
+        "session": session,
+        "number": f"{number} {mh.part}" if number and mh.part else number,
+        "title": mh.title,
+        "adopted_on": mh.adopted_on,
+        "agenda_items": [dict(a, session=session) for a in mh.agenda],
+        "basis": mh.basis,
+        "meeting": meeting,
+        "sections": body.sections,
+        "preambular_paragraphs": body.pps,
+        "operative_paragraphs": body.ops,
+        "footnotes": footnotes,
+        "citations": citations,
+        "working_groups": find_working_groups(mentioning, citations, symbol),
+        "bodies": find_bodies(mentioning),
+        "future_agenda": find_future_agenda(body.ops),
+        "annexes": annexes,
+        "warnings": warnings,
+        "source": {"path": source.path, "sha256": source.sha256, "format": source.format},
+        "unld_version": __version__,
+    }
+
+
+def _identity(
+    source: Source, mh: structure.Masthead, layout: Layout, warnings: list[dict]
+) -> tuple[str, int | str | None, str | None]:
+    """The symbol, session and number of a resolution: from its title number ("76/19."),
+    else from the masthead's symbol; an InputError when neither is printed."""
     session = mh.session
     number = mh.number
     if number is None:
@@ -252,123 +304,217 @@ def _record(
             "no symbol: expected a title line such as '76/19. Title' "
             "or a masthead symbol such as 'A/RES/76/19'",
         )
-    sectioned = any(b.kind == "section" for b in blocks)
+    return symbol, session, number
 
-    def pid(prefix: str, n: str | int, section: str | None) -> str:
-        return f"{section}-{prefix}{n}" if sectioned and section else f"{prefix}{n}"
 
-    # footnotes: find their marks in document order (paragraphs, then annexes)
-    notes = split_footnotes(layout.footnotes, gaps=footnote_gaps)
-    annex_parts = [part for a in annexes for part in a["_parts"]]
-    texts = [b.raw() for b in blocks] + [part.raw() for part in annex_parts]
-    marks = [n.mark for n in notes if n.mark.isdigit()]
-    # markdown, HTML and superscripts print their marks explicitly; the others are searched
-    explicit = {mk: i for i, t in reversed(list(enumerate(texts))) for mk in _MARK.findall(t)}
-    # a mark printed on an annex's title ("Annex A - Items subject to ...[^1]") is the
-    # annex's: it stands before the annex's first part
-    first_part = len(blocks)
-    title_marks: dict[str, int] = {}
-    for k, a in enumerate(annexes):
-        for mk in _MARK.findall(a.get("title") or ""):
-            if a["_parts"] and mk not in explicit:
-                explicit[mk] = first_part
-                title_marks[mk] = k
-        first_part += len(a["_parts"])
-    searched = [mk for mk in marks if mk not in explicit]
-    placed, where = place_marks(texts, searched) if searched else (texts, {})
-    _title_marks(annexes, [mk for mk in searched if mk not in where], where, len(blocks), title_marks)
-    where = {**where, **explicit}
-    n_blocks = len(blocks)
-    for i, b in enumerate(blocks):
-        b.first_text = placed[i]
-    for j, part in enumerate(annex_parts):
-        part.text = placed[n_blocks + j]
+@dataclass
+class _FootnoteMarks:
+    """Where each footnote's mark stands: the index of the text (the resolution's blocks,
+    then the annexes' parts) that holds it."""
 
-    pps: list[dict] = []
-    ops: list[dict] = []
-    sections: list[dict] = []
-    ids: dict[int, str] = {}
-    pp_count: dict[str | None, int] = {}
-    unnumbered: dict[str | None, int] = {}
-    numbered_sections = {b.section for b in blocks if b.kind == "op" and b.number}
-    last_op: dict | None = None
-    last_sub: dict | None = None
-    for i, b in enumerate(blocks):
-        text, fmarks = _clean(join_lines(b.first_text.split("\n")))
-        if b.kind == "section":
-            sections.append({"label": b.label, "title": text or None, "line": b.line})
-            continue
-        if b.kind == "pp":
-            pp_count[b.section] = pp_count.get(b.section, 0) + 1
-            ident = pid("pp", pp_count[b.section], b.section)
-            pps.append(
-                {
-                    "id": ident,
-                    "index": len(pps) + 1,
-                    "section": b.section,
-                    "lead": _lead(text, hints.get(b.line), council),
-                    "text": text,
-                    "footnotes": fmarks,
-                    "line": b.line,
-                }
+    notes: list[Any]
+    where: dict[str, int]
+    title_marks: dict[str, int]
+    n_blocks: int
+
+    @classmethod
+    def place(
+        cls, layout: Layout, blocks: list[structure.Block], annexes: list[dict], gaps: bool
+    ) -> _FootnoteMarks:
+        """Find the marks in document order (paragraphs, then annexes) and write them into
+        the texts of the blocks and annex parts."""
+        notes = split_footnotes(layout.footnotes, gaps=gaps)
+        annex_parts = [part for a in annexes for part in a["_parts"]]
+        texts = [b.raw() for b in blocks] + [part.raw() for part in annex_parts]
+        marks = [n.mark for n in notes if n.mark.isdigit()]
+        # markdown, HTML and superscripts print their marks explicitly; the others are searched
+        explicit = {mk: i for i, t in reversed(list(enumerate(texts))) for mk in _MARK.findall(t)}
+        # a mark printed on an annex's title ("Annex A - Items subject to ...[^1]") is the
+        # annex's: it stands before the annex's first part
+        first_part = len(blocks)
+        title_marks: dict[str, int] = {}
+        for k, a in enumerate(annexes):
+            for mk in _MARK.findall(a.get("title") or ""):
+                if a["_parts"] and mk not in explicit:
+                    explicit[mk] = first_part
+                    title_marks[mk] = k
+            first_part += len(a["_parts"])
+        searched = [mk for mk in marks if mk not in explicit]
+        placed, where = place_marks(texts, searched) if searched else (texts, {})
+        _title_marks(annexes, [mk for mk in searched if mk not in where], where, len(blocks), title_marks)
+        for i, b in enumerate(blocks):
+            b.first_text = placed[i]
+        for j, part in enumerate(annex_parts):
+            part.text = placed[len(blocks) + j]
+        return cls(notes, {**where, **explicit}, title_marks, len(blocks))
+
+    def footnotes(
+        self,
+        ids: dict[int, str],
+        annexes: list[dict],
+        counts: list[int],
+        taken: set[str],
+        warnings: list[dict],
+    ) -> list[dict]:
+        """The resolution's own footnotes; those of an annex go into the annex."""
+        own_marks = {mk for mk, t in self.where.items() if t < self.n_blocks}
+        footnotes: list[dict] = []
+        annex_footnotes: list[dict] = []
+        for note in self.notes:
+            if not note.mark.isdigit():
+                # "* Reissued for technical reasons": a note on the document as issued (its
+                # mark stands by the symbol in the masthead), not a footnote of its text
+                continue
+            entry: dict[str, Any] = {
+                "id": f"fn{note.mark}",
+                "mark": note.mark,
+                "text": note.text,
+                "documents": _footnote_documents(note.text),
+                "in": ids.get(self.where.get(note.mark, -1)),
+                "line": note.line,
+            }
+            in_annex = note.mark in self.where and note.mark not in own_marks
+            if note.mark not in self.where:
+                # a mark not found belongs where the marks numbered around it are
+                in_annex = bool(annexes) and _in_annex_by_neighbours(note.mark, self.where, self.n_blocks)
+                structure._warn(
+                    warnings, note.line, f"footnote {note.mark}: its mark was not found in the text"
+                )
+            (annex_footnotes if in_annex else footnotes).append(entry)
+        annex_of_part = [a for a, n in zip(annexes, counts, strict=True) for _ in range(n)]
+        for entry in annex_footnotes:
+            self._into_annex(entry, annexes, annex_of_part, taken)
+        return footnotes
+
+    def _into_annex(
+        self, entry: dict, annexes: list[dict], annex_of_part: list[dict], taken: set[str]
+    ) -> None:
+        """Put an annex's footnote in the annex whose text holds its mark (or the annex of
+        the marks around it)."""
+        n_blocks = self.n_blocks
+        t = self.where.get(entry["mark"])
+        if t is None:
+            earlier = sorted(
+                (int(m), i)
+                for m, i in self.where.items()
+                if m.isdigit() and i >= n_blocks and int(m) < int(entry["mark"])
             )
-            ids[i] = ident
-            last_op, last_sub = None, None
-        elif b.kind == "op":
-            if b.number is None:
-                # an unnumbered paragraph is "op1" when its section has no numbered ones
-                # ("Approves the report ..."), "opu1", "opu2" ... beside numbered paragraphs
-                unnumbered[b.section] = unnumbered.get(b.section, 0) + 1
-                n = unnumbered[b.section]
-                ident = pid("op", n if b.section not in numbered_sections else f"u{n}", b.section)
-            else:
-                ident = pid("op", b.number, b.section)
-            last_op = {
+            t = earlier[-1][1] if earlier else n_blocks
+        owner = annex_of_part[t - n_blocks] if 0 <= t - n_blocks < len(annex_of_part) else annexes[0]
+        if entry["mark"] in self.title_marks:
+            entry["in"] = annexes[self.title_marks[entry["mark"]]]["id"]  # the mark is on its title
+        if entry["id"] in taken:
+            # the resolution's own footnotes restart their numbering: keep the ids apart
+            entry["id"] = f"{owner['id']}-fn{entry['mark']}"
+        taken.add(entry["id"])
+        owner["footnotes"].append(entry)
+
+
+@dataclass
+class _Body:
+    """The resolution's own text read block by block: sections, preambular and operative
+    paragraphs with their sub-paragraphs, and the fragment id of each block."""
+
+    sectioned: bool
+    hints: dict[int, str]
+    council: bool
+    pps: list[dict] = field(default_factory=list)
+    ops: list[dict] = field(default_factory=list)
+    sections: list[dict] = field(default_factory=list)
+    ids: dict[int, str] = field(default_factory=dict)
+    _pp_count: dict[str | None, int] = field(default_factory=dict)
+    _unnumbered: dict[str | None, int] = field(default_factory=dict)
+    _numbered_sections: set[str | None] = field(default_factory=set)
+    _last_op: dict | None = None
+    _last_sub: dict | None = None
+
+    def read(self, blocks: list[structure.Block]) -> None:
+        self._numbered_sections = {b.section for b in blocks if b.kind == "op" and b.number}
+        for i, b in enumerate(blocks):
+            text, fmarks = _clean(join_lines(b.first_text.split("\n")))
+            if b.kind == "section":
+                self.sections.append({"label": b.label, "title": text or None, "line": b.line})
+            elif b.kind == "pp":
+                self.ids[i] = self._preambular(b, text, fmarks)
+            elif b.kind == "op":
+                self.ids[i] = self._operative(b, text, fmarks)
+            elif b.kind == "sub":
+                ident = self._sub(b, text, fmarks)
+                if ident is not None:
+                    self.ids[i] = ident
+        for p in self.pps:
+            p.setdefault("subparagraphs", [])
+
+    def _pid(self, prefix: str, n: str | int, section: str | None) -> str:
+        return f"{section}-{prefix}{n}" if self.sectioned and section else f"{prefix}{n}"
+
+    def _preambular(self, b: structure.Block, text: str, fmarks: list[str]) -> str:
+        self._pp_count[b.section] = self._pp_count.get(b.section, 0) + 1
+        ident = self._pid("pp", self._pp_count[b.section], b.section)
+        self.pps.append(
+            {
                 "id": ident,
-                "number": b.number,
+                "index": len(self.pps) + 1,
                 "section": b.section,
-                "lead": _lead(text, hints.get(b.line), council),
+                "lead": _lead(text, self.hints.get(b.line), self.council),
                 "text": text,
                 "footnotes": fmarks,
-                "subparagraphs": [],
                 "line": b.line,
             }
-            ops.append(last_op)
-            ids[i] = ident
-            last_sub = None
-        elif b.kind == "sub":
-            owner = last_op if last_op is not None else (pps[-1] if pps else None)
-            if owner is None:
-                continue
-            owner.setdefault("subparagraphs", [])
-            if b.level == 2 and last_sub is not None:
-                ident = f"{last_sub['id']}-{b.label}"
-                sub = {
-                    "id": ident,
-                    "label": b.label,
-                    "text": text,
-                    "footnotes": fmarks,
-                    "subparagraphs": [],
-                    "line": b.line,
-                }
-                last_sub["subparagraphs"].append(sub)
-            else:
-                ident = f"{owner['id']}{b.label}"
-                sub = {
-                    "id": ident,
-                    "label": b.label,
-                    "text": text,
-                    "footnotes": fmarks,
-                    "subparagraphs": [],
-                    "line": b.line,
-                }
-                owner["subparagraphs"].append(sub)
-                last_sub = sub
-            ids[i] = ident
-    for p in pps:
-        p.setdefault("subparagraphs", [])
-    # annexes: headings, paragraphs and tables with fragment ids under the resolution's IRI
-    taken = set(ids.values()) | {s["label"] and f"sec{s['label']}" for s in sections}
+        )
+        self._last_op, self._last_sub = None, None
+        return ident
+
+    def _operative(self, b: structure.Block, text: str, fmarks: list[str]) -> str:
+        if b.number is None:
+            # an unnumbered paragraph is "op1" when its section has no numbered ones
+            # ("Approves the report ..."), "opu1", "opu2" ... beside numbered paragraphs
+            self._unnumbered[b.section] = self._unnumbered.get(b.section, 0) + 1
+            n = self._unnumbered[b.section]
+            ident = self._pid("op", n if b.section not in self._numbered_sections else f"u{n}", b.section)
+        else:
+            ident = self._pid("op", b.number, b.section)
+        self._last_op = {
+            "id": ident,
+            "number": b.number,
+            "section": b.section,
+            "lead": _lead(text, self.hints.get(b.line), self.council),
+            "text": text,
+            "footnotes": fmarks,
+            "subparagraphs": [],
+            "line": b.line,
+        }
+        self.ops.append(self._last_op)
+        self._last_sub = None
+        return ident
+
+    def _sub(self, b: structure.Block, text: str, fmarks: list[str]) -> str | None:
+        """A sub-paragraph of the last paragraph (or of the last sub-paragraph, at level 2);
+        None for one that no paragraph precedes."""
+        owner = self._last_op if self._last_op is not None else (self.pps[-1] if self.pps else None)
+        if owner is None:
+            return None
+        owner.setdefault("subparagraphs", [])
+        nested = b.level == 2 and self._last_sub is not None
+        parent = self._last_sub if nested and self._last_sub is not None else owner
+        ident = f"{parent['id']}-{b.label}" if nested else f"{owner['id']}{b.label}"
+        sub = {
+            "id": ident,
+            "label": b.label,
+            "text": text,
+            "footnotes": fmarks,
+            "subparagraphs": [],
+            "line": b.line,
+        }
+        parent["subparagraphs"].append(sub)
+        if not nested:
+            self._last_sub = sub
+        return ident
+
+
+def _annex_parts(annexes: list[dict], ids: dict[int, str], taken: set[str], n_blocks: int) -> list[int]:
+    """Give each annex its id and its headings, paragraphs and tables (fragment ids under
+    the resolution's IRI); the number of parts of each annex."""
     part_at = n_blocks
     counts: list[int] = []
     for a in annexes:
@@ -382,72 +528,31 @@ def _record(
         part_at += len(parts)
         a["referred_by"] = []
         a["footnotes"] = []
-    _link_annexes(annexes, ops, pps, blocks)
+    return counts
 
-    own_marks = {mk for mk, t in where.items() if t < n_blocks}
-    footnotes: list[dict] = []
-    annex_footnotes: list[dict] = []
-    annex_of_part = [a for a, n in zip(annexes, counts, strict=True) for _ in range(n)]
-    for note in notes:
-        if not note.mark.isdigit():
-            # "* Reissued for technical reasons": a note on the document as issued (its
-            # mark stands by the symbol in the masthead), not a footnote of its text
-            continue
-        text = note.text
-        entry: dict[str, Any] = {
-            "id": f"fn{note.mark}",
-            "mark": note.mark,
-            "text": text,
-            "documents": _footnote_documents(text),
-            "in": ids.get(where.get(note.mark, -1)),
-            "line": note.line,
-        }
-        in_annex = note.mark in where and note.mark not in own_marks
-        if note.mark not in where:
-            # a mark not found belongs where the marks numbered around it are
-            in_annex = bool(annexes) and _in_annex_by_neighbours(note.mark, where, n_blocks)
-            structure._warn(warnings, note.line, f"footnote {note.mark}: its mark was not found in the text")
-        (annex_footnotes if in_annex else footnotes).append(entry)
-    for entry in annex_footnotes:
-        # in the annex whose text holds the mark (or the annex of the marks around it)
-        t = where.get(entry["mark"])
-        if t is None:
-            earlier = sorted(
-                (int(m), i)
-                for m, i in where.items()
-                if m.isdigit() and i >= n_blocks and int(m) < int(entry["mark"])
-            )
-            t = earlier[-1][1] if earlier else n_blocks
-        owner = annex_of_part[t - n_blocks] if 0 <= t - n_blocks < len(annex_of_part) else annexes[0]
-        if entry["mark"] in title_marks:
-            entry["in"] = annexes[title_marks[entry["mark"]]]["id"]  # the mark is on its title
-        if entry["id"] in taken:
-            # the resolution's own footnotes restart their numbering: keep the ids apart
-            entry["id"] = f"{owner['id']}-fn{entry['mark']}"
-        taken.add(entry["id"])
-        owner["footnotes"].append(entry)
 
+def _citations(
+    pps: list[dict],
+    ops: list[dict],
+    annex_paragraphs: list[dict],
+    annexes: list[dict],
+    footnotes: list[dict],
+    session: int | None,
+) -> list[dict]:
+    """Every document the resolution cites: in its paragraphs (with whether the lead verb
+    governs it), its annexes and its footnotes; one entry per document and place."""
     cited: list[Citation] = []
-    cur_session = session if isinstance(session, int) else None
     leads = _governing_leads(pps, ops)
     para_texts: dict[str, str] = {p["id"]: p["text"] for p in _all_paragraphs(pps, ops)}
     for para in _all_paragraphs(pps, ops):
-        for c in find_citations(para["text"], para["id"], cur_session) + find_documents(
-            para["text"], para["id"]
-        ):
+        for c in find_citations(para["text"], para["id"], session) + find_documents(para["text"], para["id"]):
             c.object_of_lead = object_of_lead(para["text"], leads.get(para["id"]), c.start)
             cited.append(c)
-    annex_paragraphs = [
-        p
-        for a in annexes
-        for p in [*a["headings"], *walk_paragraphs(a["paragraphs"])]
-        if p.get("text") or p.get("title")
-    ]
     for para in annex_paragraphs:
         text = para.get("text") or para.get("title") or ""
-        cited += find_citations(text, para["id"], cur_session) + find_documents(text, para["id"])
+        cited += find_citations(text, para["id"], session) + find_documents(text, para["id"])
     for fn in [*footnotes, *(f for a in annexes for f in a["footnotes"])]:
-        found = find_citations(fn["text"], fn["id"], cur_session)
+        found = find_citations(fn["text"], fn["id"], session)
         found += [c for c in find_documents(fn["text"], fn["id"])]
         # the text does not keep where a footnote's mark stood: what a footnote cites is the
         # lead's object only when the paragraph it notes is one clause governed by its lead
@@ -457,36 +562,7 @@ def _record(
         for c in found:
             c.object_of_lead = single
         cited += found
-    citations = _dedupe([c.as_dict() for c in _one_date(cited)])
-
-    record = {
-        "record_version": RECORD_VERSION,
-        "symbol": symbol,
-        "organ": mh.organ or "General Assembly",
-        "session": session,
-        "number": f"{number} {mh.part}" if number and mh.part else number,
-        "title": mh.title,
-        "adopted_on": mh.adopted_on,
-        "agenda_items": [dict(a, session=session) for a in mh.agenda],
-        "basis": mh.basis,
-        "meeting": meeting,
-        "sections": sections,
-        "preambular_paragraphs": pps,
-        "operative_paragraphs": ops,
-        "footnotes": footnotes,
-        "citations": citations,
-        # bodies named in the annexes are mentioned by the resolution too
-        "working_groups": find_working_groups(
-            _all_paragraphs(pps, ops) + [p for p in annex_paragraphs if p.get("text")], citations, symbol
-        ),
-        "bodies": find_bodies(_all_paragraphs(pps, ops) + [p for p in annex_paragraphs if p.get("text")]),
-        "future_agenda": find_future_agenda(ops),
-        "annexes": annexes,
-        "warnings": warnings,
-        "source": {"path": source.path, "sha256": source.sha256, "format": source.format},
-        "unld_version": __version__,
-    }
-    return record
+    return _dedupe([c.as_dict() for c in _one_date(cited)])
 
 
 def _claim_annex_id(label: str | None, taken: set[str]) -> str:
