@@ -26,11 +26,11 @@ so they stay stable while the parser improves elsewhere.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from unld.parse.lines import Line, join_lines, squash
-from unld.parse.structure import ENDS, NUMBERED, ROMAN_SUB, SUBPARA
+from unld.parse.structure import NUMBERED, ROMAN_SUB, SUBPARA, LineGroup
 
 ROMAN_HEADING = re.compile(r"^\s*(?P<label>[IVXL]{1,6}|[A-H])\.\s*(?P<title>\S.*?)?\s*$")
 COUNTED_HEADING = re.compile(
@@ -45,28 +45,13 @@ _MARK = re.compile(r"\s*\[\^(\d+)\]")
 
 
 @dataclass
-class Part:
-    """One piece of an annex being assembled from lines."""
+class Part(LineGroup):
+    """One piece of an annex being assembled from lines; ``kind`` is "heading",
+    "paragraph", "sub" or "table"."""
 
-    kind: str  # "heading", "paragraph", "sub", "table"
-    lines: list[Line] = field(default_factory=list)
-    number: str | None = None
-    label: str | None = None
-    level: int = 1
     #: heading: counted word ("Action") or "" for roman/letter labels, None if unlabelled
     word: str | None = None
     text: str = ""
-
-    @property
-    def line(self) -> int:
-        return self.lines[0].no if self.lines else 0
-
-    def raw(self) -> str:
-        return "\n".join(ln.text for ln in self.lines)
-
-    def ended(self) -> bool:
-        last = next((ln.text for ln in reversed(self.lines) if not ln.blank), "")
-        return bool(ENDS.search(last))
 
 
 def _short(text: str) -> bool:

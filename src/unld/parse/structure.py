@@ -69,27 +69,36 @@ ROMAN_SUB = {
 
 
 @dataclass
-class Block:
-    """A paragraph being assembled from lines."""
+class LineGroup:
+    """Lines being assembled into one piece of a text: a paragraph of the resolution
+    (:class:`Block`) or a part of an annex (:class:`unld.parse.annexes.Part`)."""
 
-    kind: str  # "pp", "op", "sub", "section"
+    kind: str
     lines: list[Line] = field(default_factory=list)
     number: str | None = None
     label: str | None = None
     level: int = 1
-    section: str | None = None
-    first_text: str = ""
 
     @property
     def line(self) -> int:
+        """The number of its first line (0 for an empty group)."""
         return self.lines[0].no if self.lines else 0
 
     def raw(self) -> str:
         return "\n".join(ln.text for ln in self.lines)
 
     def ended(self) -> bool:
+        """Whether its last line ends a sentence."""
         last = next((ln.text for ln in reversed(self.lines) if not ln.blank), "")
         return bool(ENDS.search(last))
+
+
+@dataclass
+class Block(LineGroup):
+    """A paragraph being assembled from lines; ``kind`` is "pp", "op", "sub" or "section"."""
+
+    section: str | None = None
+    first_text: str = ""
 
 
 @dataclass
