@@ -306,24 +306,67 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
     :data:`MAX_ADOPTS_LINES` lines), and the parent of a sub-paragraph is remembered rather
     than searched for.
     """
-    blocks: list[Block] = []
-    cur: Block | None = None
-    section: str | None = None
-    last_num = 0
-    in_operative = False
-    saw_blank = False
-    adopted: list[Line] = []
-    last_main: Block | None = None
-    k = 0
-    while k < len(lines):
-        ln = lines[k]
-        k += 1
-        if ln.blank:
-            saw_blank = True
-            continue
-        text = ln.text
-        ended = cur.ended() if cur and cur.kind != "section" else True
-        if (
+    return _Segmenter(lines, lead_hints).run()
+
+
+#: a line that ends with a colon (a footnote mark or quotation mark after it allowed)
+_COLON_END = re.compile(r":[”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$")
+#: a line that ends with a comma, likewise
+_COMMA_END = re.compile(r",[”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$")
+
+
+class _Segmenter:
+    """The state of :func:`segment` as it reads the lines one by one: the block being
+    assembled, the section, the last paragraph number, whether the operative part has
+    begun and whether a blank line came before."""
+
+    def __init__(self, lines: list[Line], lead_hints: dict[int, str]) -> None:
+        self.lines = lines
+        self.hints = lead_hints
+        self.k = 0
+        self.blocks: list[Block] = []
+        self.cur: Block | None = None
+        self.section: str | None = None
+        self.last_num = 0
+        self.in_operative = False
+        self.saw_blank = False
+        self.last_main: Block | None = None  # the last numbered or preambular paragraph
+
+    def run(self) -> tuple[list[Block], list[Line]]:
+        adopted: list[Line] = []
+        while self.k < len(self.lines):
+            ln = self.lines[self.k]
+            self.k += 1
+            if ln.blank:
+                self.saw_blank = True
+                continue
+            cur = self.cur
+            ended = cur.ended() if cur and cur.kind != "section" else True
+            if self._adopts_what_follows(ended):
+                adopted = self.lines[self.k - 1 :]
+                break
+            if self._numbered(ln, ended) or self._sub(ln, ended) or self._section(ln, ended):
+                continue
+            self._paragraph(ln, ended)
+        # operative paragraphs end with ";" or "."; an unnumbered paragraph opening with a
+        # finite verb but ending with "," is part of a preamble ("Recalls its resolution
+        # 79/258 A, ...,")
+        for b in self.blocks:
+            if b.kind == "op" and b.number is None and _COMMA_END.search(b.lines[-1].text):
+                b.kind = "pp"
+        return self.blocks, adopted
+
+    def _add(self, block: Block, main: bool = False) -> None:
+        self.cur = block
+        self.blocks.append(block)
+        if main:
+            self.last_main = block
+        self.saw_blank = False
+
+    def _adopts_what_follows(self, ended: bool) -> bool:
+        """Whether the finished paragraph adopts the text that follows it."""
+        cur = self.cur
+        return bool(
             cur is not None
             and cur.kind in ("op", "pp")
             and ended
@@ -333,108 +376,108 @@ def segment(lines: list[Line], lead_hints: dict[int, str]) -> tuple[list[Block],
             and ADOPTS_START.match(next((x.text for x in cur.lines if x.text.strip()), ""))
             and len(cur.lines) <= MAX_ADOPTS_LINES
             and ADOPTS_FOLLOWING.match(join_lines([x.text for x in cur.lines]))
-        ):
-            adopted = lines[k - 1 :]
-            break
-        m = NUMBERED.match(text)
-        if m and (ended or saw_blank):
-            n = int(m.group("num"))
-            if n == last_num + 1 or n == 1 or (saw_blank and ended and 0 < n - last_num <= 3):
-                cur = Block("op", [Line(ln.no, m.group("rest") or "")], number=str(n), section=section)
-                blocks.append(cur)
-                last_main = cur
-                last_num = n
-                in_operative = True
-                saw_blank = False
-                continue
-        m = SUBPARA.match(text)
-        if m and ended and blocks:
-            label = m.group("label")
-            parent = last_main  # the last numbered or preambular paragraph (no search back)
-            prev_sub = blocks[-1] if blocks[-1].kind == "sub" else None
-            level = 1
-            if prev_sub is not None and label in ROMAN_SUB:
-                prev_label = prev_sub.label or ""
-                continues_letters = prev_sub.level == 1 and label == _next_letter(prev_label)
-                if not continues_letters and (prev_sub.level == 2 or label == "i"):
-                    level = 2
-            cur = Block(
+        )
+
+    def _numbered(self, ln: Line, ended: bool) -> bool:
+        """A numbered operative paragraph (the next number, or 1, or a small gap after a
+        blank line)."""
+        m = NUMBERED.match(ln.text)
+        if not (m and (ended or self.saw_blank)):
+            return False
+        n = int(m.group("num"))
+        gap_ok = self.saw_blank and ended and 0 < n - self.last_num <= 3
+        if not (n == self.last_num + 1 or n == 1 or gap_ok):
+            return False
+        self._add(
+            Block("op", [Line(ln.no, m.group("rest") or "")], number=str(n), section=self.section), main=True
+        )
+        self.last_num = n
+        self.in_operative = True
+        return True
+
+    def _sub(self, ln: Line, ended: bool) -> bool:
+        """A sub-paragraph ("(a)", "(ii)") of the last paragraph; roman numerals after a
+        letter are the second level unless they continue the letters."""
+        m = SUBPARA.match(ln.text)
+        if not (m and ended and self.blocks):
+            return False
+        label = m.group("label")
+        prev_sub = self.blocks[-1] if self.blocks[-1].kind == "sub" else None
+        level = 1
+        if prev_sub is not None and label in ROMAN_SUB:
+            continues_letters = prev_sub.level == 1 and label == _next_letter(prev_sub.label or "")
+            if not continues_letters and (prev_sub.level == 2 or label == "i"):
+                level = 2
+        parent = self.last_main
+        self._add(
+            Block(
                 "sub",
                 [Line(ln.no, m.group("rest") or "")],
                 label=label,
                 level=level,
-                section=section,
+                section=self.section,
                 number=parent.number if parent else None,
             )
-            blocks.append(cur)
-            saw_blank = False
-            continue
-        m = SECTION.match(text)
+        )
+        return True
+
+    def _section(self, ln: Line, ended: bool) -> bool:
+        """A section heading ("A", "I") with its title on the lines below."""
+        m = SECTION.match(ln.text)
+        cur = self.cur
         # a heading cannot follow a colon: "as set out in the table below:" / "A." / "Action"
         after_colon = (
             cur is not None and cur.lines and re.search(r":\s*(?:\[\^\d+\])?\s*$", cur.lines[-1].text)
         )
-        if m and ended and not after_colon and (saw_blank or not cur) and _section_follows(lines, k):
-            section = m.group("label")
-            title_lines = []
-            while k < len(lines) and lines[k].blank:
-                k += 1
-            while k < len(lines) and not lines[k].blank:
-                title_lines.append(lines[k])
-                k += 1
-            cur = Block("section", title_lines, label=section, section=section)
-            blocks.append(cur)
-            in_operative = False
-            saw_blank = True
-            continue
-        if (
-            ended
-            and cur is not None
-            and cur.kind != "section"
-            and not saw_blank
-            and re.search(r":[”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$", cur.lines[-1].text)
-        ):
-            # after a colon only a blank line starts a new paragraph: "Goal 6:\nEnsure ..."
-            ended = False
-        hint = lead_hints.get(ln.no)
+        if not (m and ended and not after_colon and (self.saw_blank or not cur)):
+            return False
+        if not _section_follows(self.lines, self.k):
+            return False
+        self.section = m.group("label")
+        title_lines = []
+        while self.k < len(self.lines) and self.lines[self.k].blank:
+            self.k += 1
+        while self.k < len(self.lines) and not self.lines[self.k].blank:
+            title_lines.append(self.lines[self.k])
+            self.k += 1
+        self._add(Block("section", title_lines, label=self.section, section=self.section))
+        self.in_operative = False
+        self.saw_blank = True
+        return True
+
+    def _paragraph(self, ln: Line, ended: bool) -> None:
+        """An unnumbered paragraph that opens with its lead phrase, or the next line of the
+        paragraph being assembled."""
+        cur = self.cur
+        after_colon = cur is not None and cur.kind != "section" and _COLON_END.search(cur.lines[-1].text)
+        if ended and after_colon and not self.saw_blank:
+            ended = False  # after a colon only a blank line starts a new paragraph: "Goal 6:\nEnsure ..."
+        text = ln.text
+        hint = self.hints.get(ln.no)
         starts_pp = is_preambular_head(text)
         starts_op = is_operative_head(text) or (hint is not None and hint.split()[-1].endswith("s"))
         if ended and starts_op and not starts_pp:
-            cur = Block("op", [ln], number=None, section=section)
-            blocks.append(cur)
-            last_main = cur
-            in_operative = True
-            saw_blank = False
-            continue
+            self._add(Block("op", [ln], number=None, section=self.section), main=True)
+            self.in_operative = True
+            return
         # a participial paragraph after a finished paragraph of an unnumbered operative part
         # (older Council texts: "Noting with concern ..., considers that ...;") is a paragraph
         # of its own; the Council's reader decides which part it belongs to
         after_unnumbered = (
-            in_operative and saw_blank and last_num == 0 and cur is not None and _finished(cur.lines[-1].text)
+            self.in_operative
+            and self.saw_blank
+            and self.last_num == 0
+            and cur is not None
+            and _finished(cur.lines[-1].text)
         )
-        if ended and starts_pp and (not in_operative or after_unnumbered):
-            cur = Block("pp", [ln], section=section)
-            blocks.append(cur)
-            last_main = cur
-            saw_blank = False
-            continue
+        if ended and starts_pp and (not self.in_operative or after_unnumbered):
+            self._add(Block("pp", [ln], section=self.section), main=True)
+            return
         if cur is None or cur.kind == "section":
-            cur = Block("pp" if not in_operative else "op", [ln], section=section)
-            blocks.append(cur)
-            last_main = cur
+            self._add(Block("pp" if not self.in_operative else "op", [ln], section=self.section), main=True)
         else:
             cur.lines.append(ln)
-        saw_blank = False
-    # operative paragraphs end with ";" or "."; an unnumbered paragraph opening with a finite
-    # verb but ending with "," is part of a preamble ("Recalls its resolution 79/258 A, ...,")
-    for b in blocks:
-        if (
-            b.kind == "op"
-            and b.number is None
-            and re.search(r",[”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$", b.lines[-1].text)
-        ):
-            b.kind = "pp"
-    return blocks, adopted
+            self.saw_blank = False
 
 
 def _finished(text: str) -> bool:
