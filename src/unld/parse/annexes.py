@@ -80,136 +80,165 @@ def _table_run(lines: list[Line], k: int) -> int:
 
 def segment_annex(lines: list[Line]) -> list[Part]:
     """Cut an annex's lines (its heading and title removed) into parts, in order."""
-    parts: list[Part] = []
-    cur: Part | None = None
-    last_num = 0
-    nested = 0  # last number of a numbered list inside a paragraph ("1. Close all ...")
-    saw_blank = False
-    k = 0
-    while k < len(lines):
-        ln = lines[k]
-        if ln.blank:
-            saw_blank = True
-            k += 1
-            continue
-        text = ln.text
-        ended = cur.ended() if cur is not None and cur.kind != "table" else True
-        after_colon = cur is not None and bool(re.search(r":\s*(?:\[\^\d+\])?\s*$", cur.lines[-1].text))
-        m = NUMBERED.match(text)
-        if m and (ended or saw_blank):
-            n = int(m.group("num"))
-            owner = _owner(parts)
-            if owner is not None and ((after_colon and n == 1) or (nested and n == nested + 1)):
-                nested = n
-                cur = Part("sub", [Line(ln.no, m.group("rest") or "")], label=str(n), level=1)
-                parts.append(cur)
-                saw_blank = False
-                k += 1
+    return _AnnexSegmenter(lines).run()
+
+
+#: the end of a line that a colon ends (a footnote mark after it allowed)
+_COLON_END = re.compile(r":\s*(?:\[\^\d+\])?\s*$")
+#: the end of a line that a full stop or a colon ends
+_SENTENCE_END = re.compile(r"[.:]\s*(?:\[\^\d+\])?\s*$")
+
+
+class _AnnexSegmenter:
+    """The state of :func:`segment_annex` as it reads the lines: the part being assembled,
+    the last paragraph number, the last number of a list inside a paragraph, and whether a
+    blank line came before."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.k = 0
+        self.parts: list[Part] = []
+        self.cur: Part | None = None
+        self.last_num = 0
+        self.nested = 0  # last number of a numbered list inside a paragraph ("1. Close all ...")
+        self.saw_blank = False
+
+    def run(self) -> list[Part]:
+        while self.k < len(self.lines):
+            ln = self.lines[self.k]
+            if ln.blank:
+                self.saw_blank = True
+                self.k += 1
                 continue
-            if n == last_num + 1 or (n == 1 and not after_colon) or (0 < n - last_num <= 3 and saw_blank):
-                cur = Part("paragraph", [Line(ln.no, m.group("rest") or "")], number=str(n))
-                parts.append(cur)
-                last_num, nested = n, 0
-                saw_blank = False
-                k += 1
+            cur = self.cur
+            ended = cur.ended() if cur is not None and cur.kind != "table" else True
+            after_colon = cur is not None and bool(_COLON_END.search(cur.lines[-1].text))
+            if (
+                self._numbered(ln, ended, after_colon)
+                or self._sub(ln, ended)
+                or (ended and not after_colon and self._heading_or_table(ln))
+                or self._heading_runs_on(ln)
+                or self._heading_after_colon(ln, after_colon)
+            ):
                 continue
-        m = SUBPARA.match(text)
-        if m and ended and _owner(parts) is not None:
+            self._paragraph(ln, ended)
+        return [p for p in self.parts if p.kind != "heading" or any(not x.blank for x in p.lines) or p.label]
+
+    def _add(self, part: Part, lines_read: int = 1, blank_before_next: bool = False) -> None:
+        self.cur = part
+        self.parts.append(part)
+        self.k += lines_read
+        self.saw_blank = blank_before_next
+
+    def _numbered(self, ln: Line, ended: bool, after_colon: bool) -> bool:
+        """A numbered paragraph, or an item of a numbered list inside a paragraph (after a
+        colon, or continuing such a list)."""
+        m = NUMBERED.match(ln.text)
+        if not (m and (ended or self.saw_blank)):
+            return False
+        n = int(m.group("num"))
+        first = Line(ln.no, m.group("rest") or "")
+        nested = self.nested
+        if _owner(self.parts) is not None and ((after_colon and n == 1) or (nested and n == nested + 1)):
+            self.nested = n
+            self._add(Part("sub", [first], label=str(n), level=1))
+            return True
+        last = self.last_num
+        if n == last + 1 or (n == 1 and not after_colon) or (0 < n - last <= 3 and self.saw_blank):
+            self._add(Part("paragraph", [first], number=str(n)))
+            self.last_num, self.nested = n, 0
+            return True
+        return False
+
+    def _sub(self, ln: Line, ended: bool) -> bool:
+        """A sub-paragraph ("(a)", "(ii)") of the last paragraph."""
+        m = SUBPARA.match(ln.text)
+        if not (m and ended and _owner(self.parts) is not None):
+            return False
+        label = m.group("label")
+        prev = self.cur if self.cur is not None and self.cur.kind == "sub" else None
+        level = 1
+        if prev is not None and label in ROMAN_SUB:
+            continues = prev.level == 1 and label == _next_letter(prev.label or "")
+            if not continues and (prev.level == 2 or label == "i"):
+                level = 2
+        self._add(Part("sub", [Line(ln.no, m.group("rest") or "")], label=label, level=level))
+        return True
+
+    def _heading_or_table(self, ln: Line) -> bool:
+        """A counted heading ("Article 3"), a roman or lettered heading ("II. Principles"), a
+        table, or an unlabelled heading line, after a finished part."""
+        m = COUNTED_HEADING.match(ln.text)
+        if m:
+            part = Part(
+                "heading",
+                [Line(ln.no, m.group("title") or "")],
+                label=f"{m.group('word')} {m.group('num')}",
+                word=m.group("word"),
+                level=3,
+            )
+            return self._heading(part, titled=bool(m.group("title")))
+        m = ROMAN_HEADING.match(ln.text)
+        title = m.group("title") if m else None
+        if m and (title is None or (len(title) <= 150 and not re.search(r"[;,]\s*$", title))):
             label = m.group("label")
-            prev = cur if cur is not None and cur.kind == "sub" else None
-            level = 1
-            if prev is not None and label in ROMAN_SUB:
-                continues = prev.level == 1 and label == _next_letter(prev.label or "")
-                if not continues and (prev.level == 2 or label == "i"):
-                    level = 2
-            cur = Part("sub", [Line(ln.no, m.group("rest") or "")], label=label, level=level)
-            parts.append(cur)
-            saw_blank = False
-            k += 1
-            continue
-        if ended and not after_colon:
-            m = COUNTED_HEADING.match(text)
-            if m:
-                cur = Part(
-                    "heading",
-                    [Line(ln.no, m.group("title") or "")],
-                    label=f"{m.group('word')} {m.group('num')}",
-                    word=m.group("word"),
-                    level=3,
-                )
-                parts.append(cur)
-                nested = 0
-                k += 1
-                # a title on lines of its own follows a label that stands alone
-                if not m.group("title"):
-                    k = _title_lines(lines, k, cur)
-                saw_blank = False
-                continue
-            m = ROMAN_HEADING.match(text)
-            title = m.group("title") if m else None
-            if m and (title is None or (len(title) <= 150 and not re.search(r"[;,]\s*$", title))):
-                label = m.group("label")
-                cur = Part(
-                    "heading",
-                    [Line(ln.no, title or "")],
-                    label=label,
-                    word="",
-                    level=2 if len(label) == 1 and label not in "IVXL" else 1,
-                )
-                parts.append(cur)
-                nested = 0
-                k += 1
-                if not title:
-                    k = _title_lines(lines, k, cur)
-                saw_blank = False
-                continue
-            run = _table_run(lines, k)
-            if run:
-                cur = Part("table", [x for x in lines[k : k + run] if not x.blank])
-                parts.append(cur)
-                k += run
-                saw_blank = True
-                continue
-            if _is_heading(lines, k, cur):
-                cur = Part("heading", [ln], level=4)
-                parts.append(cur)
-                nested = 0
-                k += 1
-                saw_blank = False
-                continue
-        if (
-            cur is not None
-            and cur.kind == "heading"
-            and cur.word
-            and not saw_blank
-            and not re.search(r"[.:]\s*(?:\[\^\d+\])?\s*$", cur.lines[-1].text)
-        ):
-            # "Action 1. We will take bold, ambitious, ... transformative" / "actions to ...":
-            # a counted heading's text runs on to the end of its sentence
-            cur.lines.append(ln)
-            k += 1
-            continue
-        if after_colon and saw_blank and _is_heading(lines, k, None):
-            # "Declare the following:" / "Guiding principles" / "In order to ..."
-            cur = Part("heading", [ln], level=4)
-            parts.append(cur)
-            nested = 0
-            k += 1
-            saw_blank = False
-            continue
+            level = 2 if len(label) == 1 and label not in "IVXL" else 1
+            return self._heading(
+                Part("heading", [Line(ln.no, title or "")], label=label, word="", level=level), bool(title)
+            )
+        run = _table_run(self.lines, self.k)
+        if run:
+            self._add(Part("table", [x for x in self.lines[self.k : self.k + run] if not x.blank]), run, True)
+            return True
+        if _is_heading(self.lines, self.k, self.cur):
+            self._add(Part("heading", [ln], level=4))
+            self.nested = 0
+            return True
+        return False
+
+    def _heading(self, part: Part, titled: bool) -> bool:
+        self._add(part)
+        self.nested = 0
+        if not titled:
+            # a title on lines of its own follows a label that stands alone
+            self.k = _title_lines(self.lines, self.k, part)
+        return True
+
+    def _heading_runs_on(self, ln: Line) -> bool:
+        """ "Action 1. We will take bold, ambitious, ... transformative" / "actions to ...": a
+        counted heading's text runs on to the end of its sentence."""
+        cur = self.cur
+        if not (cur is not None and cur.kind == "heading" and cur.word and not self.saw_blank):
+            return False
+        if _SENTENCE_END.search(cur.lines[-1].text):
+            return False
+        cur.lines.append(ln)
+        self.k += 1
+        return True
+
+    def _heading_after_colon(self, ln: Line, after_colon: bool) -> bool:
+        """ "Declare the following:" / "Guiding principles" / "In order to ...": a heading
+        line after a blank line that follows a colon."""
+        if not (after_colon and self.saw_blank and _is_heading(self.lines, self.k, None)):
+            return False
+        self._add(Part("heading", [ln], level=4))
+        self.nested = 0
+        return True
+
+    def _paragraph(self, ln: Line, ended: bool) -> None:
+        """A new unnumbered paragraph, or the next line of the part being assembled."""
+        cur = self.cur
         if (
             cur is None
             or cur.kind in ("heading", "table")
-            or (ended and _opens_paragraph(cur, ln, saw_blank))
+            or (ended and _opens_paragraph(cur, ln, self.saw_blank))
         ):
-            cur = Part("paragraph", [ln])
-            parts.append(cur)
-            nested = 0
+            self._add(Part("paragraph", [ln]))
+            self.nested = 0
         else:
             cur.lines.append(ln)
-        saw_blank = False
-        k += 1
-    return [p for p in parts if p.kind != "heading" or any(not x.blank for x in p.lines) or p.label]
+            self.saw_blank = False
+            self.k += 1
 
 
 def _owner(parts: list[Part]) -> Part | None:
