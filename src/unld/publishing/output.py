@@ -108,6 +108,12 @@ def current_generation(out: Path) -> Path | None:
     return path if path.is_dir() else None
 
 
+def live_generation(out: Path) -> Path | None:
+    """The live generation's folder (the one readers see through ``out/.unld-current``),
+    or ``None`` before the first build: what a new generation may start from."""
+    return current_generation(out)
+
+
 class Generation(Staging):
     """A new generation of ``out`` being written; :meth:`commit` makes it current.
 
