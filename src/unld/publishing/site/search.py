@@ -5,10 +5,11 @@ under ``pagefind/`` that the browser fetches piece by piece, so search works on 
 host.  It does not read the published pages: while a resolution's page is written, a slim
 copy of what is to be found in it (symbol, title, agenda items, paragraphs and footnotes
 with their ids, and the filter values: organ, session, year, committee, agenda item) is
-written at the same path under ``_search/``; the indexer reads those (a tenth of the bytes
-of the pages, without their embedded data), with URLs that are the pages' own, and the
-folder is removed.  Every paragraph keeps its ``id``, which Pagefind records as an anchor:
-the search page sends a hit to the paragraph that holds the query.
+written at the same path under ``.unld-site/search/``; the indexer reads those (a tenth of
+the bytes of the pages, without their embedded data), with URLs that are the pages' own;
+they stay for the next generation, which indexes again only when one of them changed.
+Every paragraph keeps its ``id``, which Pagefind records as an anchor: the search page
+sends a hit to the paragraph that holds the query.
 """
 
 from __future__ import annotations
