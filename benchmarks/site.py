@@ -2,6 +2,7 @@
 
     python benchmarks/site.py --from BUILD_DIR [--out DIR] [--jobs N] [--repeat K]
     python benchmarks/site.py --size N [--work build/benchmark] [--seed 0] [--jobs N]
+    python benchmarks/site.py --size N --change [--check]
 
 ``--from`` takes a built folder (one with ``unld.nq``: ``unld build ... --no-site``).
 ``--size N`` generates N resolutions with ``benchmarks/make_corpus.py`` and builds them
@@ -14,6 +15,13 @@ counts pages shared by forked workers once per process) and of their proportiona
 more).  It prints pages, files, bytes, seconds,
 pages per second, both peaks and the child's own stage timings, and with ``--json`` one
 JSON object per run.
+
+``--change`` measures an incremental generation: after the full one (kept), the title of
+one generated resolution is changed, the changed corpus is built (into a second folder;
+the build cache makes that one source the only one processed again), and the site of that
+build is generated starting from the full one (``generate(..., previous=)``); it prints
+the pages carried over and the incremental run's figures.  ``--check`` then also writes
+the full site of the changed build and compares every file.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,19 +43,17 @@ PY = sys.executable
 CHILD = r"""
 import json, sys, time
 from pathlib import Path
-from unld.publishing.site import detect_base, generate, load_quads
+from unld.publishing.site import generate
 src, out = Path(sys.argv[1]), Path(sys.argv[2])
 jobs = int(sys.argv[3]) or None
+previous = Path(sys.argv[5]) if sys.argv[5] else None
 t = time.perf_counter()
-quads = load_quads(src)
-read = time.perf_counter() - t
-base = sys.argv[4] or detect_base(quads) or "https://w3id.org/unld/"
-r = generate(quads, out, base, src, jobs=jobs)
+base = sys.argv[4] or "https://w3id.org/unld/"
+r = generate(src / "unld.nq", out, base, src, jobs=jobs, previous=previous)
 wall = time.perf_counter() - t
-r.timings["read"] = read
 print(json.dumps({"wall": wall, "pages": r.pages, "files": r.files, "bytes": r.bytes,
                   "resolutions": r.resolutions, "skipped": len(r.skipped), "jobs": r.jobs,
-                  "timings": r.timings, "triples": quads.triple_count, "quads": len(quads)}))
+                  "timings": r.timings, "carried": r.carried}))
 """
 
 
@@ -96,10 +103,11 @@ def _pss(pids: list[int]) -> int:
     return total
 
 
-def run_child(src: Path, out: Path, jobs: int, base: str) -> dict:
-    """Generate the site of ``src`` in a child process; its report and peak memory."""
+def run_child(src: Path, out: Path, jobs: int, base: str, previous: Path | None = None) -> dict:
+    """Generate the site of ``src`` in a child process (from ``previous``, the previous
+    generation's site, if given); its report and peak memory."""
     proc = subprocess.Popen(
-        [PY, "-c", CHILD, str(src), str(out), str(jobs), base],
+        [PY, "-c", CHILD, str(src), str(out), str(jobs), base, str(previous or "")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
@@ -128,6 +136,52 @@ def run_child(src: Path, out: Path, jobs: int, base: str) -> dict:
     return report
 
 
+def change_one(corpus: Path, changed: Path) -> str:
+    """``changed``: a copy of ``corpus`` (hard links) where the first resolution's title
+    reads differently; returns its file name."""
+    if changed.exists():
+        shutil.rmtree(changed)
+    shutil.copytree(corpus, changed, copy_function=os.link)
+    first = sorted(changed.glob("*.txt"))[0]
+    lines = first.read_text("utf-8").splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if re.match(r"^\d+/\d+\. \S", line):
+            lines[i] = line.replace(". ", ". Revised: ", 1)
+            break
+    else:
+        sys.exit(f"{first}: no title line found")
+    first.unlink()  # a hard link into the original corpus: not written through
+    first.write_text("".join(lines), "utf-8")
+    return first.name
+
+
+def build(corpus: Path, built: Path, jobs: int) -> float:
+    """Build ``corpus`` without the site into ``built``; the seconds it took."""
+    clock = time.perf_counter()
+    done = subprocess.run(
+        [
+            PY,
+            "-m",
+            "unld",
+            "build",
+            str(corpus),
+            "--out",
+            str(built),
+            "--no-site",
+            "--quiet",
+            "--jobs",
+            str(jobs),
+        ],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    if not (built / "unld.nq").is_file():
+        sys.exit(f"the build of {corpus} wrote no unld.nq:\n{done.stderr[-3000:]}")
+    return time.perf_counter() - clock
+
+
 def build_corpus(n: int, work: Path, seed: int, jobs: int) -> Path:
     """A build (without the site) of N generated resolutions, reused when already there."""
     corpus = work / f"corpus-{n}-{seed}"
@@ -139,27 +193,7 @@ def build_corpus(n: int, work: Path, seed: int, jobs: int) -> Path:
             cwd=ROOT,
         )
     if not (built / "unld.nq").is_file():
-        done = subprocess.run(
-            [
-                PY,
-                "-m",
-                "unld",
-                "build",
-                str(corpus),
-                "--out",
-                str(built),
-                "--no-site",
-                "--quiet",
-                "--jobs",
-                str(jobs),
-            ],
-            cwd=ROOT,
-            check=False,
-            capture_output=True,
-            text=True,
-        )
-        if not (built / "unld.nq").is_file():
-            sys.exit(f"the build of {corpus} wrote no unld.nq:\n{done.stderr[-3000:]}")
+        build(corpus, built, jobs)
     return built
 
 
@@ -186,6 +220,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--keep", action="store_true", help="keep the last site written")
     ap.add_argument("--json", action="store_true", help="one JSON object per run")
+    ap.add_argument("--change", action="store_true", help="then measure an incremental generation")
+    ap.add_argument("--check", action="store_true", help="with --change: compare with a full generation")
     args = ap.parse_args()
     built = (
         args.from_dir
@@ -205,16 +241,58 @@ def main() -> int:
             continue
         stages = ", ".join(f"{k} {v:.2f}" for k, v in r["timings"].items())
         print(
-            f"run {i + 1}: {r['quads']:,} quads ({r['triples']:,} triples), "
-            f"{r['resolutions']:,} resolutions -> {r['pages']:,} pages, {r['files']:,} "
+            f"run {i + 1}: {r['resolutions']:,} resolutions -> {r['pages']:,} pages, {r['files']:,} "
             f"files, {r['bytes']:,} bytes in {r['wall']:.2f} s "
             f"({r['pages'] / r['wall']:,.0f} pages/s) on {r['jobs']} process(es); "
             f"peak memory of the process tree: RSS {r['peak_rss'] / 2**20:,.0f} MiB, "
             f"PSS {r['peak_pss'] / 2**20:,.0f} MiB; stages (s): {stages}"
         )
+    if args.change:
+        incremental(args, built, out)
     if not args.keep and out.parent.exists():
         shutil.rmtree(out.parent)
     return 0
+
+
+def incremental(args: argparse.Namespace, built: Path, out: Path) -> None:
+    """One title changed, the changed corpus built, its site generated from ``out``."""
+    if not args.size:
+        sys.exit("--change needs --size (it changes a generated source)")
+    corpus = args.work / f"corpus-{args.size}-{args.seed}"
+    changed = args.work / f"corpus-{args.size}-{args.seed}-changed"
+    name = change_one(corpus, changed)
+    second = args.work / f"build-{args.size}-{args.seed}-changed"
+    if second.exists():
+        shutil.rmtree(second)
+    if (built / ".unld-cache").is_dir():  # what the first build parsed and mapped
+        shutil.copytree(built / ".unld-cache", second / ".unld-cache")
+    seconds = build(changed, second, args.jobs or os.cpu_count() or 1)
+    inc = out.parent.parent / f"{out.parent.name}-incremental" / "site"
+    if inc.parent.exists():
+        shutil.rmtree(inc.parent)
+    r = run_child(second, inc, args.jobs, args.base_iri, previous=out)
+    stages = ", ".join(f"{k} {v:.2f}" for k, v in r["timings"].items())
+    print(
+        f"incremental: {name} retitled; build of the changed corpus {seconds:.1f} s; site "
+        f"{r['wall']:.2f} s, {r['carried']:,} of {r['pages']:,} pages carried, "
+        f"{r['pages'] - r['carried']:,} written; peak RSS {r['peak_rss'] / 2**20:,.0f} MiB; "
+        f"stages (s): {stages}"
+    )
+    if args.check:
+        full = out.parent.parent / f"{out.parent.name}-full" / "site"
+        if full.parent.exists():
+            shutil.rmtree(full.parent)
+        f = run_child(second, full, args.jobs, args.base_iri)
+        diff = subprocess.run(
+            ["diff", "-rq", str(inc), str(full)], capture_output=True, text=True, check=False
+        )
+        print(
+            f"full generation of the changed build: {f['wall']:.2f} s; "
+            + ("every file the same bytes" if diff.returncode == 0 else f"DIFFERENT:\n{diff.stdout[:3000]}")
+        )
+        shutil.rmtree(full.parent)
+    if not args.keep:
+        shutil.rmtree(inc.parent)
 
 
 if __name__ == "__main__":

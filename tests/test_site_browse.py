@@ -84,7 +84,10 @@ def test_search_index_holds_every_resolution_with_its_filters(site: Path, quads:
     }
     assert filters["year"] == dict(Counter(year for _, year in adopted))
     assert filters["organ"] == {"General Assembly": len(published)}
-    assert not (site / "_search").exists()
+    # the slim copies the index was made of: one per resolution, kept for the next generation
+    slim = site / ".unld-site" / "search"
+    assert len(list(slim.rglob("index.html"))) == len(published)
+    assert (slim / RES_PATH.strip("/") / "index.html").is_file()
 
 
 def test_void_is_kept_out_of_what_links_here(site: Path) -> None:  # noqa: F811
@@ -250,6 +253,43 @@ def test_no_serious_accessibility_finding(server: str, browser: Browser, path: s
     assert serious == [], serious
 
 
+#: Words of the page's rendered text that the layout cuts across two lines.  IRIs,
+#: symbols and numbers (anything with ``/``, ``#``, ``:``, ``_``, ``.``, ``@``, ``=``) may
+#: break anywhere, by design; a break at a hyphen is not a cut.
+CUT_WORDS = r"""
+(() => {
+  const cut = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const el = node.parentElement;
+    if (!el || el.closest('script, style, svg, pre, code, .iri, [hidden]')) continue;
+    const words = /[^\s\-\u2013\u2014]+/g;
+    let m;
+    while ((m = words.exec(node.data))) {
+      const word = m[0];
+      if (word.length < 2 || /[\/#:_.@=&?]/.test(word)) continue;
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + word.length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) cut.push(word);
+    }
+  }
+  return cut.slice(0, 20);
+})()
+"""
+
+#: Characters per line of the first paragraphs of a resolution's text: length over lines.
+MEASURE = r"""
+[...document.querySelectorAll('.text p')].slice(0, 8).map(p => {
+  const lh = parseFloat(getComputedStyle(p).lineHeight) || 1.5 * parseFloat(getComputedStyle(p).fontSize);
+  const lines = Math.max(1, Math.round(p.getBoundingClientRect().height / lh));
+  return [p.textContent.trim().length, lines];
+}).filter(([n, lines]) => lines >= 3).map(([n, lines]) => n / lines)
+"""
+
+
 @pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
 def test_screenshots_use_the_screen_and_break_no_word(
     server: str,  # noqa: F811
@@ -262,12 +302,24 @@ def test_screenshots_use_the_screen_and_break_no_word(
     shots = Path(os.environ.get("UNLD_SHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
     browser.size(width, height, mobile=name == "phone")
-    for path in (RES_PATH, "/A/session/76/", "/body/oewg-ict-2021-2025/", "/search/?q=information"):
+    paths = (
+        "/",
+        RES_PATH,
+        "/A/session/76/",
+        "/body/oewg-ict-2021-2025/",
+        "/browse/organ/",
+        "/search/?q=information",
+    )
+    for path in paths:
         browser.navigate(server + path)
         if path.startswith("/search/"):
             browser.wait_for("document.querySelectorAll('#results a.hit').length")
-        # nothing wider than the screen
-        assert browser.evaluate("document.documentElement.scrollWidth") <= width, path
+        # nothing wider than the screen: no horizontal scrolling
+        inner = browser.evaluate("window.innerWidth")
+        assert inner == width
+        assert browser.evaluate("document.documentElement.scrollWidth") <= inner, path
+        # no word cut across two lines (IRIs and symbols may break anywhere)
+        assert browser.evaluate(CUT_WORDS) == [], path
         slug = path.strip("/").split("?")[0].replace("/", "_") or "home"
         shot = browser.screenshot(shots / f"{slug}-{name}.png")
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -279,15 +331,21 @@ def test_screenshots_use_the_screen_and_break_no_word(
         ".filter(a => a.getClientRects().length > 1).map(a => a.textContent)"
     )
     assert cut == []
+    assert browser.evaluate(CUT_WORDS) == []
     browser.navigate(server + RES_PATH)
     aside, article = browser.evaluate(
         "[document.querySelector('aside.related'), document.querySelector('article.resolution')]"
         ".map(e => e.getBoundingClientRect().left)"
     )
+    # readable lines: about 45 to 90 characters on a desktop, at least 25 on a phone
+    measure = browser.evaluate(MEASURE)
+    assert measure, "no paragraph of three lines or more"
     if name == "desktop":  # the related documents beside the text on a wide screen
         assert aside > article + 500
         assert (
             browser.evaluate("document.querySelector('.text p').getBoundingClientRect().width") <= 46 * 17 + 1
         )
+        assert all(45 <= m <= 95 for m in measure), measure
     else:
         assert aside == article
+        assert all(25 <= m <= 60 for m in measure), measure

@@ -464,6 +464,7 @@ def _build(
                 policy.base,
                 stage.dir,
                 jobs=jobs or os.cpu_count() or 1,
+                previous=(live / "site" if (live := output.live_generation(out)) else None),
             )
             clock.tick("site")
         stage.commit()

@@ -35,15 +35,20 @@ DUMP_FILES = [
 ]
 
 
-def copy_dumps(site: Site) -> None:
-    """Copy the build's dump files into ``dumps/`` (and remember which are offered)."""
+def offered(site: Site) -> list[str]:
+    """The names of the build's dump files that the site offers (those present)."""
     if not site.dumps_dir:
-        return
-    for name, *_ in DUMP_FILES:
-        src = site.dumps_dir / name
-        if src.is_file():
-            site.writer.copy("dumps", name, src, own=True)
-            site.dump_names.append(name)
+        return []
+    return [name for name, *_ in DUMP_FILES if (site.dumps_dir / name).is_file()]
+
+
+def copy_dumps(site: Site) -> None:
+    """Put the build's dump files into ``dumps/`` as hard links (copies where the file
+    system cannot link: a build never writes a dump file again once it is made), and
+    remember which are offered."""
+    for name in offered(site):
+        site.writer.link("dumps", name, site.dumps_dir / name, own=True)  # type: ignore[operator]
+        site.dump_names.append(name)
 
 
 def context(site: Site) -> None:

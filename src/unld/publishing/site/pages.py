@@ -32,7 +32,8 @@ def write_data(site: Site, iri: str, path: str) -> None:
 
 
 def render_html(site: Site, iri: str, path: str) -> bytes:
-    """The page itself (and, for a resolution, its slim copy for the search index)."""
+    """The page itself (and, for a resolution, its slim copy for the search index, noted
+    in ``site.searchable``)."""
     ds = site.ds
     title = ds.label(iri)
     jsonld = schema.page_jsonld(ds, iri, site.dataset_iri)
@@ -43,13 +44,17 @@ def render_html(site: Site, iri: str, path: str) -> bytes:
         res = resolution(site, iri, path)
         page["title"] = f"{res['symbol']}: {res['title']}" if res["title"] else title
         page["description"] = res["title"]
-        search.write_source(site.root, path, site.render("search_doc.html", res=res))
+        changed = search.write_source(site.root, path, site.render("search_doc.html", res=res))
+        site.searchable.append((path, changed))
         return site.render("resolution.html", page=page, res=res)
     return site.render("resource.html", page=page, r=resource(site, iri, path))
 
 
-def write_resource(site: Site, iri: str, path: str) -> None:
-    """The three files of the page of ``iri`` at ``path``."""
+def write_resource(site: Site, iri: str, path: str) -> list[str]:
+    """The three files of the page of ``iri`` at ``path``; returns the resources the page
+    read (see :mod:`.incremental`)."""
+    site.recorder.start()
     write_data(site, iri, path)
     site.writer.write_page(path, "index.html", render_html(site, iri, path))
     site.report.pages += 1
+    return site.recorder.stop()

@@ -16,24 +16,28 @@ points, what links here), :mod:`.frame` (templates, navigation, breadcrumbs),
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import jinja2
 import pyoxigraph as ox
 
 from unld.core.iri import IriPolicy
+from unld.core.namespaces import RDF_TYPE, UNLD
 from unld.core.resources import mappings_dir
 from unld.publishing import dumps
-from unld.publishing.site import files, home, listings, search, sitemap, workers
+from unld.publishing.site import files, home, incremental, listings, search, sitemap, workers
 from unld.publishing.site.frame import PAGE_TEMPLATES, environment
 from unld.publishing.site.links import Links
 from unld.publishing.site.listings import LISTINGS
 from unld.publishing.site.model import Dataset
 from unld.publishing.site.pagejsonld import PageJsonLd
 from unld.publishing.site.pages import write_resource
+from unld.publishing.site.paths import PAGE_FILES, split_fragment
 from unld.publishing.site.store import Store
 from unld.publishing.site.writer import Writer
 
@@ -53,6 +57,8 @@ class SiteReport:
     timings: dict[str, float] = field(default_factory=dict)
     #: how many processes wrote the pages
     jobs: int = 1
+    #: pages carried over from the previous generation (not written again)
+    carried: int = 0
 
     def summary(self) -> str:
         return (
@@ -100,6 +106,39 @@ def _work_order(base: str, pages: Iterable[str]) -> list[str]:
     return sorted(pages, key=lambda i: (docs + i[len(graphs) :], 1) if i.startswith(graphs) else (i, 0))
 
 
+def _watch(site: Site) -> None:
+    """Record what each page reads (see :mod:`.incremental`)."""
+    rec, ds, key = site.recorder, site.ds, incremental.key
+
+    def prop(s: str, p: str, *_: object) -> tuple[str]:
+        return (key(s, p),)
+
+    def incoming(o: str, *_: object) -> tuple[str]:
+        return (incremental.INCOMING + split_fragment(o)[0],)
+
+    for name in ("iris", "value", "objects"):
+        rec.watch(ds, name, prop)
+    rec.watch(ds, "props", lambda s: (key(s, "*"),))
+    rec.watch(ds, "label", lambda s: (key(s, "label"),))
+    rec.watch(ds, "types", lambda s: (key(s, RDF_TYPE),))
+    rec.watch(ds, "doc_sort_key", lambda s: (key(s, UNLD + "symbol"),))
+    rec.watch(ds, "fragments", lambda s: (key(s, "#"),))
+
+    def page(s: str) -> tuple[str, str]:
+        """A page's data: the resource's triples and the graph describing it."""
+        return (key(s, "*"), key(ds.describing_graph.get(s) or s, "*"))
+
+    rec.watch(ds, "page", page)
+    rec.watch(ds, "incoming", incoming)
+    rec.watch(ds, "count_incoming", incoming)
+    for name in ("of_type", "terms_in"):
+        rec.watch(ds, name, lambda *_: (incremental.EVERYTHING,))
+    rec.watch(site, "href", lambda iri, *_: (key(iri, "page"),))
+    rec.watch(site, "kind_of", lambda s: (key(s, RDF_TYPE),))
+    rec.watch(site, "sort_key", lambda s: (key(s, "sort"),))
+    rec.watch(site, "detail", lambda s: (key(s, "detail"),))
+
+
 class Site(Links):
     """One generation run: the dataset, the templates, and where each page lives."""
 
@@ -121,6 +160,10 @@ class Site(Links):
         #: resolves wherever the base IRI points (not only at the default base)
         self.context_url = base + "context.jsonld"
         self.jsonld = PageJsonLd(self.ds, self.context_doc["@context"], self.context_url)
+        #: the slim copies for the search index written by this process: (path, changed)
+        self.searchable: list[tuple[str, bool]] = []
+        self.recorder = incremental.Recorder()
+        _watch(self)
 
     def render(self, template: str, **ctx: object) -> bytes:
         return self.env.get_template(template).render(**ctx).encode("utf-8")
@@ -141,17 +184,23 @@ class Site(Links):
         home.home(self)
         home.not_found(self)
 
-    def task(self, task: tuple[str, int, int]) -> tuple[int, int, int]:
+    def task(self, task: tuple[str, int, int]) -> _Done:
         """Do one share of the work: ``("pages", start, end)`` of the sorted page list, or
-        ``("rest", 0, 0)`` (listings, home page, 404).  Returns (pages, files, bytes)."""
+        ``("rest", 0, 0)`` (listings, home page, 404).  Returns (pages, files, bytes, the
+        resources each page read, the slim copies written)."""
         before = (self.report.pages, self.writer.files, self.writer.bytes)
+        self.searchable = []
         kind, start, end = task
+        read: list[tuple[str, list[str]]] = []
         if kind == "pages":
+            same: dict[str, str] = {}  # one string for each resource: pickled once
             for iri in self.order[start:end]:
-                write_resource(self, iri, self.pages[iri])
+                path = self.pages[iri]
+                read.append((path, [same.setdefault(r, r) for r in write_resource(self, iri, path)]))
         else:
             self.rest()
-        return (self.report.pages - before[0], self.writer.files - before[1], self.writer.bytes - before[2])
+        counts = (self.report.pages - before[0], self.writer.files - before[1], self.writer.bytes - before[2])
+        return (*counts, read, self.searchable)
 
     def tasks(self, jobs: int) -> list[tuple[str, int, int]]:
         """The shares of the work: the rest first, then slices of the pages."""
@@ -160,8 +209,71 @@ class Site(Links):
             ("pages", i, min(i + size, len(self.order))) for i in range(0, len(self.order), size)
         ]
 
-    def run(self, jobs: int | None = None) -> SiteReport:
-        """Write everything; the pages on ``jobs`` processes (default: one per core)."""
+    def previous(self, folder: Path | None, version: str) -> tuple[incremental.Previous, Blocks] | None:
+        """The previous generation and where its graphs are in its ``unld.nq``, when this
+        one can start from it: same code, base and dumps offered, graphs in blocks."""
+        if folder is None:
+            return None
+        prev = incremental.Previous.load(Path(folder))
+        nq = Path(folder) / "dumps" / "unld.nq"
+        if prev is None or prev.version != version or not prev.graphs or not nq.is_file():
+            return None
+        blocks = incremental.graph_blocks(nq, prev.graphs)
+        return (prev, blocks) if blocks else None
+
+    def carry(self, prev: incremental.Previous, old: Blocks, nq: Path, blocks: Blocks) -> set[str]:
+        """Start from the previous generation's files: link its tree, then remove the
+        files of every page that is written again or gone.  Returns the paths carried."""
+        changed = incremental.changed_resources(prev.root / "dumps" / "unld.nq", old, nq, blocks)
+        changed.add(incremental.EVERYTHING)
+        # a resource that gets a page or loses its page changes every link to it
+        now = {p: i for i, p in self.pages.items()}
+        changed.update(incremental.key(now[p], "page") for p in now.keys() - prev.pages.keys())
+        changed.update(incremental.key(prev.pages[p][0], "page") for p in prev.pages.keys() - now.keys())
+        keep = prev.unchanged(changed)
+        carried = {p for i, p in self.pages.items() if p in keep and prev.pages[p][0] == i}
+        incremental.link_tree(prev.root, self.root)
+        self.writer.linked = True
+        for path in prev.pages:
+            if path not in carried:
+                folder = self.root / unquote(path)
+                for name in PAGE_FILES:
+                    (folder / name).unlink(missing_ok=True)
+        shutil.rmtree(self.root / "dumps", ignore_errors=True)
+        return carried
+
+    def tidy(self, prev: incremental.Previous, carried: set[str], written: set[str]) -> bool:
+        """Remove what the previous generation had and this one has not (slim copies of
+        pages no longer resolutions, folders of pages gone); True when a slim copy went."""
+        gone = False
+        current = set(self.pages.values())
+        for path in prev.pages:
+            if path in carried or path in written:
+                continue
+            slim = self.root / search.SOURCE_DIR / unquote(path)
+            if (slim / "index.html").is_file():
+                (slim / "index.html").unlink()
+                _prune(slim, self.root / search.SOURCE_DIR)
+                gone = True
+            if path not in current:
+                _prune(self.root / unquote(path), self.root)
+        return gone
+
+    def run(
+        self, jobs: int | None = None, previous: Path | None = None, nq: Path | None = None
+    ) -> SiteReport:
+        """Write everything; the pages on ``jobs`` processes (default: one per core).  With
+        ``previous`` (the previous generation's site) and ``nq`` (the ``unld.nq`` the quads
+        were read from), only the pages whose resources changed are written again."""
+        clock = time.perf_counter()
+        version = incremental.code_version(self.base, files.offered(self))
+        graphs = sorted(g.value for g in self.ds.store.graph_names() if isinstance(g, ox.NamedNode))
+        blocks = incremental.graph_blocks(nq, graphs) if nq else None
+        found = self.previous(previous, version) if blocks else None
+        prev = found[0] if found else None
+        carried = self.carry(found[0], found[1], nq, blocks) if found and nq and blocks else set()
+        self.report.carried = len(carried)
+        self.report.timings["carry"] = time.perf_counter() - clock
         clock = time.perf_counter()
         files.copy_dumps(self)
         files.context(self)
@@ -169,7 +281,7 @@ class Site(Links):
         sitemap.write(self)
         self.report.timings["files"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        self.order = _work_order(self.base, self.pages)
+        self.order = _work_order(self.base, (i for i, p in self.pages.items() if p not in carried))
         self.report.resolutions = len(self.ds.resolutions)
         self.prepare()
         self.report.timings["index"] += time.perf_counter() - clock
@@ -177,12 +289,41 @@ class Site(Links):
         jobs = self.report.jobs = workers.jobs_for(jobs, len(self.order))
         done = (self.writer.files, self.writer.bytes)
         results = workers.run(self.task, self.tasks(jobs), jobs)
-        self.report.pages = sum(r[0] for r in results)
-        self.report.files = done[0] + sum(r[1] for r in results)
+        self.report.pages = sum(r[0] for r in results) + len(carried)
+        self.report.files = done[0] + sum(r[1] for r in results) + len(carried) * len(PAGE_FILES)
         self.report.bytes = done[1] + sum(r[2] for r in results)
         self.report.timings["pages"] = time.perf_counter() - clock
-        self.report.timings["search"] = search.build_index(self.root)
+        slim = [s for r in results for s in r[4]]
+        dirty = prev is None or any(changed for _, changed in slim)
+        if prev is not None and self.tidy(prev, carried, {p for p, _ in slim}):
+            dirty = True
+        if dirty:
+            shutil.rmtree(self.root / search.INDEX_DIR, ignore_errors=True)
+            self.report.timings["search"] = search.build_index(self.root)
+        clock = time.perf_counter()
+        iri_of = {p: i for i, p in self.pages.items()}
+        read = {path: (iri_of[path], deps) for r in results for path, deps in r[3]}
+        if prev is not None:
+            read.update((p, (prev.pages[p][0], prev.read_by(p))) for p in carried)
+        incremental.State(version, graphs, read).save(self.root)
+        self.report.timings["state"] = time.perf_counter() - clock
         return self.report
+
+
+#: What a share of the work returns: pages, files, bytes, (path, resources read) of each
+#: page, and (path, changed) of each slim copy for the search index.
+_Done = tuple[int, int, int, list[tuple[str, list[str]]], list[tuple[str, bool]]]
+Blocks = dict[str, tuple[int, int]]
+
+
+def _prune(folder: Path, root: Path) -> None:
+    """Remove ``folder`` and its parents up to ``root`` while they are empty."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def generate(
@@ -192,6 +333,7 @@ def generate(
     dumps_dir: Path | None = None,
     *,
     jobs: int | None = None,
+    previous: Path | None = None,
 ) -> SiteReport:
     """Write the static site for ``quads`` into ``out`` (replaced as a whole at the end).
 
@@ -200,19 +342,29 @@ def generate(
     ``dumps_dir`` is the folder holding the dump files to offer for download (copied into
     ``out/dumps/``); without it the site has no downloads.  Pages are written by ``jobs``
     processes (default: one per core); the output does not depend on how many.
+
+    ``previous`` is the previous generation's site (or None): when ``quads`` is the path of
+    an ``unld.nq`` and that site was written by the same code with the same base and
+    dumps, only the pages whose data changed are written again, the others are carried
+    over as hard links; the result is the same bytes as a full generation.
     """
     out = Path(out)
     clock = time.perf_counter()
+    nq: Path | None = None
+    data: Store | Iterable[ox.Quad]
     if isinstance(quads, (str, Path)):
-        quads = Store.from_nquads(Path(quads))
+        nq = Path(quads)
+        data = Store.from_nquads(nq)
+    else:
+        data = quads
     read = time.perf_counter() - clock
     with dumps.Staging(out.parent) as stage:
         root = stage.path(out.name)
         root.mkdir()
         clock = time.perf_counter()
-        site = Site(quads, base, root, dumps_dir)
+        site = Site(data, base, root, dumps_dir)
         site.report.timings.update(read=read, index=time.perf_counter() - clock)
-        report = site.run(jobs)
+        report = site.run(jobs, previous, nq)
         clock = time.perf_counter()
         stage.commit()
         report.timings["commit"] = time.perf_counter() - clock

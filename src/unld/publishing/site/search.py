@@ -5,10 +5,11 @@ under ``pagefind/`` that the browser fetches piece by piece, so search works on 
 host.  It does not read the published pages: while a resolution's page is written, a slim
 copy of what is to be found in it (symbol, title, agenda items, paragraphs and footnotes
 with their ids, and the filter values: organ, session, year, committee, agenda item) is
-written at the same path under ``_search/``; the indexer reads those (a tenth of the bytes
-of the pages, without their embedded data), with URLs that are the pages' own, and the
-folder is removed.  Every paragraph keeps its ``id``, which Pagefind records as an anchor:
-the search page sends a hit to the paragraph that holds the query.
+written at the same path under ``.unld-site/search/``; the indexer reads those (a tenth of
+the bytes of the pages, without their embedded data), with URLs that are the pages' own;
+they stay for the next generation, which indexes again only when one of them changed.
+Every paragraph keeps its ``id``, which Pagefind records as an anchor: the search page
+sends a hit to the paragraph that holds the query.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -32,8 +32,9 @@ from unld.publishing.site.paths import disk_path
 INDEX_DIR = "pagefind"
 #: The search page's folder.
 SEARCH_PAGE = "search"
-#: Where the slim copies of the resolution pages are written for the indexer, then removed.
-SOURCE_DIR = "_search"
+#: Where the slim copies of the resolution pages are written for the indexer (and kept for
+#: the next generation, which indexes them again when one changed).
+SOURCE_DIR = ".unld-site/search"
 
 
 class SearchIndexError(UnldError):
@@ -69,11 +70,20 @@ def filters(ds: Dataset, iri: str) -> list[dict[str, str]]:
     return out
 
 
-def write_source(root: Path, path: str, html: bytes) -> None:
-    """Write the slim copy of the resolution page at ``path`` for the indexer."""
+def write_source(root: Path, path: str, html: bytes) -> bool:
+    """Write the slim copy of the resolution page at ``path`` for the indexer; False when
+    the copy already there (carried from the previous generation) is the same bytes.  A
+    copy that differs is replaced, never written through (it may be a hard link)."""
     folder = disk_path(root / SOURCE_DIR, path)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "index.html").write_bytes(html)
+    target = folder / "index.html"
+    try:
+        if target.read_bytes() == html:
+            return False
+        target.unlink()
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(html)
+    return True
 
 
 def executable() -> Path:
@@ -92,7 +102,7 @@ def build_index(root: Path) -> float:
     seconds it took.
 
     Runs the binary offline (before the staging folder replaces the old site), with the
-    English stemmer, then removes the copies.
+    English stemmer; the copies stay for the next generation.
     """
     clock = time.perf_counter()
     source = root / SOURCE_DIR
@@ -116,7 +126,6 @@ def build_index(root: Path) -> float:
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
         raise SearchIndexError("the search indexer failed: " + " / ".join(tail))
     canonical(root / INDEX_DIR)
-    shutil.rmtree(source)
     return time.perf_counter() - clock
 
 

@@ -6,6 +6,7 @@ leave the output folder; the writer checks again before it creates a folder.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -22,12 +23,16 @@ class Writer:
         self.files = 0
         self.bytes = 0
         self._made: tuple[str, str] = ("", "")
+        #: the tree holds hard links into the previous generation: a file is removed
+        #: before it is written, never written through
+        self.linked = False
 
     def write(self, path: str, name: str, data: bytes, *, own: bool = False) -> None:
         """Write ``data`` as the file ``name`` of the folder ``path`` (``own``: a folder of
         the site itself, such as ``static``, rather than of a resource)."""
         folder = disk_path(self.root, path, own=own)
         folder.mkdir(parents=True, exist_ok=True)
+        self._clear(folder / name)
         (folder / name).write_bytes(data)
         self.files += 1
         self.bytes += len(data)
@@ -36,6 +41,7 @@ class Writer:
         """Copy the file ``src`` without reading it into memory (dumps can be large)."""
         folder = disk_path(self.root, path, own=own)
         folder.mkdir(parents=True, exist_ok=True)
+        self._clear(folder / name)
         shutil.copyfile(src, folder / name)
         self.files += 1
         self.bytes += (folder / name).stat().st_size
@@ -52,23 +58,29 @@ class Writer:
             self._made = (path, folder)
         return self._made[1]
 
+    def _clear(self, target: Path | str) -> None:
+        if self.linked:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+
+    def link(self, path: str, name: str, src: Path, *, own: bool = False) -> None:
+        """The file ``src`` as a hard link (a copy where the file system cannot link): for
+        files that are not written again once made, such as the build's dumps."""
+        folder = disk_path(self.root, path, own=own)
+        folder.mkdir(parents=True, exist_ok=True)
+        self._clear(folder / name)
+        try:
+            os.link(os.path.realpath(src), folder / name)
+        except OSError:
+            shutil.copyfile(src, folder / name)
+        self.files += 1
+        self.bytes += (folder / name).stat().st_size
+
     def write_page(self, path: str, name: str, data: bytes) -> None:
         """A file of a resource page."""
-        with open(os.path.join(self.page_folder(path), name), "wb") as fh:
+        target = os.path.join(self.page_folder(path), name)
+        self._clear(target)
+        with open(target, "wb") as fh:
             fh.write(data)
         self.files += 1
         self.bytes += len(data)
-
-    def carry(self, path: str, name: str, previous: Path) -> None:
-        """The file ``name`` of the page at ``path`` as the previous generation (rooted at
-        ``previous``) wrote it: hard-linked (files of a generation are never written
-        again), copied where the file system cannot link."""
-        rel = os.path.join(unquote(path), name)
-        src = os.path.join(previous, rel)
-        dst = os.path.join(self.page_folder(path), name)
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copyfile(src, dst)
-        self.files += 1
-        self.bytes += os.stat(dst).st_size

@@ -1,0 +1,153 @@
+"""The incremental site: a generation started from the previous one writes again only the
+pages whose data changed, carries the others as hard links, and is the same bytes as a
+full generation; the previous generation is never written through."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, ROOT
+from unld.publishing.site import generate
+
+BASE = "https://w3id.org/unld/"
+WILD = ROOT / "tests" / "data" / "wild78"
+#: A/RES/79/1 is cited by A/RES/79/222, 80/83 and 80/186: its new title shows on their pages.
+RETITLED = "A_RES_79_1.txt"
+OLD_TITLE, NEW_TITLE = "79/1. The Pact for the Future ", "79/1. The Pact for the Future of Humanity "
+REMOVED = "A_RES_73_8.txt"
+ADDED = "A_RES_78_146.txt"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    """Every file of a site (hidden ones included), by path."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _digests(root: Path) -> dict[str, str]:
+    return {k: hashlib.sha256(v).hexdigest() for k, v in _files(root).items()}
+
+
+def _changed_sources(folder: Path, sources: list[Path]) -> Path:
+    """The corpus with one title changed, one resolution removed and one added."""
+    folder.mkdir()
+    for src in sources:
+        if src.name != REMOVED:
+            shutil.copy(src, folder / src.name)
+    text = (folder / RETITLED).read_text("utf-8")
+    assert OLD_TITLE in text
+    (folder / RETITLED).write_text(text.replace(OLD_TITLE, NEW_TITLE, 1), "utf-8")
+    shutil.copy(WILD / ADDED, folder / ADDED)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Builds (dumps only) of the corpus and of the corpus changed."""
+    from unld.build.pipeline import build
+
+    tmp = tmp_path_factory.mktemp("incremental")
+    sources = sorted(CORPUS.glob("A_RES_*.txt"))
+    first, second = tmp / "first", tmp / "second"
+    build([str(s) for s in sources], first, BASE, jobs=2, site=False)
+    changed = _changed_sources(tmp / "changed-src", sources)
+    build([str(changed)], second, BASE, jobs=2, site=False)
+    return first, second
+
+
+def test_incremental_site_is_the_full_site(builds: tuple[Path, Path], tmp_path: Path) -> None:
+    first, second = builds
+    old = tmp_path / "old" / "site"
+    generate(first / "unld.nq", old, BASE, first, jobs=2)
+    before = _digests(old)
+    inc = tmp_path / "inc" / "site"
+    report = generate(second / "unld.nq", inc, BASE, second, jobs=2, previous=old)
+    full = tmp_path / "full" / "site"
+    full_report = generate(second / "unld.nq", full, BASE, second, jobs=2)
+    # every file the same bytes as the full generation's, the state for the next included
+    got, want = _files(inc), _files(full)
+    assert got.keys() == want.keys()
+    assert [k for k in want if got[k] != want[k]] == []
+    assert report.pages == full_report.pages
+    # most pages carried over, as hard links to the previous generation's files
+    assert 0 < report.carried < report.pages
+    assert report.carried > report.pages // 2
+    linked = [p for p in got if (old / p).is_file() and os.stat(inc / p).st_ino == os.stat(old / p).st_ino]
+    assert len(linked) >= report.carried * 3  # a page's three files
+    # the previous generation was read, never written
+    assert _digests(old) == before
+    # the new title is on the page of the resolution and on the pages citing it
+    for page in ("doc/A/RES/79/1", "doc/A/RES/80/83", "doc/A/RES/80/186"):
+        html = (inc / page / "index.html").read_text("utf-8")
+        assert "The Pact for the Future of Humanity" in html, page
+        assert os.stat(inc / page / "index.html").st_ino != os.stat(old / page / "index.html").st_ino
+    # the added resolution has its pages; the removed one's graph page is gone
+    assert (inc / "doc/A/RES/78/146/index.html").is_file()
+    assert (old / "graph/A/RES/73/8/index.html").is_file()
+    assert not (inc / "graph/A/RES/73/8").exists()
+    assert not (inc / ".unld-site/search/doc/A/RES/73/8").exists()
+
+
+def test_same_data_carries_every_page(builds: tuple[Path, Path], tmp_path: Path) -> None:
+    """A generation of unchanged data writes no resource page again (but the ontology's)
+    and keeps the search index of the previous one."""
+    first, _ = builds
+    old = tmp_path / "old" / "site"
+    generate(first / "unld.nq", old, BASE, first, jobs=2)
+    again = tmp_path / "again" / "site"
+    report = generate(first / "unld.nq", again, BASE, first, jobs=2, previous=old)
+    resource_pages = [p for p in _files(again) if p.endswith("/index.ttl")]
+    # all but the ontology's page, which counts the instances of every class
+    assert report.carried == len(resource_pages) - 1 > 1000
+    assert (
+        os.stat(again / "ontology" / "index.html").st_ino != os.stat(old / "ontology" / "index.html").st_ino
+    )
+    assert "search" not in report.timings
+    assert _files(again) == _files(old)
+
+
+def test_another_base_or_no_previous_state_is_a_full_generation(
+    builds: tuple[Path, Path], tmp_path: Path
+) -> None:
+    first, _ = builds
+    old = tmp_path / "old" / "site"
+    generate(first / "unld.nq", old, BASE, first, jobs=2)
+    other = tmp_path / "other" / "site"
+    assert (
+        generate(first / "unld.nq", other, "https://example.org/un/", first, jobs=2, previous=old).carried
+        == 0
+    )
+    shutil.rmtree(old / ".unld-site")
+    again = tmp_path / "again" / "site"
+    assert generate(first / "unld.nq", again, BASE, first, jobs=2, previous=old).carried == 0
+
+
+def test_a_build_starts_its_site_from_the_live_generation(tmp_path: Path) -> None:
+    """Two builds into one folder: the second build's site starts from the first one's
+    (most pages carried as hard links) and is the site a full generation writes."""
+    from unld.build.pipeline import build
+
+    sources = sorted(CORPUS.glob("A_RES_7*.txt"))[:6]
+    assert sources[0].name == "A_RES_72_309.txt"
+    out = tmp_path / "out"
+    build([str(s) for s in sources], out, BASE, jobs=2)
+    site = out / "site"
+    inodes = {str(p.relative_to(site)): os.stat(p).st_ino for p in site.rglob("index.html")}
+    changed = tmp_path / "src"
+    changed.mkdir()
+    for s in sources[1:]:
+        shutil.copy(s, changed / s.name)
+    build([str(changed)], out, BASE, jobs=2)
+    full = tmp_path / "full" / "site"
+    generate(out / "unld.nq", full, BASE, out, jobs=2)
+    got, want = _files(site), _files(full)
+    assert got.keys() == want.keys()
+    assert [k for k in want if got[k] != want[k]] == []
+    assert not (site / "graph" / "A" / "RES" / "72" / "309").exists()  # the removed resolution's graph
+    pages = [str(p.relative_to(site)) for p in site.rglob("index.html")]
+    carried = [p for p in pages if inodes.get(p) == os.stat(site / p).st_ino]
+    assert len(carried) > len(pages) // 2
