@@ -23,6 +23,8 @@ phrase before its verb (*In regard to DDR ..., endorses also*): the lead is that
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 PRE_ADVERBS = {
     "also",
@@ -368,98 +370,173 @@ def lead_phrase(text: str, council: bool = False) -> str | None:
             lead = lead_phrase(text[verb].upper() + text[verb + 1 :], council)
             return text[verb] + lead[1:] if lead else None
     low = [w.lower() for w in words]
+    i = _after_leading_adverbs(words, low)
+    if i >= len(words):
+        return None
+    head = low[i]
+    reading = _Reading(words, low, i + 1, council)
+    rule = _HEAD_RULES.get(head)
+    take = rule(reading) if rule is not None else None
+    if take is None and council and head in _RENEWING:
+        take = _renewed_call(reading)
+    # a finite verb (operative) puts its adverb first ("Also requests"): one after it is not
+    # part of the phrase ("*Underlines* further that"), but "once again" is ("Commends once
+    # again"); a participle (preambular) keeps it ("Recalling also")
+    finite = head in OPERATIVE_VERBS and not council
+    take = _trailing(low, i + 1 if take is None else take, finite)
+    take = _with_phrase(reading, take, finite)
+    take = _compound(reading, take, finite)
+    return " ".join(words[:take])
+
+
+def _after_leading_adverbs(words: list[str], low: list[str]) -> int:
+    """The index of the head word, after the leading adverbs ("Also", "Once again",
+    "Strongly", "Further")."""
     n = len(words)
-    i = 0
-    if _split_participle(words):
-        # "A firming": a participle a scan broke in two after its first letter
-        i = 1
-    # leading adverbs: "Also", "Once again", "Strongly", "Further"
+    # "A firming": a participle a scan broke in two after its first letter
+    i = 1 if _split_participle(words) else 0
     while i < n - 1 and low[i] in PRE_ADVERBS:
         if low[i] == "once" and i + 1 < n and low[i + 1] not in {"again", "more"}:
             break
         i += 1
         if low[i - 1] == "once" and low[i] in {"again", "more"}:
             i += 1
-    if i >= n:
+    return i
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """The words of a paragraph being read for its lead phrase; ``i`` is the index of the
+    word after the head."""
+
+    words: list[str]
+    low: list[str]
+    i: int
+    council: bool
+
+    def at(self, k: int) -> str:
+        return self.low[k] if k < len(self.low) else ""
+
+
+def _continues(r: _Reading) -> int | None:
+    """ "Continues to encourage"."""
+    return r.i + 2 if r.at(r.i) == "to" and r.i + 1 < len(r.low) else None
+
+
+def _having(r: _Reading) -> int | None:
+    """The perfect participle, with any adverb set inside: "Having also examined"."""
+    if r.i >= len(r.low):
         return None
-    head = low[i]
-    i += 1
-    take = i
+    k = r.i
+    while k < len(r.low) - 1 and r.low[k] in INNER_ADVERBS:
+        k += 1
+    take = k + 1
+    if r.council and r.at(take).endswith("ly") and r.at(take) not in _NOT_MANNER:
+        # and the adverb of manner set after it: "Having considered separately"
+        take += 1
+    return take
 
-    def at(k: int) -> str:
-        return low[k] if k < n else ""
 
-    if head in {"continues", "continue", "continuing"} and at(i) == "to" and i + 1 < n:
-        take = i + 2
-    elif head == "having" and i < n:
-        # the perfect participle, with any adverb set inside: "Having also examined"
-        k = i
-        while k < n - 1 and low[k] in INNER_ADVERBS:
-            k += 1
-        take = k + 1
-        if council and at(take).endswith("ly") and at(take) not in _NOT_MANNER:
-            # and the adverb of manner set after it: "Having considered separately"
-            take += 1
-    elif head in {"remains", "remaining", "remain"}:
-        # a copula and its adjective: "Remains concerned", "Remaining deeply concerned"
-        k = i
-        while k < n - 1 and low[k] in PRE_ADVERBS:
-            k += 1
-        if at(k) in PREAMBLE_ADJECTIVES and not at(k).endswith("ing"):
-            take = k + 1
-    elif head in {"pays", "paying", "pay"} and at(i) in {"tribute", "homage"}:
-        take = i + 1
-    elif head in {"takes", "taking", "take", "took"}:
-        if at(i) == "note":
-            take = i + 1
-        elif at(i) == "into" and at(i + 1) in {"account", "consideration"}:
-            take = i + 2
-        elif at(i) == "fully" and at(i + 1) == "into":
-            take = i + 3
-    elif head in {"bearing", "bears", "bear"} and at(i) == "in" and at(i + 1) == "mind":
-        take = i + 2
-    elif head in {"calls", "calling", "call"}:
-        k = i
-        if at(k) == "once" and at(k + 1) == "again":
-            k += 2
-        elif at(k) in {"again", "also", "further"}:
-            k += 1
-        if at(k) in {"upon", "for", "on"}:
-            take = k + 1
-    elif head in {"looks", "looking", "look"} and at(i) == "forward":
-        take = i + 1
-    elif head in {"expresses", "expressing", "express", "shares", "sharing", "share"}:
-        # the verb and its object, which names what is expressed: "Expresses its deep
-        # appreciation", "Expressing concerns", "Expresses the view", "Sharing deep concern";
-        # the object ends before the first function word ("to", "that", "about", ",")
-        take = _object_phrase(words, low, i) or take
-    elif head in {"draws", "drawing", "draw"} and at(i) == "attention":
-        take = i
-    elif council and head in _RENEWING and at(i) in {"its", "their"} and at(i + 1) in {"call", "calls"}:
-        # the call renewed is the Council's "Calls upon" made a noun: "Reiterates its call
-        # upon"; "upon" is kept (it can only be the call's), "on" and "for" may open its object
-        take = i + 3 if at(i + 2) == "upon" else i + 2
-    # trailing "also", "further", "once again"
-    # a finite verb (operative) puts its adverb first ("Also requests"): one after it is not
-    # part of the phrase ("*Underlines* further that"), but "once again" is ("Commends once
-    # again"); a participle (preambular) keeps it ("Recalling also")
-    finite = head in OPERATIVE_VERBS and not council
-    take = _trailing(low, take, finite)
-    # "with appreciation", "with deep concern"
-    if at(take) == "with":
-        k = take + 1
-        while at(k) in _WITH_ADJ and at(k + 1) in _WITH_NOUNS:
-            k += 1
-        if at(k) in _WITH_NOUNS:
-            take = _trailing(low, k + 1, finite)
-    # compound: "Deplores and condemns", "Welcomes and recognizes"
-    if at(take) == "and":
-        k = take + 1
-        if at(k) in {"strongly", "also", "further", "firmly", "fully"}:
-            k += 1
-        if at(k) in OPERATIVE_VERBS and at(k).endswith("s") and k < n:
-            take = _trailing(low, k + 1, finite)
-    return " ".join(words[:take])
+def _remains(r: _Reading) -> int | None:
+    """A copula and its adjective: "Remains concerned", "Remaining deeply concerned"."""
+    k = r.i
+    while k < len(r.low) - 1 and r.low[k] in PRE_ADVERBS:
+        k += 1
+    return k + 1 if r.at(k) in PREAMBLE_ADJECTIVES and not r.at(k).endswith("ing") else None
+
+
+def _pays(r: _Reading) -> int | None:
+    """ "Pays tribute", "Paying homage"."""
+    return r.i + 1 if r.at(r.i) in {"tribute", "homage"} else None
+
+
+def _takes(r: _Reading) -> int | None:
+    """ "Takes note", "Taking into account", "Taking fully into account"."""
+    if r.at(r.i) == "note":
+        return r.i + 1
+    if r.at(r.i) == "into" and r.at(r.i + 1) in {"account", "consideration"}:
+        return r.i + 2
+    if r.at(r.i) == "fully" and r.at(r.i + 1) == "into":
+        return r.i + 3
+    return None
+
+
+def _bearing(r: _Reading) -> int | None:
+    """ "Bearing in mind"."""
+    return r.i + 2 if r.at(r.i) == "in" and r.at(r.i + 1) == "mind" else None
+
+
+def _calls(r: _Reading) -> int | None:
+    """ "Calls upon", "Calls once again upon", "Calls also for"."""
+    k = r.i
+    if r.at(k) == "once" and r.at(k + 1) == "again":
+        k += 2
+    elif r.at(k) in {"again", "also", "further"}:
+        k += 1
+    return k + 1 if r.at(k) in {"upon", "for", "on"} else None
+
+
+def _looks(r: _Reading) -> int | None:
+    """ "Looks forward"."""
+    return r.i + 1 if r.at(r.i) == "forward" else None
+
+
+def _expresses(r: _Reading) -> int | None:
+    """The verb and its object, which names what is expressed: "Expresses its deep
+    appreciation", "Expressing concerns", "Expresses the view", "Sharing deep concern"; the
+    object ends before the first function word ("to", "that", "about", ",")."""
+    return _object_phrase(r.words, r.low, r.i) or None
+
+
+def _draws(r: _Reading) -> int | None:
+    """ "Draws attention": the verb alone."""
+    return r.i if r.at(r.i) == "attention" else None
+
+
+def _renewed_call(r: _Reading) -> int | None:
+    """The call renewed is the Council's "Calls upon" made a noun: "Reiterates its call
+    upon"; "upon" is kept (it can only be the call's), "on" and "for" may open its object."""
+    if r.at(r.i) in {"its", "their"} and r.at(r.i + 1) in {"call", "calls"}:
+        return r.i + 3 if r.at(r.i + 2) == "upon" else r.i + 2
+    return None
+
+
+def _with_phrase(r: _Reading, take: int, finite: bool) -> int:
+    """ "with appreciation", "with deep concern" after the verb."""
+    if r.at(take) != "with":
+        return take
+    k = take + 1
+    while r.at(k) in _WITH_ADJ and r.at(k + 1) in _WITH_NOUNS:
+        k += 1
+    return _trailing(r.low, k + 1, finite) if r.at(k) in _WITH_NOUNS else take
+
+
+def _compound(r: _Reading, take: int, finite: bool) -> int:
+    """A compound: "Deplores and condemns", "Welcomes and recognizes"."""
+    if r.at(take) != "and":
+        return take
+    k = take + 1
+    if r.at(k) in {"strongly", "also", "further", "firmly", "fully"}:
+        k += 1
+    if r.at(k) in OPERATIVE_VERBS and r.at(k).endswith("s") and k < len(r.low):
+        return _trailing(r.low, k + 1, finite)
+    return take
+
+
+#: What follows a head word in its lead phrase, by the head (the inflections of one verb
+#: share a rule).
+_HEAD_RULES: dict[str, Callable[[_Reading], int | None]] = {
+    **dict.fromkeys(("continues", "continue", "continuing"), _continues),
+    "having": _having,
+    **dict.fromkeys(("remains", "remaining", "remain"), _remains),
+    **dict.fromkeys(("pays", "paying", "pay"), _pays),
+    **dict.fromkeys(("takes", "taking", "take", "took"), _takes),
+    **dict.fromkeys(("bearing", "bears", "bear"), _bearing),
+    **dict.fromkeys(("calls", "calling", "call"), _calls),
+    **dict.fromkeys(("looks", "looking", "look"), _looks),
+    **dict.fromkeys(("expresses", "expressing", "express", "shares", "sharing", "share"), _expresses),
+    **dict.fromkeys(("draws", "drawing", "draw"), _draws),
+}
 
 
 #: Verbs that renew what the Council said before ("Reiterates its call upon").
