@@ -261,114 +261,121 @@ def find_citations(text: str, where: str, session: int | None) -> list[Citation]
     """Every resolution and decision cited in ``text`` (clean text of one paragraph).
 
     Time: linear in ``text`` (one pass of the citation patterns)."""
-    out: list[Citation] = []
-    trigger: tuple[str, str] | None = None  # (kind, body)
-    # citations that share the date printed after the last of them: "74/28 and 74/29 of
-    # 12 December 2019" (a comma ends the sharing: "48/264, 52/163 of 15 December 1997")
-    pending: list[Citation] = []
-    last_end = 0
-    max_session = (session or 99) + 1
-
-    def add(found: list[Citation], start: int, end: int) -> None:
-        nonlocal pending, last_end
-        if pending and not _SHARED_DATE.match(text, last_end, start):
-            pending = []
-        date, _ = _date_after(text, end)
-        for c in found:
-            c.date = c.date or date
-            c.start = start
-        out.extend(found)
-        if date:
-            for c in pending:
-                if not c.date:
-                    c.date, c.shared_date = date, True
-            pending = []
-        else:
-            pending.extend(found)
-        last_end = end
-
+    dates = _SharedDates(text)
     if not _ANY_NUMBER.search(text):  # most paragraphs cite nothing
-        return out
+        return dates.out
+    trigger: tuple[str, str] | None = None  # (kind, body)
+    max_session = (session or 99) + 1
     for m in _TOKEN.finditer(text):
         if m.group("stop"):
             trigger = None
-            pending = []
+            dates.pending = []
             continue
         if m.group("trigger"):
             word = m.group("trigger").lower()
             kind = "decision" if word.startswith("decision") else "resolution"
             trigger = (kind, _body_before(text, m.start()) or "another body")
-            pending = []
+            dates.pending = []
             continue
         if trigger is None:
             continue
         kind, body = trigger
         end = m.end()
         if m.group("sc"):
-            if body not in ("Security Council", "General Assembly") or kind != "resolution":
-                continue
-            found = [
-                Citation(
-                    symbols.sc_resolution(m.group("scnum"), m.group("year")),
-                    "resolution",
-                    "Security Council",
-                    None,
-                    where,
-                    m.group(0),
-                )
-            ]
+            found = _council_citation(m, kind, body, where)
         elif m.group("old"):
-            # only the Assembly's resolutions were numbered by a Roman session ("1514 (XV)");
-            # its decisions never were ("decision Assembly/AU/Decl. 8 (XXXII)" is another body's)
-            if body != "General Assembly" or kind != "resolution":
-                continue
-            found = [
-                Citation(
-                    symbols.ga_resolution(m.group("roman"), m.group("onum"), m.group("opart")),
-                    kind,
-                    "General Assembly",
-                    None,
-                    where,
-                    m.group(0),
-                )
-            ]
+            found = _roman_session_citation(m, kind, body, where)
         elif m.group("eco"):
             body_here = body or "Economic and Social Council"
             ecosoc = body_here == "Economic and Social Council" and kind == "resolution"
             target = symbols.ecosoc_resolution(m.group("eyear"), m.group("enum")) if ecosoc else None
             found = [Citation(target, kind, body_here, None, where, m.group(0))]
         else:
-            sess, num = m.group("sess"), m.group("num")
-            parts, end = _parts(text, end)
-            if not _AFTER_OK.match(text[end : end + 40]) or text[
-                max(0, m.start() - 6) : m.start()
-            ].rstrip().endswith("No."):
-                continue
-            if sess.isdigit() and not (1 <= int(sess) <= max_session):
-                continue
-            if int(num) > 999 or int(num) == 0:
-                continue
-            after_body = _body_after(text, end)
-            if kind == "decision" and sess.isdigit() and int(num) < 300 and after_body is None:
-                # the Assembly numbers its decisions from 301 ("decision 77/512"); a lower
-                # number is another body's ("decision 15/4" of a Conference of the Parties)
-                after_body = body if body != "General Assembly" else "another body"
-            # the Security Council numbers its resolutions with a year: "72/276" in a list of
-            # Council resolutions is the Assembly's twin resolution
-            body_here = after_body or ("General Assembly" if body == "Security Council" else body)
-            if body_here == "General Assembly":
-                maker = symbols.ga_decision if kind == "decision" else symbols.ga_resolution
-                letters: list[str | None] = list(parts) if parts else [None]
-                found = [
-                    Citation(maker(sess, num, part), kind, body_here, None, where, m.group(0))
-                    for part in letters
-                ]
-            else:
-                hrc = body_here == "Human Rights Council" and kind == "resolution"
-                target = symbols.hrc_resolution(sess, num) if hrc else None
-                found = [Citation(target, kind, body_here, None, where, m.group(0))]
-        add(found, m.start(), end)
-    return out
+            found, end = _numbered_citation(text, m, kind, body, where, max_session)
+        if found:
+            dates.add(found, m.start(), end)
+    return dates.out
+
+
+class _SharedDates:
+    """The citations found so far, and those that share the date printed after the last of
+    them: "74/28 and 74/29 of 12 December 2019" (a comma ends the sharing: "48/264, 52/163
+    of 15 December 1997")."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.out: list[Citation] = []
+        self.pending: list[Citation] = []
+        self.last_end = 0
+
+    def add(self, found: list[Citation], start: int, end: int) -> None:
+        if self.pending and not _SHARED_DATE.match(self.text, self.last_end, start):
+            self.pending = []
+        date, _ = _date_after(self.text, end)
+        for c in found:
+            c.date = c.date or date
+            c.start = start
+        self.out.extend(found)
+        if date:
+            for c in self.pending:
+                if not c.date:
+                    c.date, c.shared_date = date, True
+            self.pending = []
+        else:
+            self.pending.extend(found)
+        self.last_end = end
+
+
+def _council_citation(m: re.Match[str], kind: str, body: str, where: str) -> list[Citation]:
+    """ "resolution 2216 (2015)" after a Council's or the Assembly's resolutions."""
+    if body not in ("Security Council", "General Assembly") or kind != "resolution":
+        return []
+    target = symbols.sc_resolution(m.group("scnum"), m.group("year"))
+    return [Citation(target, "resolution", "Security Council", None, where, m.group(0))]
+
+
+def _roman_session_citation(m: re.Match[str], kind: str, body: str, where: str) -> list[Citation]:
+    """ "1514 (XV)": only the Assembly's resolutions were numbered by a Roman session; its
+    decisions never were ("decision Assembly/AU/Decl. 8 (XXXII)" is another body's)."""
+    if body != "General Assembly" or kind != "resolution":
+        return []
+    target = symbols.ga_resolution(m.group("roman"), m.group("onum"), m.group("opart"))
+    return [Citation(target, kind, "General Assembly", None, where, m.group(0))]
+
+
+def _numbered_citation(
+    text: str, m: re.Match[str], kind: str, body: str, where: str, max_session: int
+) -> tuple[list[Citation], int]:
+    """ "76/19", "77/512", "43/78 A and B" and the body it belongs to (the Assembly's, the
+    Human Rights Council's, another body's); where the citation ends, its lettered parts
+    included."""
+    sess, num = m.group("sess"), m.group("num")
+    parts, end = _parts(text, m.end())
+    if not _AFTER_OK.match(text[end : end + 40]) or text[max(0, m.start() - 6) : m.start()].rstrip().endswith(
+        "No."
+    ):
+        return [], end
+    if sess.isdigit() and not (1 <= int(sess) <= max_session):
+        return [], end
+    if int(num) > 999 or int(num) == 0:
+        return [], end
+    after_body = _body_after(text, end)
+    if kind == "decision" and sess.isdigit() and int(num) < 300 and after_body is None:
+        # the Assembly numbers its decisions from 301 ("decision 77/512"); a lower
+        # number is another body's ("decision 15/4" of a Conference of the Parties)
+        after_body = body if body != "General Assembly" else "another body"
+    # the Security Council numbers its resolutions with a year: "72/276" in a list of
+    # Council resolutions is the Assembly's twin resolution
+    body_here = after_body or ("General Assembly" if body == "Security Council" else body)
+    if body_here == "General Assembly":
+        maker = symbols.ga_decision if kind == "decision" else symbols.ga_resolution
+        letters: list[str | None] = list(parts) if parts else [None]
+        return [
+            Citation(maker(sess, num, part), kind, body_here, None, where, m.group(0)) for part in letters
+        ], end
+    hrc = body_here == "Human Rights Council" and kind == "resolution"
+    target = symbols.hrc_resolution(sess, num) if hrc else None
+    return [Citation(target, kind, body_here, None, where, m.group(0))], end
 
 
 def find_documents(text: str, where: str) -> list[Citation]:
