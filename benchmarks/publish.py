@@ -28,7 +28,7 @@ import requests
 
 from unld.build.pipeline import build
 from unld.core.iri import DEFAULT_BASE
-from unld.publishing.endpoint import Dataset, GraphFile, publish
+from unld.publishing.endpoint import GraphFile, SpooledGraphs, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -88,7 +88,7 @@ def main() -> None:
             )
             nq = tmp / "build" / "unld.nq"
         started = time.monotonic()
-        dataset = Dataset.from_nquads(nq, tmp / "spool")
+        dataset = SpooledGraphs.from_nquads(nq, tmp / "spool")
         print(
             f"spool: {len(dataset.graphs)} graph(s), {dataset.triples} triples, "
             f"{time.monotonic() - started:.2f} s"

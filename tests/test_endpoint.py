@@ -32,10 +32,10 @@ from unld.core.errors import UsageError
 from unld.publishing.endpoint import (
     AuthenticationError,
     Credentials,
-    Dataset,
     EndpointError,
     GraphStore,
     PublishOptions,
+    SpooledGraphs,
     graph_store_url,
     publish,
 )
@@ -174,7 +174,7 @@ def test_credentials_come_from_the_environment_only() -> None:
 def test_dataset_splits_the_dump_into_one_ntriples_file_per_graph(
     build_dir: Path, expected: dict[str, set[str]], tmp_path: Path
 ) -> None:
-    ds = Dataset.from_nquads(build_dir / "unld.nq", tmp_path)
+    ds = SpooledGraphs.from_nquads(build_dir / "unld.nq", tmp_path)
     assert [g.iri for g in ds.graphs] == list(expected)  # the order of the dump
     for g in ds.graphs:
         triples = {str(t) for t in ox.parse(g.path.read_bytes(), format=ox.RdfFormat.N_TRIPLES)}
@@ -349,7 +349,7 @@ def test_an_unreachable_endpoint_fails_fast_with_a_clear_message(build_dir: Path
 
 def test_5xx_answers_are_retried_and_4xx_are_not(build_dir: Path, recorder, tmp_path: Path) -> None:
     handler, root = recorder
-    ds = Dataset.from_nquads(build_dir / "unld.nq", tmp_path)
+    ds = SpooledGraphs.from_nquads(build_dir / "unld.nq", tmp_path)
     ds.graphs = ds.graphs[:2]
     options = PublishOptions(retries=3, backoff=0.01)
 
@@ -373,7 +373,7 @@ def test_5xx_answers_are_retried_and_4xx_are_not(build_dir: Path, recorder, tmp_
 
 def test_puts_carry_the_graph_iri_and_ntriples(build_dir: Path, recorder, tmp_path: Path) -> None:
     handler, root = recorder
-    ds = Dataset.from_nquads(build_dir / "unld.nq", tmp_path)
+    ds = SpooledGraphs.from_nquads(build_dir / "unld.nq", tmp_path)
     ds.graphs = ds.graphs[:1]
     summary = publish(ds, f"{root}/store")
     assert summary.ok
@@ -385,7 +385,7 @@ def test_puts_carry_the_graph_iri_and_ntriples(build_dir: Path, recorder, tmp_pa
 def test_a_wrong_graph_store_url_stops_at_once(build_dir: Path, recorder, tmp_path: Path) -> None:
     handler, root = recorder
     handler.statuses = [404]
-    ds = Dataset.from_nquads(build_dir / "unld.nq", tmp_path)
+    ds = SpooledGraphs.from_nquads(build_dir / "unld.nq", tmp_path)
     with pytest.raises(EndpointError, match="Graph Store Protocol URL") as info:
         publish(ds, f"{root}/nowhere")
     assert not isinstance(info.value, AuthenticationError)

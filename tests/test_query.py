@@ -20,7 +20,7 @@ from tests.conftest import ROOT
 from tests.oxigraph import OxigraphServer, dump_quads
 from tests.webservers import free_port
 from unld.cli import main
-from unld.publishing.endpoint import Dataset, publish
+from unld.publishing.endpoint import SpooledGraphs, publish
 from unld.publishing.query import QueryResult, cell, prepare, query_local, render
 
 EXAMPLES = ROOT / "examples"
@@ -46,7 +46,7 @@ def build_dir(corpus_build: Path) -> Path:
 def server(tmp_path_factory: pytest.TempPathFactory, build_dir: Path) -> Iterator[OxigraphServer]:
     with OxigraphServer(tmp_path_factory.mktemp("oxigraph-query") / "store") as s:
         spool = tmp_path_factory.mktemp("spool")
-        summary = publish(Dataset.from_nquads(build_dir / "unld.nq", spool), s.store_url)
+        summary = publish(SpooledGraphs.from_nquads(build_dir / "unld.nq", spool), s.store_url)
         assert summary.ok
         yield s
 

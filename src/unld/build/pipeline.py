@@ -35,7 +35,7 @@ from unld.core.resources import mappings_dir, ontology_dir
 from unld.parse import parse_source
 from unld.publishing import dumps, output
 from unld.publishing import ntlines as lines
-from unld.publishing.endpoint import Dataset
+from unld.publishing.endpoint import SpooledGraphs
 from unld.publishing.void import describe, file_facts
 from unld.sources import expand, read_bytes, read_source
 from unld.validation.validator import Problem, UnionResult, report_graph, shapes_path, source_line
@@ -685,7 +685,7 @@ def open_dataset(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     total: Callable[[int], None] | None = None,
-) -> Iterator[tuple[Dataset, BuildResult | None]]:
+) -> Iterator[tuple[SpooledGraphs, BuildResult | None]]:
     """The dataset to publish: ``from_dir``'s ``unld.nq``, or SOURCES built in a temporary
     folder (the build result is yielded too, for its skipped sources and violations).
 
@@ -708,4 +708,4 @@ def open_dataset(
                     f"{folder} is not a folder: run 'unld build --out {folder}' first, or give SOURCES"
                 )
             dump = folder / "unld.nq"
-        yield Dataset.from_nquads(dump, Path(tmp) / "graphs"), result
+        yield SpooledGraphs.from_nquads(dump, Path(tmp) / "graphs"), result

@@ -7,7 +7,7 @@ resolution parsed again replaces its old graph.
 
 The steps, in order:
 
-1. :class:`Dataset` spools every named graph of a built folder's ``unld.nq`` into an
+1. :class:`SpooledGraphs` spools every named graph of a built folder's ``unld.nq`` into an
    N-Triples file of its own, so that bodies are streamed from disk and a retry can resend
    one (``unld publish SOURCES`` builds them first: :func:`unld.build.pipeline.open_dataset`);
 2. :func:`graph_store_url` finds where to send them (``--graph-store``, or derived from the
@@ -75,7 +75,7 @@ class GraphFile:
 
 
 @dataclass
-class Dataset:
+class SpooledGraphs:
     """The named graphs of a built dataset, in the order of its N-Quads dump."""
 
     source: Path
@@ -90,7 +90,7 @@ class Dataset:
         return sum(g.bytes for g in self.graphs)
 
     @classmethod
-    def from_nquads(cls, dump: Path, workdir: Path) -> Dataset:
+    def from_nquads(cls, dump: Path, workdir: Path) -> SpooledGraphs:
         """Split ``dump`` into one N-Triples file per named graph inside ``workdir``.
 
         Quads are streamed: at most :data:`BATCH` triples are held at a time, so the size of
@@ -509,7 +509,7 @@ class GraphStore:
 
 
 def publish(
-    dataset: Dataset,
+    dataset: SpooledGraphs,
     store_url: str,
     *,
     credentials: Credentials | None = None,
