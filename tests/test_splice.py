@@ -181,3 +181,23 @@ def test_manifest_reuses_the_hashes_of_hard_linked_files(tmp_path: Path) -> None
     digest = output.read_manifest(got)["unld.nt"]
     assert output.manifest(new, {"unld.nt": digest}, None, counts) == got
     assert counts == {"hashed": 3, "reused": 1}
+
+
+def test_source_line_sees_a_source_edited_in_the_same_process(tmp_path: Path) -> None:
+    """Regression: the parsed sources behind conflict reports were remembered by path, so a
+    build after an edit (in one process: a server, the tests) named the old lines."""
+    from unld.validation.validator import source_line
+
+    path = tmp_path / "A_RES_74_183.txt"
+    text = next(f for f in corpus_files() if f.name == path.name).read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    rows = text.split("\n")
+    no, row = next(
+        (i, r)
+        for i, r in enumerate(rows, start=1)
+        if len(r.split()) >= 6 and sum(" ".join(r.split()[:4]) in " ".join(x.split()) for x in rows) == 1
+    )
+    value = " ".join(row.split()[:4])
+    assert source_line(str(path), "urn:x", "urn:y", value) == no
+    path.write_text("\n\n" + text, encoding="utf-8")
+    assert source_line(str(path), "urn:x", "urn:y", value) == no + 2

@@ -587,10 +587,10 @@ def _union(
     graph's text, so that no Python step is taken per line.
 
     The result is kept in the build cache under the digest of everything it is made from
-    (each graph's kept lines, its name and the path of its source, and the bytes of the
-    sources whose lines the conflict reports name): a rebuild in which no shared node
-    changed (a paragraph edited, say) takes it from there instead of validating the union
-    again.
+    (each graph's kept lines, its name and the path of its source), with the lines its
+    conflict reports name: a rebuild in which no shared node changed (a paragraph edited,
+    say) takes it from there instead of validating the union again, once the reports'
+    lines in the sources that changed are found where they were.
     """
     from unld.validation.validator import Validator, settle_union
 
@@ -602,27 +602,40 @@ def _union(
     cached = store.dir / f"union-{digest.hexdigest()[:32]}.state"
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
         data = json.loads(cached.read_bytes())
-        # conflict reports name lines of sources: those sources must be the same too
-        if all(keys.get(path) == key for path, key in data["located"].items()):
+        if _located_alike(data, keys):
             return _union_from(data)
     graphs: list[tuple[str, list[ox.Triple]]] = []
     sources: dict[str, str] = {}
     for o, _key, kept in kept_lines:
         graphs.append((o.graph or "", list(ox.parse(b"\n".join(kept), format=ox.RdfFormat.N_TRIPLES))))
         sources[o.graph or ""] = o.path
-    located: set[str] = set()
+    calls: list[list[Any]] = []
 
     def locate(path: str, focus: str, prop: str, value: str) -> int | None:
-        located.add(path)
-        return source_line(path, focus, prop, value)
+        line = source_line(path, focus, prop, value)
+        calls.append([path, focus, prop, value, line])
+        return line
 
     result = settle_union(Validator(policy, engine), graphs, sources, locate=locate)
     store.dir.mkdir(parents=True, exist_ok=True)
     for old in store.dir.glob("union-*.state"):
         old.unlink()
-    data = {**_union_to(result), "located": {path: keys.get(path, "") for path in sorted(located)}}
+    located = {path: keys.get(path, "") for path in sorted({c[0] for c in calls})}
+    data = {**_union_to(result), "located": located, "calls": calls}
     write_atomic(cached, json.dumps(data, ensure_ascii=False).encode("utf-8"))
     return result
+
+
+def _located_alike(data: dict[str, Any], keys: dict[str, str]) -> bool:
+    """Whether the conflict reports of a kept union result still name the right lines: the
+    sources they name are the same bytes, or give the same answers when asked again (an
+    edited paragraph elsewhere in the file moves no line)."""
+    changed = {path for path, key in data["located"].items() if keys.get(path) != key}
+    return all(
+        source_line(path, focus, prop, value) == line
+        for path, focus, prop, value, line in data["calls"]
+        if path in changed
+    )
 
 
 def _union_to(result: UnionResult) -> dict[str, Any]:
