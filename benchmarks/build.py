@@ -112,6 +112,7 @@ def run_child(args: list[str]) -> tuple[dict, int, int]:
         raise SystemExit(f"build failed:\n{err.decode()[-3000:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     report = json.loads(out.decode().strip().splitlines()[-1])
+    print("    timings: " + json.dumps({k: round(v, 2) for k, v in report["timings"].items()}), flush=True)
     report["cpu_seconds"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     report["load"] = (load_before + os.getloadavg()[0]) / 2
     return report, peak_rss, peak_pss
@@ -252,6 +253,7 @@ def stage_rows(report: dict, n: int) -> list[tuple[str, float]]:
         ("shared graphs", t.get("shared graphs", 0) + t.get("dump preparation", 0)),
     ]
     rows += [
+        ("union validation", t.get("union validation", 0.0)),
         ("union", t.get("union", 0.0)),
         ("dump writers, side by side (wall)", t.get("writers (side by side)", 0.0)),
     ]
@@ -261,6 +263,7 @@ def stage_rows(report: dict, n: int) -> list[tuple[str, float]]:
     ]
     rows += [
         ("other files", t.get("other files", 0) + t.get("ontology.html", 0)),
+        ("checksums, manifest and switch", t.get("checksums", 0) + t.get("commit", 0)),
         ("site", t.get("site", 0.0)),
     ]
     return rows
