@@ -604,16 +604,14 @@ def _union(
     """
     from unld.validation.validator import Validator, settle_union
 
-    kept_lines = shared_lines(policy, store, good)
-    digest = hashlib.sha256(f"union\0{engine}\0".encode())
-    for o, _key, kept in kept_lines:
-        digest.update(f"{o.graph}\0{o.path}\0".encode() + b"\n".join(kept) + b"\0")
+    digest = union_digest(policy, engine, store, good)
     keys = {o.path: key for o, key in good}
-    cached = store.dir / f"union-{digest.hexdigest()[:32]}.state"
+    cached = store.dir / f"union-{digest[:32]}.state"
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
         data = json.loads(cached.read_bytes())
         if _located_alike(data, keys):
             return _union_from(data)
+    kept_lines = shared_lines(policy, store, good)
     graphs: list[tuple[str, list[ox.Triple]]] = []
     sources: dict[str, str] = {}
     for o, _key, kept in kept_lines:
@@ -634,6 +632,95 @@ def _union(
     data = {**_union_to(result), "located": located, "calls": calls}
     write_atomic(cached, json.dumps(data, ensure_ascii=False).encode("utf-8"))
     return result
+
+
+SHARED_STATE = "shared.state"
+
+
+def union_digest(
+    policy: IriPolicy,
+    engine: str,
+    store: BuildCache,
+    good: list[tuple[Outcome, str]],
+    remember: bool = True,
+) -> str:
+    """The digest of what the union's validation is made from: each graph's name, source
+    path and the SHA-256 of its lines about shared nodes (:func:`shared_lines`).
+
+    A graph's subjects and the digest of its kept lines (with the shared subjects they
+    were kept for) are remembered in the build cache by the graph's key, so that a rebuild
+    reads only the graphs that changed and those whose share of the shared subjects did:
+    :func:`shared_lines` would read every graph twice.  ``remember=False`` neither reads
+    nor writes what is remembered (the reference the tests compare with).
+    """
+    path = store.dir / SHARED_STATE
+    known: dict[str, Any] = {"subjects": {}, "kept": {}}
+    if remember:
+        with contextlib.suppress(OSError, ValueError):
+            loaded = json.loads(path.read_bytes())
+            if isinstance(loaded.get("subjects"), dict) and isinstance(loaded.get("kept"), dict):
+                known = loaded
+    seen: dict[bytes, int] = {}
+    foreign: list[set[bytes]] = []
+    subjects_of: dict[str, list[str]] = {}
+    for o, key in good:
+        remembered = known["subjects"].get(key)
+        if isinstance(remembered, list) and all(isinstance(s, str) for s in remembered):
+            subjects = {s.encode("utf-8", "surrogateescape") for s in remembered}
+        else:
+            own = b"<" + (policy.document(o.symbol or "") + "#").encode("utf-8")
+            subjects = {
+                s for s in set(_IRI_SUBJECT.findall(b"\n" + store.graph(key))) if not s.startswith(own)
+            }
+        subjects_of[key] = sorted(s.decode("utf-8", "surrogateescape") for s in subjects)
+        foreign.append(subjects)
+        for subject in subjects:
+            seen[subject] = seen.get(subject, 0) + 1
+    shared = {s for s, n in seen.items() if n > 1}
+    del seen
+    type_iri = f"<{RDF_TYPE}>".encode()
+    digest = hashlib.sha256(f"union\0{engine}\0".encode())
+    kept_of: dict[str, list[Any]] = {}
+    for (o, key), subjects in zip(good, foreign, strict=True):
+        mine = subjects & shared
+        if not mine:
+            continue
+        names = sorted(s.decode("utf-8", "surrogateescape") for s in mine)
+        remembered = known["kept"].get(key)
+        # the kept lines hold the types of what they point at unless those are shared
+        # (then their own lines are kept): a remembered digest holds while the graph's
+        # shared subjects and which of its targets are shared are as they were
+        hit = (
+            isinstance(remembered, list)
+            and len(remembered) == 4
+            and remembered[0] == names
+            and isinstance(remembered[1], list)
+            and all(isinstance(t, str) for t in remembered[1])
+            and _shared_targets(remembered[1], shared) == remembered[2]
+        )
+        if hit:
+            targets_all, kept_digest = remembered[1], str(remembered[3])
+        else:
+            graph = store.graph(key).split(b"\n")
+            if graph and not graph[-1]:
+                graph.pop()
+            kept = _lines_of(mine, graph)
+            objects = (lines.parts(line)[2] for line in kept)
+            every = {t for t in objects if t.startswith(b"<") and not t.startswith(b"<<")}
+            targets = every - shared
+            kept += _lines_of(targets, graph, type_iri) if targets else []
+            kept_digest = hashlib.sha256(b"\n".join(kept)).hexdigest()
+            targets_all = sorted(t.decode("utf-8", "surrogateescape") for t in every)
+        kept_of[key] = [names, targets_all, _shared_targets(targets_all, shared), kept_digest]
+        digest.update(f"{o.graph}\0{o.path}\0{kept_digest}\0".encode())
+    if remember:
+        store.dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps({"subjects": subjects_of, "kept": kept_of}).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _shared_targets(targets: list[str], shared: set[bytes]) -> list[str]:
+    return [t for t in targets if t.encode("utf-8", "surrogateescape") in shared]
 
 
 def _located_alike(data: dict[str, Any], keys: dict[str, str]) -> bool:
