@@ -37,7 +37,7 @@ from unld.parse import parse_source
 from unld.publishing import dumps, output
 from unld.publishing import ntlines as lines
 from unld.publishing.endpoint import Dataset
-from unld.publishing.void import describe, file_facts
+from unld.publishing.void import DUMPS, describe, file_facts
 from unld.sources import expand, read_bytes, read_source
 from unld.validation.validator import Problem, UnionResult, report_graph, shapes_path, source_line
 
@@ -438,7 +438,11 @@ def _build(
         clock.last = time.perf_counter()
         # void.ttl adds what the dumps cannot state of themselves: their sizes and checksums
         described = ox.parse((stage.dir / "void.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
-        stage.write_bytes("void.ttl", dumps.turtle_bytes([*described, *file_facts(policy, stage.dir)]))
+        # each dump hashed once, here: void.ttl, SHA256SUMS and the manifest take the digests
+        dump_names = [name for name in DUMPS if (stage.dir / name).exists()]
+        stage.digests = dumps.file_digests(stage.dir, dump_names, jobs or os.cpu_count() or 1)
+        facts = file_facts(policy, stage.dir, stage.digests)
+        stage.write_bytes("void.ttl", dumps.turtle_bytes([*described, *facts]))
         stage.write_bytes("context.jsonld", (mappings_dir() / "context.jsonld").read_bytes())
         ontology = [t for _, ts in shared_data for t in ts]
         stage.write_bytes("ontology.ttl", dumps.turtle_bytes(ontology))
@@ -452,7 +456,8 @@ def _build(
             clock.tick("ontology.html")
         names = list(stage.files)
         # each file hashed once: SHA256SUMS and the manifest share the digests
-        stage.digests = dumps.file_digests(stage.dir, names, jobs or os.cpu_count() or 1)
+        others = [name for name in names if name not in stage.digests]
+        stage.digests.update(dumps.file_digests(stage.dir, others, jobs or os.cpu_count() or 1))
         stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names, stage.digests))
         clock.tick("checksums")
         if site:
