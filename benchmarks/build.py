@@ -7,7 +7,10 @@
 For each N it generates N resolutions with ``benchmarks/make_corpus.py`` (reused when
 already there), runs a full build (``--no-cache``: parse, map, validate, every dump, the
 site) in a child process, samples the resident memory of that process and its workers
-every 50 ms, then changes one source and builds again with the cache.  On the first size it
+every 50 ms, then rebuilds with the cache three times: after a paragraph of one source is
+edited, after a real resolution is added, and after both are undone (each rebuild's steps
+are reported: the union's validation, the dumps, spliced or written in full, the checksums
+and how many files the manifest hashed).  On the first size it
 also runs, on the same input:
 
 * a naive pipeline: records mapped as ours are, then one rdflib graph of everything, pyshacl
