@@ -73,11 +73,15 @@ def test_spliced_dumps_equal_a_full_build(tmp_path: Path) -> None:
     assert second.manifest["reused"] >= 5
     # the lines of shared nodes found by regular expressions are those found line by line
     store = BuildCache(out, BASE)
-    graphs = [
-        (o, source_key(o.path, Path(o.path).read_bytes()))
-        for o in second.outcomes
-        if not o.error and not o.duplicate_of and not any(p.severity == "Violation" for p in o.problems)
-    ]
+
+    def graphs_now(result: BuildResult) -> list[tuple[pipeline.Outcome, str]]:
+        return [
+            (o, source_key(o.path, Path(o.path).read_bytes()))
+            for o in result.outcomes
+            if not o.error and not o.duplicate_of and not any(p.severity == "Violation" for p in o.problems)
+        ]
+
+    graphs = graphs_now(second)
     fast = pipeline.shared_lines(IriPolicy(BASE), store, graphs)
     assert len(fast) > 10 and sum(len(kept) for _, _, kept in fast) > 1000
     assert [(o.path, k, kept) for o, k, kept in fast] == [
@@ -99,6 +103,11 @@ def test_spliced_dumps_equal_a_full_build(tmp_path: Path) -> None:
     third = _build(src, out)
     assert third.spliced
     assert list(store.dir.glob("union-*.state")) == [union_result]
+    # the digest of the union's inputs from what the cache remembers of each graph is the
+    # digest from every graph read again
+    assert pipeline.union_digest(IriPolicy(BASE), "fast", store, graphs_now(third)) == pipeline.union_digest(
+        IriPolicy(BASE), "fast", store, graphs_now(third), remember=False
+    )
     ref2 = tmp_path / "ref2"
     _build(src, ref2, cache=False)
     _same_files(out, ref2)
@@ -181,3 +190,23 @@ def test_manifest_reuses_the_hashes_of_hard_linked_files(tmp_path: Path) -> None
     digest = output.read_manifest(got)["unld.nt"]
     assert output.manifest(new, {"unld.nt": digest}, None, counts) == got
     assert counts == {"hashed": 3, "reused": 1}
+
+
+def test_source_line_sees_a_source_edited_in_the_same_process(tmp_path: Path) -> None:
+    """Regression: the parsed sources behind conflict reports were remembered by path, so a
+    build after an edit (in one process: a server, the tests) named the old lines."""
+    from unld.validation.validator import source_line
+
+    path = tmp_path / "A_RES_74_183.txt"
+    text = next(f for f in corpus_files() if f.name == path.name).read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    rows = text.split("\n")
+    no, row = next(
+        (i, r)
+        for i, r in enumerate(rows, start=1)
+        if len(r.split()) >= 6 and sum(" ".join(r.split()[:4]) in " ".join(x.split()) for x in rows) == 1
+    )
+    value = " ".join(row.split()[:4])
+    assert source_line(str(path), "urn:x", "urn:y", value) == no
+    path.write_text("\n\n" + text, encoding="utf-8")
+    assert source_line(str(path), "urn:x", "urn:y", value) == no + 2

@@ -9,6 +9,7 @@ staged in the output folder and renamed into place at the end (:class:`~unld.pub
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
@@ -36,7 +37,7 @@ from unld.parse import parse_source
 from unld.publishing import dumps, output
 from unld.publishing import ntlines as lines
 from unld.publishing.endpoint import SpooledGraphs
-from unld.publishing.void import describe, file_facts
+from unld.publishing.void import DUMPS, describe, file_facts
 from unld.sources import expand, read_bytes, read_source
 from unld.validation.validator import Problem, UnionResult, report_graph, shapes_path, source_line
 
@@ -437,7 +438,11 @@ def _build(
         clock.last = time.perf_counter()
         # void.ttl adds what the dumps cannot state of themselves: their sizes and checksums
         described = ox.parse((stage.dir / "void.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
-        stage.write_bytes("void.ttl", dumps.turtle_bytes([*described, *file_facts(policy, stage.dir)]))
+        # each dump hashed once, here: void.ttl, SHA256SUMS and the manifest take the digests
+        dump_names = [name for name in DUMPS if (stage.dir / name).exists()]
+        stage.digests = dumps.file_digests(stage.dir, dump_names, jobs or os.cpu_count() or 1)
+        facts = file_facts(policy, stage.dir, stage.digests)
+        stage.write_bytes("void.ttl", dumps.turtle_bytes([*described, *facts]))
         stage.write_bytes("context.jsonld", (mappings_dir() / "context.jsonld").read_bytes())
         ontology = [t for _, ts in shared_data for t in ts]
         stage.write_bytes("ontology.ttl", dumps.turtle_bytes(ontology))
@@ -451,7 +456,8 @@ def _build(
             clock.tick("ontology.html")
         names = list(stage.files)
         # each file hashed once: SHA256SUMS and the manifest share the digests
-        stage.digests = dumps.file_digests(stage.dir, names, jobs or os.cpu_count() or 1)
+        others = [name for name in names if name not in stage.digests]
+        stage.digests.update(dumps.file_digests(stage.dir, others, jobs or os.cpu_count() or 1))
         stage.write_bytes("SHA256SUMS", dumps.sha256sums(stage.dir, names, stage.digests))
         clock.tick("checksums")
         if site:
@@ -493,15 +499,22 @@ def _graph_lines(
     return [ln for ln in out if ln not in removed] if removed else out
 
 
-_IRI_SUBJECT = re.compile(rb"^<[^ \n]*", re.MULTILINE)
+#: an IRI subject after a line end (a literal first character lets the search skip ahead)
+_IRI_SUBJECT = re.compile(rb"\n(<[^ \n]*)")
 
 
-def _lines_of(subjects: Iterable[bytes], blob: bytes, predicate: bytes = b"") -> list[bytes]:
-    """The lines of ``blob`` (N-Triples) whose subject is one of ``subjects`` (and whose
-    predicate is ``predicate``, when given), in their order: one scan in native code."""
-    alternatives = b"|".join(re.escape(s) for s in sorted(subjects))
-    tail = rb" " + re.escape(predicate) + rb" [^\n]*" if predicate else rb" [^\n]*"
-    return re.findall(rb"^(?:" + alternatives + rb")" + tail, blob, re.MULTILINE)
+def _lines_of(subjects: Iterable[bytes], graph: list[bytes], predicate: bytes = b"") -> list[bytes]:
+    """The lines of ``graph`` (sorted N-Triples lines) whose subject is one of ``subjects``
+    (and whose predicate is ``predicate``, when given), in their order: a subject's lines
+    are found by bisection, without a step per line of the graph."""
+    out: list[bytes] = []
+    for s in sorted(subjects):
+        prefix = s + b" " + (predicate + b" " if predicate else b"")
+        i = bisect.bisect_left(graph, prefix)
+        while i < len(graph) and graph[i].startswith(prefix):
+            out.append(graph[i])
+            i += 1
+    return out
 
 
 Kept = list[tuple[Outcome, str, list[bytes]]]
@@ -511,14 +524,15 @@ def shared_lines(policy: IriPolicy, store: BuildCache, good: list[tuple[Outcome,
     """Each graph's lines about the nodes several graphs describe, and the types of what
     those lines point at: (outcome, cache key, lines) for each graph that has some.
 
-    Lines are found with regular expressions over each graph's text (no Python step per
-    line); :func:`shared_lines_by_line` is the reference it is tested against.
+    The subjects are found with a regular expression over each graph's text, their lines
+    by bisection over its sorted lines: no Python step per line of the graph;
+    :func:`shared_lines_by_line` is the reference it is tested against.
     """
     seen: dict[bytes, int] = {}
     foreign: list[set[bytes]] = []
     for o, key in good:
         own = b"<" + (policy.document(o.symbol or "") + "#").encode("utf-8")
-        subjects = {s for s in set(_IRI_SUBJECT.findall(store.graph(key))) if not s.startswith(own)}
+        subjects = {s for s in set(_IRI_SUBJECT.findall(b"\n" + store.graph(key))) if not s.startswith(own)}
         foreign.append(subjects)
         for subject in subjects:
             seen[subject] = seen.get(subject, 0) + 1
@@ -530,11 +544,13 @@ def shared_lines(policy: IriPolicy, store: BuildCache, good: list[tuple[Outcome,
         mine = subjects & shared
         if not mine:
             continue
-        blob = store.graph(key)
-        kept = _lines_of(mine, blob)
+        graph = store.graph(key).split(b"\n")
+        if graph and not graph[-1]:
+            graph.pop()
+        kept = _lines_of(mine, graph)
         objects = (lines.parts(line)[2] for line in kept)
         targets = {t for t in objects if t.startswith(b"<") and not t.startswith(b"<<")} - shared
-        out.append((o, key, kept + (_lines_of(targets, blob, type_iri) if targets else [])))
+        out.append((o, key, kept + (_lines_of(targets, graph, type_iri) if targets else [])))
     return out
 
 
@@ -584,46 +600,145 @@ def _union(
     Two passes over the cached graphs keep memory low: the first finds the subjects that
     several graphs describe (a graph's own hash parts, its paragraphs and footnotes, are
     never shared), the second keeps only their triples and the types of what they point
-    at (which the shapes look at).  Both find lines with regular expressions over each
-    graph's text, so that no Python step is taken per line.
+    at (which the shapes look at), without a Python step per line (:func:`shared_lines`).
 
     The result is kept in the build cache under the digest of everything it is made from
-    (each graph's kept lines, its name and the path of its source, and the bytes of the
-    sources whose lines the conflict reports name): a rebuild in which no shared node
-    changed (a paragraph edited, say) takes it from there instead of validating the union
-    again.
+    (each graph's kept lines, its name and the path of its source), with the lines its
+    conflict reports name: a rebuild in which no shared node changed (a paragraph edited,
+    say) takes it from there instead of validating the union again, once the reports'
+    lines in the sources that changed are found where they were.
     """
     from unld.validation.validator import Validator, settle_union
 
-    kept_lines = shared_lines(policy, store, good)
-    digest = hashlib.sha256(f"union\0{engine}\0".encode())
-    for o, _key, kept in kept_lines:
-        digest.update(f"{o.graph}\0{o.path}\0".encode() + b"\n".join(kept) + b"\0")
+    digest = union_digest(policy, engine, store, good)
     keys = {o.path: key for o, key in good}
-    cached = store.dir / f"union-{digest.hexdigest()[:32]}.state"
+    cached = store.dir / f"union-{digest[:32]}.state"
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
         data = json.loads(cached.read_bytes())
-        # conflict reports name lines of sources: those sources must be the same too
-        if all(keys.get(path) == key for path, key in data["located"].items()):
+        if _located_alike(data, keys):
             return _union_from(data)
+    kept_lines = shared_lines(policy, store, good)
     graphs: list[tuple[str, list[ox.Triple]]] = []
     sources: dict[str, str] = {}
     for o, _key, kept in kept_lines:
         graphs.append((o.graph or "", list(ox.parse(b"\n".join(kept), format=ox.RdfFormat.N_TRIPLES))))
         sources[o.graph or ""] = o.path
-    located: set[str] = set()
+    calls: list[list[Any]] = []
 
     def locate(path: str, focus: str, prop: str, value: str) -> int | None:
-        located.add(path)
-        return source_line(path, focus, prop, value)
+        line = source_line(path, focus, prop, value)
+        calls.append([path, focus, prop, value, line])
+        return line
 
     result = settle_union(Validator(policy, engine), graphs, sources, locate=locate)
     store.dir.mkdir(parents=True, exist_ok=True)
     for old in store.dir.glob("union-*.state"):
         old.unlink()
-    data = {**_union_to(result), "located": {path: keys.get(path, "") for path in sorted(located)}}
+    located = {path: keys.get(path, "") for path in sorted({c[0] for c in calls})}
+    data = {**_union_to(result), "located": located, "calls": calls}
     write_atomic(cached, json.dumps(data, ensure_ascii=False).encode("utf-8"))
     return result
+
+
+SHARED_STATE = "shared.state"
+
+
+def union_digest(
+    policy: IriPolicy,
+    engine: str,
+    store: BuildCache,
+    good: list[tuple[Outcome, str]],
+    remember: bool = True,
+) -> str:
+    """The digest of what the union's validation is made from: each graph's name, source
+    path and the SHA-256 of its lines about shared nodes (:func:`shared_lines`).
+
+    A graph's subjects and the digest of its kept lines (with the shared subjects they
+    were kept for) are remembered in the build cache by the graph's key, so that a rebuild
+    reads only the graphs that changed and those whose share of the shared subjects did:
+    :func:`shared_lines` would read every graph twice.  ``remember=False`` neither reads
+    nor writes what is remembered (the reference the tests compare with).
+    """
+    path = store.dir / SHARED_STATE
+    known: dict[str, Any] = {"subjects": {}, "kept": {}}
+    if remember:
+        with contextlib.suppress(OSError, ValueError):
+            loaded = json.loads(path.read_bytes())
+            if isinstance(loaded.get("subjects"), dict) and isinstance(loaded.get("kept"), dict):
+                known = loaded
+    seen: dict[bytes, int] = {}
+    foreign: list[set[bytes]] = []
+    subjects_of: dict[str, list[str]] = {}
+    for o, key in good:
+        remembered = known["subjects"].get(key)
+        if isinstance(remembered, list) and all(isinstance(s, str) for s in remembered):
+            subjects = {s.encode("utf-8", "surrogateescape") for s in remembered}
+        else:
+            own = b"<" + (policy.document(o.symbol or "") + "#").encode("utf-8")
+            subjects = {
+                s for s in set(_IRI_SUBJECT.findall(b"\n" + store.graph(key))) if not s.startswith(own)
+            }
+        subjects_of[key] = sorted(s.decode("utf-8", "surrogateescape") for s in subjects)
+        foreign.append(subjects)
+        for subject in subjects:
+            seen[subject] = seen.get(subject, 0) + 1
+    shared = {s for s, n in seen.items() if n > 1}
+    del seen
+    type_iri = f"<{RDF_TYPE}>".encode()
+    digest = hashlib.sha256(f"union\0{engine}\0".encode())
+    kept_of: dict[str, list[Any]] = {}
+    for (o, key), subjects in zip(good, foreign, strict=True):
+        mine = subjects & shared
+        if not mine:
+            continue
+        names = sorted(s.decode("utf-8", "surrogateescape") for s in mine)
+        remembered = known["kept"].get(key)
+        # the kept lines hold the types of what they point at unless those are shared
+        # (then their own lines are kept): a remembered digest holds while the graph's
+        # shared subjects and which of its targets are shared are as they were
+        hit = (
+            isinstance(remembered, list)
+            and len(remembered) == 4
+            and remembered[0] == names
+            and isinstance(remembered[1], list)
+            and all(isinstance(t, str) for t in remembered[1])
+            and _shared_targets(remembered[1], shared) == remembered[2]
+        )
+        if hit:
+            targets_all, kept_digest = remembered[1], str(remembered[3])
+        else:
+            graph = store.graph(key).split(b"\n")
+            if graph and not graph[-1]:
+                graph.pop()
+            kept = _lines_of(mine, graph)
+            objects = (lines.parts(line)[2] for line in kept)
+            every = {t for t in objects if t.startswith(b"<") and not t.startswith(b"<<")}
+            targets = every - shared
+            kept += _lines_of(targets, graph, type_iri) if targets else []
+            kept_digest = hashlib.sha256(b"\n".join(kept)).hexdigest()
+            targets_all = sorted(t.decode("utf-8", "surrogateescape") for t in every)
+        kept_of[key] = [names, targets_all, _shared_targets(targets_all, shared), kept_digest]
+        digest.update(f"{o.graph}\0{o.path}\0{kept_digest}\0".encode())
+    if remember:
+        store.dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps({"subjects": subjects_of, "kept": kept_of}).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _shared_targets(targets: list[str], shared: set[bytes]) -> list[str]:
+    return [t for t in targets if t.encode("utf-8", "surrogateescape") in shared]
+
+
+def _located_alike(data: dict[str, Any], keys: dict[str, str]) -> bool:
+    """Whether the conflict reports of a kept union result still name the right lines: the
+    sources they name are the same bytes, or give the same answers when asked again (an
+    edited paragraph elsewhere in the file moves no line)."""
+    changed = {path for path, key in data["located"].items() if keys.get(path) != key}
+    return all(
+        source_line(path, focus, prop, value) == line
+        for path, focus, prop, value, line in data["calls"]
+        if path in changed
+    )
 
 
 def _union_to(result: UnionResult) -> dict[str, Any]:

@@ -146,20 +146,26 @@ def _build_day() -> str | None:
     return None
 
 
-def file_facts(policy: IriPolicy, folder: Path) -> list[ox.Triple]:
+def file_facts(policy: IriPolicy, folder: Path, digests: dict[str, str] | None = None) -> list[ox.Triple]:
     """Size and SHA-256 of each dump, for ``void.ttl``: facts no dump can state of itself
-    (a file holding its own checksum would change it), so they are not in the dumps."""
+    (a file holding its own checksum would change it), so they are not in the dumps.
+    ``digests`` gives the SHA-256 of dumps already hashed, by name (each dump is hashed
+    once a build, for this, SHA256SUMS and the manifest)."""
     out: list[ox.Triple] = []
+    known = digests or {}
     for name in DUMPS:
         path = folder / name
         if not path.exists():
             continue
         dist = ox.NamedNode(f"{policy.base}dataset/dump/{name}")
         checksum = ox.NamedNode(f"{policy.base}dataset/dump/{name}#sha256")
-        digest = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+        hexdigest = known.get(name)
+        if hexdigest is None:
+            digest = hashlib.sha256()
+            with open(path, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+            hexdigest = digest.hexdigest()
         size = ox.Literal(str(path.stat().st_size), datatype=ox.NamedNode(XSD + "nonNegativeInteger"))
         out += [
             ox.Triple(dist, ox.NamedNode(DCAT + "byteSize"), size),
@@ -171,7 +177,7 @@ def file_facts(policy: IriPolicy, folder: Path) -> list[ox.Triple]:
             ox.Triple(
                 checksum,
                 ox.NamedNode(SPDX + "checksumValue"),
-                ox.Literal(digest.hexdigest(), datatype=ox.NamedNode(XSD + "hexBinary")),
+                ox.Literal(hexdigest, datatype=ox.NamedNode(XSD + "hexBinary")),
             ),
         ]
     return sorted(out, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

@@ -9,6 +9,7 @@ severity and the shape's message: what a person needs to fix it.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -207,6 +208,7 @@ class Validator:
                 self.fast.validate(data, only=shared, store=store, default_graph=[_SHARED_GRAPH]), "union"
             )
         else:
+            assert self.shared is not None  # the pyshacl engine loads the shared graphs
             names = {_name(n) for n in shared}
             assert self.shared is not None
             problems = [
@@ -597,8 +599,9 @@ def _where(
 
 
 @lru_cache(maxsize=64)
-def _parsed(path: str) -> tuple[Any, dict]:
-    """A source and its record, parsed once however many conflicts name it."""
+def _parsed(path: str, stamp: tuple[int, int, int] = (0, 0, 0)) -> tuple[Any, dict]:
+    """A source and its record, parsed once however many conflicts name it (``stamp``, the
+    file's inode, size and modification time, parses it again when it was edited since)."""
     from unld.parse import parse_source
     from unld.sources import read_source
 
@@ -614,7 +617,8 @@ def source_line(path: str, focus: str, prop: str, value: str) -> int | None:
     from unld.core.iri import symbol_path
 
     try:
-        source, record = _parsed(path)
+        st = os.stat(path)
+        source, record = _parsed(path, (st.st_ino, st.st_size, st.st_mtime_ns))
     except (InputError, OSError):
         return None
     lines: dict[str, int] = {}
