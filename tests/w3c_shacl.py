@@ -23,6 +23,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH
 
+from unld.validation.validator import rdflib_path_text as path_text
+
 SUITE = Path(__file__).resolve().parent / "data" / "w3c-shacl-core"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = rdflib.Namespace("http://www.w3.org/ns/shacl-test#")
@@ -87,29 +89,6 @@ def cases() -> list[Case]:
                 name = f"{path.parent.name}/{str(test).rsplit('/', 1)[-1]}"
                 out.append(Case(name, data, shapes, conforms, results))
     return out
-
-
-def path_text(g: rdflib.Graph, node: rdflib.term.Node | None) -> str:
-    """A SHACL property path of ``g`` in SPARQL syntax (the form our engine reports)."""
-    if node is None:
-        return ""
-    if isinstance(node, rdflib.URIRef):
-        return f"<{node}>"
-    if (node, RDF.first, None) in g:
-        return "(" + " / ".join(path_text(g, p) for p in rdflib.collection.Collection(g, node)) + ")"
-    for pred, fmt in (
-        (SH.inversePath, "^{}"),
-        (SH.zeroOrMorePath, "({})*"),
-        (SH.oneOrMorePath, "({})+"),
-        (SH.zeroOrOnePath, "({})?"),
-    ):
-        inner = g.value(node, pred)
-        if inner is not None:
-            return fmt.format(path_text(g, inner))
-    alt = g.value(node, SH.alternativePath)
-    if alt is not None:
-        return "(" + " | ".join(path_text(g, p) for p in rdflib.collection.Collection(g, alt)) + ")"
-    return "_:"
 
 
 def term_text(node: rdflib.term.Node | None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import pyoxigraph as ox
 
@@ -40,6 +41,9 @@ from unld.publishing.endpoint import SpooledGraphs
 from unld.publishing.void import DUMPS, describe, file_facts
 from unld.sources import expand, read_bytes, read_source
 from unld.validation.validator import Problem, UnionResult, report_graph, shapes_path, source_line
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 @dataclass
@@ -298,6 +302,19 @@ def dedupe(outcomes: list[Outcome]) -> None:
             seen[o.symbol] = o.path
 
 
+def _holding_the_lock(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``fn`` (whose second argument is the output folder) with the folder locked."""
+
+    @functools.wraps(fn)
+    def locked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        out = kwargs["out"] if "out" in kwargs else args[1]
+        with output.locked(Path(str(out))):
+            return fn(*args, **kwargs)
+
+    return locked
+
+
+@_holding_the_lock
 def build(
     sources: list[str],
     out: Path,
@@ -317,22 +334,6 @@ def build(
     is locked for the whole build and switched to the new files in one step at the end
     (:mod:`unld.publishing.output`).
     """
-    with output.locked(out):
-        return _build(sources, out, base, jobs, progress, docs, total, use_cache, engine, site)
-
-
-def _build(
-    sources: list[str],
-    out: Path,
-    base: str,
-    jobs: int | None = None,
-    progress: Callable[[int], None] | None = None,
-    docs: bool = True,
-    total: Callable[[int], None] | None = None,
-    use_cache: bool = True,
-    engine: str = "fast",
-    site: bool = True,
-) -> BuildResult:
     timings: dict[str, float] = {}
     clock = dumps._Clock(timings)
     policy = IriPolicy(base)
