@@ -43,6 +43,7 @@ from pathlib import Path
 from unld.core.errors import InputError
 from unld.parse import parse_source
 from unld.parse.citations import find_citations, find_documents
+from unld.parse.dates import MONTH_NAMES, printed
 from unld.parse.leads import is_operative_head, is_preambular_head
 from unld.parse.pdftext import BARCODE, JOB_NUMBER, PAGE_MARKER
 from unld.sources import read_source
@@ -54,21 +55,7 @@ FIRST_SESSION, LAST_SESSION = 40, 80
 BODY_WIDTH, TITLE_WIDTH, NOTE_WIDTH, RUNNING_WIDTH = 86, 74, 96, 70
 PAGE_ROWS, FIRST_PAGE_ROWS = 50, 66
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_DATE_TEXT = r"\d{1,2}\s+(?:" + "|".join(MONTHS) + r")\s+\d{4}"
+_DATE_TEXT = r"\d{1,2}\s+(?:" + "|".join(MONTH_NAMES) + r")\s+\d{4}"
 
 COMMITTEES = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth"]
 
@@ -96,7 +83,7 @@ def nth(n: int) -> str:
 
 
 def date_text(d: date) -> str:
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    return printed(d)
 
 
 def session_start(session: int) -> date:

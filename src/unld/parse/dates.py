@@ -5,26 +5,28 @@ from __future__ import annotations
 import re
 from datetime import date
 
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
+#: The months as the texts print them.
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+MONTHS = {m.lower(): i for i, m in enumerate(MONTH_NAMES, start=1)}
+
+
+def printed(d: date) -> str:
+    """A date as the texts print it: "6 December 2021"."""
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+
 
 DATE = re.compile(
     r"\b(\d{1,2})\s+(January|February|March|April|May|June|July|August|"

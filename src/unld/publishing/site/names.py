@@ -10,22 +10,8 @@ import re
 from datetime import date
 
 from unld.core.namespaces import ELI_DL, RDF, VANN
+from unld.parse.dates import printed
 from unld.publishing import dumps
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 _FRAGMENT_NAMES = [
     (re.compile(r"^(?:(?P<sec>[A-Z]+)-)?pp(?P<n>\d+)$"), "preambular paragraph {n}"),
@@ -87,7 +73,7 @@ def human_date(value: str | None) -> str | None:
         d = date.fromisoformat(value)
     except ValueError:
         return value
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    return printed(d)
 
 
 def curie(iri: str) -> str:
