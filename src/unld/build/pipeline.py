@@ -348,22 +348,7 @@ def build(
     if total:
         total(len(paths))
     store = BuildCache(out, base, enabled=use_cache)
-    keys: dict[str, str] = {}
-    unreadable: dict[str, Outcome] = {}
-    for p in paths:
-        try:
-            keys[p] = source_key(p, read_bytes(p))
-        except InputError as exc:  # a pipe, a device, a file over the size limit
-            unreadable[p] = Outcome(p, error=str(exc), error_message=exc.message, error_line=exc.line)
-    cached: dict[str, Outcome] = dict(unreadable)
-    for p in keys:
-        entry = store.get(keys[p], p)
-        if entry is not None:
-            try:
-                cached[p] = Outcome.from_entry(p, entry)
-            except (TypeError, KeyError, ValueError, AttributeError):
-                store.used.discard(keys[p])
-                store.warnings.append(f"{p}: the cached result was corrupt (its fields); processed again")
+    keys, cached = _keys_and_cached(paths, store)
     if progress and cached:
         progress(len(cached))
     todo = [p for p in paths if p not in cached]
@@ -437,18 +422,7 @@ def build(
                 keys=graph_keys,
             )
         clock.last = time.perf_counter()
-        # void.ttl adds what the dumps cannot state of themselves: their sizes and checksums
-        described = ox.parse((stage.dir / "void.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
-        # each dump hashed once, here: void.ttl, SHA256SUMS and the manifest take the digests
-        dump_names = [name for name in DUMPS if (stage.dir / name).exists()]
-        stage.digests = dumps.file_digests(stage.dir, dump_names, jobs or os.cpu_count() or 1)
-        facts = file_facts(policy, stage.dir, stage.digests)
-        stage.write_bytes("void.ttl", dumps.turtle_bytes([*described, *facts]))
-        stage.write_bytes("context.jsonld", (mappings_dir() / "context.jsonld").read_bytes())
-        ontology = [t for _, ts in shared_data for t in ts]
-        stage.write_bytes("ontology.ttl", dumps.turtle_bytes(ontology))
-        stage.write_bytes("shapes.ttl", shapes_path().read_bytes())
-        stage.write_bytes("validation.ttl", dumps.turtle_bytes(report_graph(problems)))
+        _write_other_files(stage, policy, [t for _, ts in shared_data for t in ts], problems, jobs)
         clock.tick("other files")
         if docs:
             stage.write_bytes(
@@ -491,6 +465,49 @@ def build(
         spliced,
         {"hashed": stage.hashed, "reused": stage.reused},
     )
+
+
+def _keys_and_cached(paths: list[str], store: BuildCache) -> tuple[dict[str, str], dict[str, Outcome]]:
+    """Each readable source's cache key, and the outcomes known without processing: those of
+    the sources the cache holds, and those of the sources that cannot be read."""
+    keys: dict[str, str] = {}
+    cached: dict[str, Outcome] = {}
+    for p in paths:
+        try:
+            keys[p] = source_key(p, read_bytes(p))
+        except InputError as exc:  # a pipe, a device, a file over the size limit
+            cached[p] = Outcome(p, error=str(exc), error_message=exc.message, error_line=exc.line)
+    for p in keys:
+        entry = store.get(keys[p], p)
+        if entry is not None:
+            try:
+                cached[p] = Outcome.from_entry(p, entry)
+            except (TypeError, KeyError, ValueError, AttributeError):
+                store.used.discard(keys[p])
+                store.warnings.append(f"{p}: the cached result was corrupt (its fields); processed again")
+    return keys, cached
+
+
+def _write_other_files(
+    stage: output.Generation,
+    policy: IriPolicy,
+    ontology: list[ox.Triple],
+    problems: list[Problem],
+    jobs: int | None,
+) -> None:
+    """Beside the dumps: void.ttl with the dumps' sizes and checksums, the context, the
+    ontology and shapes, and the validation report."""
+    # void.ttl adds what the dumps cannot state of themselves: their sizes and checksums
+    described = ox.parse((stage.dir / "void.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
+    # each dump hashed once, here: void.ttl, SHA256SUMS and the manifest take the digests
+    dump_names = [name for name in DUMPS if (stage.dir / name).exists()]
+    stage.digests = dumps.file_digests(stage.dir, dump_names, jobs or os.cpu_count() or 1)
+    facts = file_facts(policy, stage.dir, stage.digests)
+    stage.write_bytes("void.ttl", dumps.turtle_bytes([*described, *facts]))
+    stage.write_bytes("context.jsonld", (mappings_dir() / "context.jsonld").read_bytes())
+    stage.write_bytes("ontology.ttl", dumps.turtle_bytes(ontology))
+    stage.write_bytes("shapes.ttl", shapes_path().read_bytes())
+    stage.write_bytes("validation.ttl", dumps.turtle_bytes(report_graph(problems)))
 
 
 def _graph_lines(
