@@ -449,9 +449,9 @@ class _Segmenter:
         """An unnumbered paragraph that opens with its lead phrase, or the next line of the
         paragraph being assembled."""
         cur = self.cur
-        after_colon = cur is not None and cur.kind != "section" and _COLON_END.search(cur.lines[-1].text)
-        if ended and after_colon and not self.saw_blank:
-            ended = False  # after a colon only a blank line starts a new paragraph: "Goal 6:\nEnsure ..."
+        if ended and not self.saw_blank and cur is not None and cur.kind != "section":
+            # after a colon only a blank line starts a new paragraph: "Goal 6:\nEnsure ..."
+            ended = not _COLON_END.search(cur.lines[-1].text)
         text = ln.text
         hint = self.hints.get(ln.no)
         starts_pp = is_preambular_head(text)
