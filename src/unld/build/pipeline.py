@@ -40,7 +40,14 @@ from unld.publishing import ntlines as lines
 from unld.publishing.endpoint import SpooledGraphs
 from unld.publishing.void import DUMPS, describe, file_facts
 from unld.sources import expand, read_bytes, read_source
-from unld.validation.validator import Problem, UnionResult, report_graph, shapes_path, source_line
+from unld.validation.validator import (
+    Problem,
+    UnionResult,
+    cited_lines,
+    report_graph,
+    shapes_path,
+    source_line,
+)
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -63,6 +70,9 @@ class Outcome:
     triples: int = 0
     #: seconds spent on this source by stage (parse, map, validate), for the benchmark
     seconds: dict[str, float] = field(default_factory=dict)
+    #: where the source cites each document (:func:`~unld.validation.validator.cited_lines`):
+    #: conflict reports name those lines without parsing the source again
+    cited: list[list[Any]] | None = None
 
     def to_entry(self) -> dict:
         """What the cache keeps beside the graph (nothing that depends on the path the
@@ -75,6 +85,7 @@ class Outcome:
             "warnings": self.warnings,
             "error_message": self.error_message,
             "error_line": self.error_line,
+            "cited": self.cited,
         }
 
     @classmethod
@@ -88,6 +99,9 @@ class Outcome:
             entry["warnings"],
             triples=entry.get("triples", 0),
         )
+        cited = entry.get("cited")
+        if isinstance(cited, list) and all(isinstance(c, list) and len(c) == 3 for c in cited):
+            o.cited = cited
         if entry["error_message"]:
             o.error_message, o.error_line = entry["error_message"], entry["error_line"]
             o.error = str(InputError(path, o.error_message, o.error_line))
@@ -202,6 +216,7 @@ def process(paths: Sequence[str], base: str, engine: str | None = "fast") -> lis
             outcome.seconds["parse"] = time.perf_counter() - start
         outcome.symbol = record["symbol"]
         outcome.warnings = record["warnings"]
+        outcome.cited = cited_lines(record)
         records.append((outcome, record))
         out.append(outcome)
     start = time.perf_counter()
@@ -630,10 +645,11 @@ def _union(
 
     digest = union_digest(policy, engine, store, good)
     keys = {o.path: key for o, key in good}
+    cited = {o.path: o.cited for o, _ in good}
     cached = store.dir / f"union-{digest[:32]}.state"
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
         data = json.loads(cached.read_bytes())
-        if _located_alike(data, keys):
+        if _located_alike(data, keys, cited):
             return _union_from(data)
     kept_lines = shared_lines(policy, store, good)
     graphs: list[tuple[str, list[ox.Triple]]] = []
@@ -644,7 +660,7 @@ def _union(
     calls: list[list[Any]] = []
 
     def locate(path: str, focus: str, prop: str, value: str) -> int | None:
-        line = source_line(path, focus, prop, value)
+        line = source_line(path, focus, prop, value, cited.get(path))
         calls.append([path, focus, prop, value, line])
         return line
 
@@ -747,13 +763,15 @@ def _shared_targets(targets: list[str], shared: set[bytes]) -> list[str]:
     return [t for t in targets if t.encode("utf-8", "surrogateescape") in shared]
 
 
-def _located_alike(data: dict[str, Any], keys: dict[str, str]) -> bool:
+def _located_alike(
+    data: dict[str, Any], keys: dict[str, str], cited: dict[str, list[list[Any]] | None]
+) -> bool:
     """Whether the conflict reports of a kept union result still name the right lines: the
     sources they name are the same bytes, or give the same answers when asked again (an
     edited paragraph elsewhere in the file moves no line)."""
     changed = {path for path, key in data["located"].items() if keys.get(path) != key}
     return all(
-        source_line(path, focus, prop, value) == line
+        source_line(path, focus, prop, value, cited.get(path)) == line
         for path, focus, prop, value, line in data["calls"]
         if path in changed
     )

@@ -527,8 +527,14 @@ def settle_union(
         notes.append(_conflict(p, given, winner, why, sources, locate))
     if not removed:
         return UnionResult(first, removed, shared)
+    # only the graphs that lost facts change (a line per triple of every graph cost more
+    # than the validation itself)
     settled = [
-        (name, [t for t in by_name[name] if _line(t) not in removed.get(name, set())]) for name, _ in graphs
+        (
+            name,
+            [t for t in by_name[name] if _line(t) not in removed[name]] if name in removed else by_name[name],
+        )
+        for name, _ in graphs
     ]
     return UnionResult([*notes, *validator.validate_union(settled)], removed, shared)
 
@@ -603,24 +609,30 @@ def _parsed(path: str, stamp: tuple[int, int, int] = (0, 0, 0)) -> tuple[Any, di
     """A source and its record, parsed once however many conflicts name it (``stamp``, the
     file's inode, size and modification time, parses it again when it was edited since)."""
     from unld.parse import parse_source
-    from unld.sources import read_source
 
-    source = read_source(path)
+    source = _read(path, stamp)
     return source, parse_source(source)
 
 
-def source_line(path: str, focus: str, prop: str, value: str) -> int | None:
-    """The line of the source ``path`` that gives ``value`` for ``focus`` (conflict reports
-    name it): the paragraph or footnote citing the document with that date, else the
-    first line holding the value's opening words (an agenda item's title, a body's name)."""
-    from unld.core.errors import InputError
+@lru_cache(maxsize=256)
+def _read(path: str, stamp: tuple[int, int, int] = (0, 0, 0)) -> Any:
+    """A source's text, read once however many conflicts name it (``stamp`` as in
+    :func:`_parsed`)."""
+    from unld.sources import read_source
+
+    return read_source(path)
+
+
+def cited_lines(record: dict) -> list[list[Any]]:
+    """Where a record cites each document: ``[target's IRI path, date given, line]`` for
+    every citation whose paragraph or footnote has a line.
+
+    The build keeps this beside each cached graph, so that a conflict report names the
+    line of a citation without parsing the source again (a build of thousands of
+    resolutions has hundreds of conflicts to report).
+    """
     from unld.core.iri import symbol_path
 
-    try:
-        st = os.stat(path)
-        source, record = _parsed(path, (st.st_ino, st.st_size, st.st_mtime_ns))
-    except (InputError, OSError):
-        return None
     lines: dict[str, int] = {}
 
     def walk(items: list[dict]) -> None:
@@ -632,10 +644,39 @@ def source_line(path: str, focus: str, prop: str, value: str) -> int | None:
     walk(record["preambular_paragraphs"] + record["operative_paragraphs"] + record["footnotes"])
     for annex in record.get("annexes", []):
         walk(annex["headings"] + annex["paragraphs"] + annex["footnotes"])
-    for c in record["citations"]:
-        about = bool(c.get("target")) and focus.endswith("/doc/" + symbol_path(c["target"]))
-        if about and (prop != _ADOPTED_ON or c.get("date") == value) and c["in"] in lines:
-            return lines[c["in"]]
+    return [
+        [symbol_path(c["target"]), c.get("date"), lines[c["in"]]]
+        for c in record["citations"]
+        if c.get("target") and c.get("in") in lines
+    ]
+
+
+def source_line(
+    path: str, focus: str, prop: str, value: str, cited: list[list[Any]] | None = None
+) -> int | None:
+    """The line of the source ``path`` that gives ``value`` for ``focus`` (conflict reports
+    name it): the paragraph or footnote citing the document with that date, else the
+    first line holding the value's opening words (an agenda item's title, a body's name).
+
+    ``cited`` is the source's :func:`cited_lines` when the caller kept them; without them
+    the source is parsed again.
+    """
+    from unld.core.errors import InputError
+
+    try:
+        st = os.stat(path)
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+        if cited is None:
+            source, record = _parsed(path, stamp)
+            cited = cited_lines(record)
+        else:
+            source = _read(path, stamp)
+    except (InputError, OSError):
+        return None
+    for target, date, line in cited:
+        about = focus.endswith("/doc/" + target)
+        if about and (prop != _ADOPTED_ON or date == value):
+            return int(line)
     needle = " ".join(value.split()[:4])
     if needle:
         for no, text in enumerate(source.text.split("\n"), start=1):
