@@ -61,7 +61,8 @@ for o in r.outcomes:
 print(json.dumps({"wall": wall, "timings": r.timings, "cpu": cpu, "triples": r.triples,
                   "resolutions": len(r.outcomes) - len(r.skipped) - len(r.duplicates),
                   "violations": len(r.violations), "skipped": len(r.skipped),
-                  "spliced": r.spliced, "manifest": r.manifest}))
+                  "spliced": r.spliced, "manifest": r.manifest,
+                  "cache_files": r.cache_files}))
 """
 
 

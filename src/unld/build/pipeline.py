@@ -29,7 +29,7 @@ from typing import Any, ParamSpec, TypeVar
 import pyoxigraph as ox
 
 from unld.build import splice
-from unld.build.cache import BuildCache, source_key, write_atomic
+from unld.build.cache import BuildCache, write_atomic
 from unld.core.errors import InputError, UnldError, UsageError
 from unld.core.iri import DEFAULT_BASE, IriPolicy
 from unld.core.namespaces import ONTOLOGY_IRI, RDF_TYPE
@@ -123,6 +123,9 @@ class BuildResult:
     spliced: bool = False
     #: files of the generation the manifest hashed, and files whose hash it reused
     manifest: dict[str, int] = field(default_factory=dict)
+    #: sources and cached graphs read and hashed, and those whose unchanged stamp vouched
+    #: for their digest (unld.build.cache.Stamps)
+    cache_files: dict[str, int] = field(default_factory=dict)
 
     @property
     def skipped(self) -> list[Outcome]:
@@ -479,6 +482,7 @@ def build(
         store.warnings,
         spliced,
         {"hashed": stage.hashed, "reused": stage.reused},
+        {"read": store.stamps.read, "trusted": store.stamps.trusted},
     )
 
 
@@ -489,7 +493,7 @@ def _keys_and_cached(paths: list[str], store: BuildCache) -> tuple[dict[str, str
     cached: dict[str, Outcome] = {}
     for p in paths:
         try:
-            keys[p] = source_key(p, read_bytes(p))
+            keys[p] = store.source_key(p, read_bytes)
         except InputError as exc:  # a pipe, a device, a file over the size limit
             cached[p] = Outcome(p, error=str(exc), error_message=exc.message, error_line=exc.line)
     for p in keys:
