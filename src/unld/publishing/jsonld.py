@@ -115,12 +115,14 @@ class Compactor:
             return {"@value": obj.value}
         return {"@value": obj.value, "@type": self.compact_iri(dt)}
 
-    def entry(self, p: str, obj: ox.NamedNode | ox.Literal | ox.BlankNode) -> Entry:
+    def entry(self, p: str, obj: ox.NamedNode | ox.Literal | ox.BlankNode, sort_key: bool = True) -> Entry:
         """What the value ``obj`` of the property ``p`` becomes in a node object: ``(0,
         None, type, None)`` for a type, ``(1, term, language, text)`` for a language map, or
         ``(2, key, value, sort key)``.  Public so that a writer of many small documents (the
         site's pages) can keep the entries of values it meets again instead of compacting
-        them anew; :meth:`assemble` makes the node object of a subject's entries."""
+        them anew; :meth:`assemble` makes the node object of a subject's entries.
+        ``sort_key=False`` leaves the sort key out (``None``) for :meth:`assemble` to make
+        when a key has several values: most have one, and the key costs a JSON encoding."""
         if p == RDF_TYPE and isinstance(obj, ox.NamedNode):
             return (0, None, self.compact_iri(obj.value), None)
         term = self.terms.get(p)
@@ -137,7 +139,7 @@ class Compactor:
             value = self._value(obj, None)
         else:
             value = self._value(obj, term)
-        return (2, key, value, _sort_key(value))
+        return (2, key, value, _sort_key(value) if sort_key else None)
 
     def assemble(self, subject: str, entries: Iterable[Entry]) -> dict:
         """The node object of ``subject`` from the :meth:`entry` of each of its values:
@@ -159,6 +161,7 @@ class Compactor:
             if len(values) == 1:
                 out[key] = values[0][1]
             else:
+                values = [(_sort_key(v) if k is None else k, v) for k, v in values]
                 values.sort(key=itemgetter(0))
                 out[key] = [v for _, v in values]
         for key, langs in maps.items():
@@ -171,7 +174,7 @@ class Compactor:
         for t in triples:
             if isinstance(t.object, ox.Triple):
                 raise ValueError("quoted triples are not published")
-            entries.append(self.entry(t.predicate.value, t.object))
+            entries.append(self.entry(t.predicate.value, t.object, sort_key=False))
         return self.assemble(subject, entries)
 
 
