@@ -212,6 +212,44 @@ def test_conflicting_fact_between_two_graphs_is_settled_and_reported() -> None:
     assert b"2015-09-26" in next(iter(result.removed[bad_name]))
 
 
+def test_the_union_validated_again_without_dropped_facts_equals_a_fresh_validation() -> None:
+    # settle_union validates the union a second time without the facts that lost a
+    # conflict, reusing the first union: the same problems as validating it from scratch
+    graphs = [graph(n) for n in ["A_RES_74_183.txt", "A_RES_78_134.txt", "A_RES_78_314.txt"]]
+    validator = Validator(POLICY)
+    assert validator.validate_union(graphs) == []
+    shared = set(validator.last_shared)
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    dropped = {
+        t for _, ts in graphs for t in ts if t.subject.value in shared and t.predicate.value == rdf_type
+    }
+    assert dropped
+    settled = [(name, [t for t in ts if t not in dropped]) for name, ts in graphs]
+    again = validator.validate_union(settled, dropped)
+    assert again  # nodes without their types break shapes
+    assert again == Validator(POLICY).validate_union(settled)
+    # and settling a conflict gives the fresh validation's verdict after its warnings
+    cited = POLICY.document("A/RES/70/1")
+    with_cite = [g for g in graphs if any(t.subject.value == cited for t in g[1])]
+    bad_name, bad = with_cite[-1]
+    conflicting = [(n, _with_date(ts, cited, "2015-09-26") if n == bad_name else ts) for n, ts in graphs]
+    result = settle_union(Validator(POLICY), conflicting, {}, locate=None)
+    lost = {
+        n: {
+            t
+            for t in ts
+            if ox.serialize([t], format=ox.RdfFormat.N_TRIPLES).rstrip(b"\n") in result.removed.get(n, set())
+        }
+        for n, ts in conflicting
+    }
+    fresh = Validator(POLICY).validate_union(
+        [(n, [t for t in ts if t not in lost[n]]) for n, ts in conflicting]
+    )
+    notes = [p for p in result.problems if p.message.startswith("graphs disagree")]
+    assert len(notes) == 1
+    assert [p for p in result.problems if p not in notes] == fresh
+
+
 @pytest.mark.parametrize("name", ["A_RES_79_1.txt", "A_RES_72_313.txt", "A_RES_80_243.txt"])
 def test_annex_graphs_conform(name: str) -> None:
     g, triples = graph(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -51,3 +52,46 @@ def test_parts_of_every_spacing_of_the_final_dot() -> None:
     the dot in the object."""
     for line in (b'<urn:s> <urn:p> "a." .', b'<urn:s> <urn:p> "a.".', b'<urn:s> <urn:p> "a."  .  '):
         assert lines.parts(line) == (b"<urn:s>", b"<urn:p>", b'"a."'), line
+
+
+def test_counted_union_equals_the_counted_merge() -> None:
+    graphs = [g for _, g in _graphs()]
+    union, several = lines.counted_union(graphs)
+    reference = list(lines.counted_merge(graphs))
+    assert union == [line for line, _ in reference]
+    assert several == {line: n for line, n in reference if n > 1}
+    assert len(several) > 10  # the corpus's graphs share sessions, meetings, cited documents
+
+
+def test_stats_of_a_batch_equal_those_of_each_line() -> None:
+    from unld.publishing.dumps import Stats
+
+    union = [line for line, _ in lines.counted_merge(g for _, g in _graphs())]
+    union += [b"<urn:z> <urn:p> <urn:o>.", b"<urn:z> <http://www.w3.org/2002/07/owl#sameAs> <urn:o> .  "]
+    one, batch = Stats(), Stats()
+    for line in union:
+        one.add(line)
+    batch.add_all(union)
+    one.finish()
+    batch.finish()
+    assert batch.to_json() == one.to_json()
+    assert batch.triples == len(union) and batch.classes and batch.adopted
+
+
+def test_merged_blocks_of_runs_equal_the_counted_merge(tmp_path: Path) -> None:
+    from unld.publishing.dumps import merged_blocks
+
+    graphs = [g for _, g in _graphs()]
+    runs = []
+    for i in range(0, len(graphs), 4):  # runs of four graphs, as the dumps make runs of 256
+        run, _ = lines.counted_union(graphs[i : i + 4])
+        runs.append(tmp_path / f"run-{i}.nt")
+        runs[-1].write_bytes(b"\n".join(run) + b"\n")
+    reference = list(lines.counted_merge(lines.split_lines(r.read_bytes()) for r in runs))
+    blocks = list(merged_blocks(runs, size=100))
+    assert len(blocks) > 3
+    assert [line for block, _ in blocks for line in block] == [line for line, _ in reference]
+    assert [pair for _, several in blocks for pair in several] == [(ln, n) for ln, n in reference if n > 1]
+    # one run is read in blocks of bytes completed to the end of a line
+    single = [line for block, _ in merged_blocks(runs[:1], read_size=100) for line in block]
+    assert single == lines.split_lines(runs[0].read_bytes())

@@ -14,6 +14,7 @@ import heapq
 import mmap
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -54,6 +55,18 @@ def counted_merge(graphs: Iterable[Iterable[bytes]]) -> Iterator[tuple[bytes, in
         last, n = line, 1
     if last is not None:
         yield last, n
+
+
+def counted_union(graphs: Iterable[list[bytes]]) -> tuple[list[bytes], dict[bytes, int]]:
+    """:func:`counted_merge` of lists of distinct lines, in native loops: the union,
+    sorted, and the lines that several lists hold with how many (a batch of graphs at a
+    time fits in memory; counting and sorting there is a C loop, not a Python step per
+    line).  ``tests/test_dump_lines.py`` compares the two."""
+    held: Counter[bytes] = Counter()
+    for graph in graphs:
+        held.update(graph)
+    union = sorted(held)
+    return union, {line: n for line, n in held.items() if n > 1}
 
 
 def subject(line: bytes) -> bytes:

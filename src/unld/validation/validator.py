@@ -118,6 +118,9 @@ class Validator:
         self.ontology_list = _load(ontology_paths(), policy.base)
         self.engine_name = engine
         self.last_shared: set[str] = set()
+        #: the last union validated (its shared nodes, sorted triples and store), which
+        #: validate_union(..., dropped=...) validates again without the dropped triples
+        self._last_union: tuple[set[Any], list[ox.Triple], ox.Store] | None = None
         self.fast: Engine | None = None
         #: shapes the fast engine refused (IRI or blank node label, reason): pyshacl runs them
         self.refused: list[tuple[str, str]] = []
@@ -172,7 +175,9 @@ class Validator:
             problems = [p for p in problems if p.focus in names]
         return problems
 
-    def validate_union(self, graphs: list[tuple[str, list[ox.Triple]]]) -> list[Problem]:
+    def validate_union(
+        self, graphs: list[tuple[str, list[ox.Triple]]], dropped: set[ox.Triple] | None = None
+    ) -> list[Problem]:
         """Problems of the nodes that several graphs describe, with the facts of all of them.
 
         Each resolution's graph is validated for its own subjects, but a node two graphs
@@ -180,37 +185,55 @@ class Validator:
         period) may conform in each graph and not in their union: two dates for one
         meeting, two titles for one agenda item.  Those nodes are validated here over the
         union, and each problem names the graphs that gave the values at fault.
+
+        ``dropped``: ``graphs`` are those of the previous call less these triples (the
+        facts that lost a conflict, :func:`settle_union`): the union of that call is
+        reused without them, and the same nodes are validated.  Forming the union
+        (grouping, sorting, loading the store) cost as much as validating it.
         """
-        by_subject: dict[Any, set[str]] = {}
-        for name, triples in graphs:
-            for t in triples:
-                by_subject.setdefault(t.subject, set()).add(name)
-        shared: set[Any] = {s for s, names in by_subject.items() if len(names) > 1}
-        self.last_shared = {_text(s) for s in shared}
-        if not shared:
-            return []
         rdf_type = ox.NamedNode(RDF_TYPE)
-        union = {
-            t for _, triples in graphs for t in triples if t.subject in shared or t.predicate == rdf_type
-        }
-        triples = sorted(union, key=str)
+        reuse = self._last_union if dropped is not None else None
+        self._last_union = None
+        store: ox.Store | None = None
+        if reuse is not None and dropped is not None:
+            shared, kept, store = reuse
+            triples = [t for t in kept if t not in dropped]
+            for t in dropped:
+                store.remove(ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH))
+        else:
+            by_subject: dict[Any, set[str]] = {}
+            for name, graph_triples in graphs:
+                for t in graph_triples:
+                    by_subject.setdefault(t.subject, set()).add(name)
+            shared = {s for s, names in by_subject.items() if len(names) > 1}
+            self.last_shared = {_text(s) for s in shared}
+            if not shared:
+                return []
+            union = {
+                t
+                for _, graph_triples in graphs
+                for t in graph_triples
+                if t.subject in shared or t.predicate == rdf_type
+            }
+            triples = sorted(union, key=str)
         if self.fast is not None:
             from unld.validation.shacl import Data, Index
 
             data = Data([Index(triples), self.shared_index, self.ontology_index], self.superclasses)
-            store = ox.Store()
-            store.extend(ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH) for t in triples)
-            store.extend(
-                ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH)
-                for t in [*self.shared_list, *self.ontology_list]
-            )
+            if store is None:
+                store = ox.Store()
+                store.extend(ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH) for t in triples)
+                store.extend(
+                    ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH)
+                    for t in [*self.shared_list, *self.ontology_list]
+                )
+            self._last_union = (shared, triples, store)
             problems = _problems(
                 self.fast.validate(data, only=shared, store=store, default_graph=[_SHARED_GRAPH]), "union"
             )
         else:
             assert self.shared is not None  # the pyshacl engine loads the shared graphs
             names = {_name(n) for n in shared}
-            assert self.shared is not None
             problems = [
                 p for p in self._pyshacl(_to_rdflib(triples) + self.shared, "union") if p.focus in names
             ]
@@ -508,8 +531,8 @@ def settle_union(
     first = validator.validate_union(graphs)
     shared = set(validator.last_shared)
     removed: dict[str, set[bytes]] = {}
+    lost: dict[str, set[ox.Triple]] = {}  # the same facts, as triples
     notes: list[Problem] = []
-    by_name = dict(graphs)
     own_graph = _own_graphs(graphs)
     faults = [p for p in first if p.severity == "Violation" and p.path is not None]
     index = _by_subject_and_predicate(graphs, {(p.focus, p.path or "") for p in faults})
@@ -524,19 +547,16 @@ def settle_union(
             for t in ts:
                 if str(t.object) not in winner:
                     removed.setdefault(name, set()).add(_line(t))
+                    lost.setdefault(name, set()).add(t)
         notes.append(_conflict(p, given, winner, why, sources, locate))
     if not removed:
         return UnionResult(first, removed, shared)
     # only the graphs that lost facts change (a line per triple of every graph cost more
-    # than the validation itself)
-    settled = [
-        (
-            name,
-            [t for t in by_name[name] if _line(t) not in removed[name]] if name in removed else by_name[name],
-        )
-        for name, _ in graphs
-    ]
-    return UnionResult([*notes, *validator.validate_union(settled)], removed, shared)
+    # than the validation itself); a losing value is taken out of every graph that gave
+    # it, so the union is the previous one without those triples
+    settled = [(name, [t for t in ts if t not in lost[name]] if name in lost else ts) for name, ts in graphs]
+    dropped: set[ox.Triple] = set().union(*lost.values())
+    return UnionResult([*notes, *validator.validate_union(settled, dropped)], removed, shared)
 
 
 def _winner(
