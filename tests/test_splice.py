@@ -87,6 +87,14 @@ def test_spliced_dumps_equal_a_full_build(tmp_path: Path) -> None:
     assert [(o.path, k, kept) for o, k, kept in fast] == [
         (o.path, k, kept) for o, k, kept in pipeline.shared_lines_by_line(IriPolicy(BASE), store, graphs)
     ]
+    # and the lines the union's validation starts from, taken from what the digest read
+    # (nothing remembered) or read again (all remembered), are the same
+    for remember in (False, True):
+        found = pipeline.UnionInputs()
+        pipeline.union_digest(IriPolicy(BASE), "fast", store, graphs, remember=remember, found=found)
+        assert bool(found.kept) is not remember
+        kept = pipeline.union_kept(store, graphs, found)
+        assert [(o.path, k, lines) for o, k, lines in kept] == [(o.path, k, lines) for o, k, lines in fast]
     (union_result,) = store.dir.glob("union-*.state")
     ref = tmp_path / "ref"
     assert not _build(src, ref, cache=False).spliced

@@ -575,20 +575,42 @@ def shared_lines(policy: IriPolicy, store: BuildCache, good: list[tuple[Outcome,
             seen[subject] = seen.get(subject, 0) + 1
     shared = {s for s, n in seen.items() if n > 1}
     del seen
-    type_iri = f"<{RDF_TYPE}>".encode()
     out: Kept = []
     for (o, key), subjects in zip(good, foreign, strict=True):
         mine = subjects & shared
-        if not mine:
-            continue
-        graph = store.graph(key).split(b"\n")
-        if graph and not graph[-1]:
-            graph.pop()
-        kept = _lines_of(mine, graph)
-        objects = (lines.parts(line)[2] for line in kept)
-        targets = {t for t in objects if t.startswith(b"<") and not t.startswith(b"<<")} - shared
-        out.append((o, key, kept + (_lines_of(targets, graph, type_iri) if targets else [])))
+        if mine:
+            out.append((o, key, _kept_lines(store, key, mine, shared)[0]))
     return out
+
+
+def union_kept(store: BuildCache, good: list[tuple[Outcome, str]], found: UnionInputs) -> Kept:
+    """:func:`shared_lines` from what :func:`union_digest` found: the lines it read to make
+    the digest, the others read now (without reading every graph twice more)."""
+    kept = [
+        (o, key, found.kept.get(key) or _kept_lines(store, key, found.mine[key], found.shared)[0])
+        for o, key in good
+        if key in found.mine
+    ]
+    found.kept.clear()
+    return kept
+
+
+def _kept_lines(
+    store: BuildCache, key: str, mine: set[bytes], shared: set[bytes]
+) -> tuple[list[bytes], set[bytes]]:
+    """A graph's lines about its shared subjects ``mine`` and the types of what they point
+    at that is not shared itself (whose own lines are kept), and every IRI they point at."""
+    graph = store.graph(key).split(b"\n")
+    if graph and not graph[-1]:
+        graph.pop()
+    kept = _lines_of(mine, graph)
+    objects = (lines.parts(line)[2] for line in kept)
+    every = {t for t in objects if t.startswith(b"<") and not t.startswith(b"<<")}
+    targets = every - shared
+    return kept + (_lines_of(targets, graph, _TYPE_IRI) if targets else []), every
+
+
+_TYPE_IRI = f"<{RDF_TYPE}>".encode()
 
 
 def shared_lines_by_line(policy: IriPolicy, store: BuildCache, good: list[tuple[Outcome, str]]) -> Kept:
@@ -647,7 +669,8 @@ def _union(
     """
     from unld.validation.validator import Validator, settle_union
 
-    digest = union_digest(policy, engine, store, good)
+    found = UnionInputs()
+    digest = union_digest(policy, engine, store, good, found=found)
     keys = {o.path: key for o, key in good}
     cited = {o.path: o.cited for o, _ in good}
     cached = store.dir / f"union-{digest[:32]}.state"
@@ -655,7 +678,7 @@ def _union(
         data = json.loads(cached.read_bytes())
         if _located_alike(data, keys, cited):
             return _union_from(data)
-    kept_lines = shared_lines(policy, store, good)
+    kept_lines = union_kept(store, good, found)
     graphs: list[tuple[str, list[ox.Triple]]] = []
     sources: dict[str, str] = {}
     for o, _key, kept in kept_lines:
@@ -681,12 +704,23 @@ def _union(
 SHARED_STATE = "shared.state"
 
 
+@dataclass
+class UnionInputs:
+    """What :func:`union_digest` learns on the way: the subjects several graphs describe,
+    each graph's share of them (by cache key), and the kept lines it read."""
+
+    shared: set[bytes] = field(default_factory=set)
+    mine: dict[str, set[bytes]] = field(default_factory=dict)
+    kept: dict[str, list[bytes]] = field(default_factory=dict)
+
+
 def union_digest(
     policy: IriPolicy,
     engine: str,
     store: BuildCache,
     good: list[tuple[Outcome, str]],
     remember: bool = True,
+    found: UnionInputs | None = None,
 ) -> str:
     """The digest of what the union's validation is made from: each graph's name, source
     path and the SHA-256 of its lines about shared nodes (:func:`shared_lines`).
@@ -695,7 +729,9 @@ def union_digest(
     were kept for) are remembered in the build cache by the graph's key, so that a rebuild
     reads only the graphs that changed and those whose share of the shared subjects did:
     :func:`shared_lines` would read every graph twice.  ``remember=False`` neither reads
-    nor writes what is remembered (the reference the tests compare with).
+    nor writes what is remembered (the reference the tests compare with).  ``found``
+    receives the shared subjects, each graph's share of them and the kept lines it read,
+    which the validation of the union starts from.
     """
     path = store.dir / SHARED_STATE
     known: dict[str, Any] = {"subjects": {}, "kept": {}}
@@ -722,13 +758,16 @@ def union_digest(
             seen[subject] = seen.get(subject, 0) + 1
     shared = {s for s, n in seen.items() if n > 1}
     del seen
-    type_iri = f"<{RDF_TYPE}>".encode()
+    if found is not None:
+        found.shared = shared
     digest = hashlib.sha256(f"union\0{engine}\0".encode())
     kept_of: dict[str, list[Any]] = {}
     for (o, key), subjects in zip(good, foreign, strict=True):
         mine = subjects & shared
         if not mine:
             continue
+        if found is not None:
+            found.mine[key] = mine
         names = sorted(s.decode("utf-8", "surrogateescape") for s in mine)
         remembered = known["kept"].get(key)
         # the kept lines hold the types of what they point at unless those are shared
@@ -745,16 +784,11 @@ def union_digest(
         if hit:
             targets_all, kept_digest = remembered[1], str(remembered[3])
         else:
-            graph = store.graph(key).split(b"\n")
-            if graph and not graph[-1]:
-                graph.pop()
-            kept = _lines_of(mine, graph)
-            objects = (lines.parts(line)[2] for line in kept)
-            every = {t for t in objects if t.startswith(b"<") and not t.startswith(b"<<")}
-            targets = every - shared
-            kept += _lines_of(targets, graph, type_iri) if targets else []
+            kept, every = _kept_lines(store, key, mine, shared)
             kept_digest = hashlib.sha256(b"\n".join(kept)).hexdigest()
             targets_all = sorted(t.decode("utf-8", "surrogateescape") for t in every)
+            if found is not None:
+                found.kept[key] = kept
         kept_of[key] = [names, targets_all, _shared_targets(targets_all, shared), kept_digest]
         digest.update(f"{o.graph}\0{o.path}\0{kept_digest}\0".encode())
     if remember:
