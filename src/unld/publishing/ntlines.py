@@ -199,20 +199,28 @@ class Turtle:
         return short
 
     def body(self, lines: Iterable[bytes], indent: bytes = b"") -> Iterator[bytes]:
-        """Statements grouped by subject (``s p o , o ; p o .``), one subject per block."""
+        """Statements grouped by subject (``s p o , o ; p o .``), one subject per block.
+
+        The loop splits the form the writers produce itself and looks IRIs up in the cache
+        before calling :meth:`term`: it runs once per line of every Turtle and TriG dump.
+        """
         subject = predicate = None
+        cache, term = self.cache, self.term
+        rdf_type = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
         for line in lines:
-            s, p, o = parts(line)
-            o = self.term(o)
+            s, p, o = line.split(b" ", 2)
+            o = o[:-2] if o.endswith(b" .") else parts(line)[2]
+            if o[:1] == b"<":
+                o = cache.get(o) or term(o)
             if s != subject:
                 if subject is not None:
                     yield b" .\n"
                 subject, predicate = s, p
-                pred = b"a" if p == b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" else self.term(p)
-                yield indent + self.term(s) + b" " + pred + b" " + o
+                pred = b"a" if p == rdf_type else cache.get(p) or term(p)
+                yield indent + (cache.get(s) or term(s)) + b" " + pred + b" " + o
             elif p != predicate:
                 predicate = p
-                pred = b"a" if p == b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" else self.term(p)
+                pred = b"a" if p == rdf_type else cache.get(p) or term(p)
                 yield b" ;\n" + indent + b"    " + pred + b" " + o
             else:
                 yield b" ,\n" + indent + b"        " + o
