@@ -21,7 +21,7 @@ from unld.core import symbols
 from unld.core.errors import InputError
 from unld.parse import council, structure
 from unld.parse.annexes import build_annex, referred_labels, segment_annex, walk_paragraphs
-from unld.parse.bodies import find_bodies, find_future_agenda, find_working_groups
+from unld.parse.bodies import find_bodies, find_future_agenda, find_working_groups, named_in
 from unld.parse.citations import Citation, find_citations, find_documents, object_of_lead
 from unld.parse.dates import iso_date
 from unld.parse.distribution import find_distribution
@@ -247,6 +247,7 @@ def _record(
     citations = _citations(body.pps, body.ops, annex_paragraphs, annexes, footnotes, cur_session)
     # bodies named in the annexes are mentioned by the resolution too
     mentioning = _all_paragraphs(body.pps, body.ops) + [p for p in annex_paragraphs if p.get("text")]
+    named_full = named_in(mentioning)  # one scan for the registry's names, read by both below
     return {
         "record_version": RECORD_VERSION,
         "symbol": symbol,
@@ -263,8 +264,8 @@ def _record(
         "operative_paragraphs": body.ops,
         "footnotes": footnotes,
         "citations": citations,
-        "working_groups": find_working_groups(mentioning, citations, symbol),
-        "bodies": find_bodies(mentioning),
+        "working_groups": find_working_groups(mentioning, citations, symbol, named_full),
+        "bodies": find_bodies(mentioning, named_full),
         "future_agenda": find_future_agenda(body.ops),
         "annexes": annexes,
         "warnings": warnings,

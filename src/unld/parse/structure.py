@@ -34,6 +34,8 @@ MEETING_LINE = re.compile(
 NUMBERED = re.compile(r"^\s*(?P<num>\d{1,3})\.(?:\s+(?P<rest>\S.*))?\s*$")
 SUBPARA = re.compile(r"^\s*\((?P<label>[a-z]{1,2}|[ivxl]{1,6})\)(?:\s+(?P<rest>\S.*))?\s*$")
 SECTION = re.compile(r"^\s*(?P<label>[IVXL]{1,6}|[A-H])\.?\s*$")
+# a line that ends with a colon (and perhaps a footnote reference): no section heading follows
+_ENDS_WITH_COLON = re.compile(r":\s*(?:\[\^\d+\])?\s*$")
 ANNEX_HEADING = re.compile(r"^\s*(?P<word>Annex(?:es)?|Appendix)(?:\s+(?P<label>[IVXL\d]+))?\s*$")
 ENDS = re.compile(r"[,;:.][”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$|\b(?:and|or)\s*$")
 ADOPTS_START = re.compile(r"^(?:\[\^\d+\])?\s*(?:Adopts|Approves|Proclaims|Endorses|Decides to adopt)\b")
@@ -425,11 +427,11 @@ class _Segmenter:
         """A section heading ("A", "I") with its title on the lines below."""
         m = SECTION.match(ln.text)
         cur = self.cur
+        if not (m and ended and (self.saw_blank or not cur)):
+            return False
         # a heading cannot follow a colon: "as set out in the table below:" / "A." / "Action"
-        after_colon = (
-            cur is not None and cur.lines and re.search(r":\s*(?:\[\^\d+\])?\s*$", cur.lines[-1].text)
-        )
-        if not (m and ended and not after_colon and (self.saw_blank or not cur)):
+        # (tested last: most lines are no heading, and the search runs to the line's end)
+        if cur is not None and cur.lines and _ENDS_WITH_COLON.search(cur.lines[-1].text):
             return False
         if not _section_follows(self.lines, self.k):
             return False
