@@ -92,6 +92,12 @@ class LineGroup:
     def ended(self) -> bool:
         """Whether its last line ends a sentence."""
         last = next((ln.text for ln in reversed(self.lines) if not ln.blank), "")
+        # every match of ENDS ends (before trailing whitespace) with punctuation, a digit, a
+        # bracket or "and"/"or": a line that ends with any other letter, as most lines of a
+        # paragraph do, is rejected without running the search over the whole line
+        tail = last.rstrip()
+        if tail[-1:].isalpha() and not tail.endswith(("and", "or")):
+            return False
         return bool(ENDS.search(last))
 
 
@@ -456,8 +462,11 @@ class _Segmenter:
             ended = not _COLON_END.search(cur.lines[-1].text)
         text = ln.text
         hint = self.hints.get(ln.no)
-        starts_pp = is_preambular_head(text)
-        starts_op = is_operative_head(text) or (hint is not None and hint.split()[-1].endswith("s"))
+        # (read only when the line may open a paragraph: both are used under ``ended`` only)
+        starts_pp = ended and is_preambular_head(text)
+        starts_op = ended and (
+            is_operative_head(text) or (hint is not None and hint.split()[-1].endswith("s"))
+        )
         if ended and starts_op and not starts_pp:
             self._add(Block("op", [ln], number=None, section=self.section), main=True)
             self.in_operative = True
