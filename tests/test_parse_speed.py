@@ -15,7 +15,7 @@ import re
 import pytest
 
 from tests.conftest import CORPUS, EXAMPLE
-from unld.parse import bodies, citations, footnotes, parse_source
+from unld.parse import bodies, citations, footnotes, parse_source, pdftext
 from unld.parse.lines import join_lines
 from unld.sources import read_source
 
@@ -70,6 +70,19 @@ def test_footnote_mark_patterns_find_what_their_lookbehind_first_forms_find() ->
             assert _found(rx, text) == want, (ref, text[:200])
             hits += len(want)
     assert hits > 1000  # the texts do reach the patterns
+
+
+def test_superscript_pattern_finds_what_its_lookbehind_first_form_finds() -> None:
+    sup = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+    reference = re.compile(f"(?<![{sup}])[{sup}]{{1,3}}(?![{sup}])")
+    rnd = random.Random(11)
+    texts = ["".join(rnd.choice(["a", " ", "¹", "²³", "⁴⁵⁶⁷", "1"]) for _ in range(20)) for _ in range(3000)]
+    hits = 0
+    for text in texts:
+        want = _found(reference, text)
+        assert _found(pdftext._SUPERSCRIPT, text) == want, text
+        hits += len(want)
+    assert hits > 1000
 
 
 def _flat_names_re(names: list[str], prefix: str) -> re.Pattern[str]:

@@ -38,6 +38,8 @@ _MARK = re.compile(r"\s*\[\^(\d{1,3})\]")
 
 def _clean(text: str) -> tuple[str, list[str]]:
     """Paragraph text without footnote references, and the marks it referred to."""
+    if "[^" not in text:  # most paragraphs have no mark: no need to try every position
+        return text.strip(), []
     marks = _MARK.findall(text)
     return _MARK.sub("", text).strip(), marks
 
@@ -329,7 +331,9 @@ class _FootnoteMarks:
         texts = [b.raw() for b in blocks] + [part.raw() for part in annex_parts]
         marks = [n.mark for n in notes if n.mark.isdigit()]
         # markdown, HTML and superscripts print their marks explicitly; the others are searched
-        explicit = {mk: i for i, t in reversed(list(enumerate(texts))) for mk in _MARK.findall(t)}
+        explicit = {
+            mk: i for i, t in reversed(list(enumerate(texts))) if "[^" in t for mk in _MARK.findall(t)
+        }
         # a mark printed on an annex's title ("Annex A - Items subject to ...[^1]") is the
         # annex's: it stands before the annex's first part
         first_part = len(blocks)

@@ -39,6 +39,8 @@ _SPACED_HYPHEN = re.compile(r" (?<=[A-Za-z] )-(?=[a-z])")
 
 def squash(text: str) -> str:
     """Collapse runs of spaces and strip: the form in which lines are compared."""
+    if "  " not in text and "\t" not in text:  # each run is one space already: nothing to do
+        return text.strip()
     return _SPACE.sub(" ", text).strip()
 
 
