@@ -51,8 +51,16 @@ def _random_texts(n: int, seed: int = 7) -> list[str]:
     return ["".join(rnd.choice(PIECES) for _ in range(rnd.randint(1, 40))) for _ in range(n)]
 
 
+#: Texts at the edges of the patterns' repeats: one to four spaces before a mark.
+EDGES = [
+    f"{before}{spaces}12  x"
+    for before in (",", "a", ")", "1949", "76/19,")
+    for spaces in (" ", "  ", "   ", "    ")
+]
+
+
 def _texts() -> list[str]:
-    return [read_source(str(p)).text for p in TEXTS] + _random_texts(4000)
+    return [read_source(str(p)).text for p in TEXTS] + _random_texts(4000) + EDGES
 
 
 def _found(rx: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
