@@ -21,7 +21,7 @@ from unld.core import symbols
 from unld.core.errors import InputError
 from unld.parse import council, structure
 from unld.parse.annexes import build_annex, referred_labels, segment_annex, walk_paragraphs
-from unld.parse.bodies import find_bodies, find_future_agenda, find_working_groups
+from unld.parse.bodies import find_bodies, find_future_agenda, find_working_groups, named_in
 from unld.parse.citations import Citation, find_citations, find_documents, object_of_lead
 from unld.parse.dates import iso_date
 from unld.parse.distribution import find_distribution
@@ -38,6 +38,8 @@ _MARK = re.compile(r"\s*\[\^(\d{1,3})\]")
 
 def _clean(text: str) -> tuple[str, list[str]]:
     """Paragraph text without footnote references, and the marks it referred to."""
+    if "[^" not in text:  # most paragraphs have no mark: no need to try every position
+        return text.strip(), []
     marks = _MARK.findall(text)
     return _MARK.sub("", text).strip(), marks
 
@@ -247,6 +249,7 @@ def _record(
     citations = _citations(body.pps, body.ops, annex_paragraphs, annexes, footnotes, cur_session)
     # bodies named in the annexes are mentioned by the resolution too
     mentioning = _all_paragraphs(body.pps, body.ops) + [p for p in annex_paragraphs if p.get("text")]
+    named_full = named_in(mentioning)  # one scan for the registry's names, read by both below
     return {
         "record_version": RECORD_VERSION,
         "symbol": symbol,
@@ -263,8 +266,8 @@ def _record(
         "operative_paragraphs": body.ops,
         "footnotes": footnotes,
         "citations": citations,
-        "working_groups": find_working_groups(mentioning, citations, symbol),
-        "bodies": find_bodies(mentioning),
+        "working_groups": find_working_groups(mentioning, citations, symbol, named_full),
+        "bodies": find_bodies(mentioning, named_full),
         "future_agenda": find_future_agenda(body.ops),
         "annexes": annexes,
         "warnings": warnings,
@@ -328,7 +331,9 @@ class _FootnoteMarks:
         texts = [b.raw() for b in blocks] + [part.raw() for part in annex_parts]
         marks = [n.mark for n in notes if n.mark.isdigit()]
         # markdown, HTML and superscripts print their marks explicitly; the others are searched
-        explicit = {mk: i for i, t in reversed(list(enumerate(texts))) for mk in _MARK.findall(t)}
+        explicit = {
+            mk: i for i, t in reversed(list(enumerate(texts))) if "[^" in t for mk in _MARK.findall(t)
+        }
         # a mark printed on an annex's title ("Annex A - Items subject to ...[^1]") is the
         # annex's: it stands before the annex's first part
         first_part = len(blocks)

@@ -358,6 +358,8 @@ class _Ids:
 
 
 def _clean(text: str) -> tuple[str, list[str]]:
+    if "[^" not in text:  # most paragraphs have no mark: no need to try every position
+        return text.strip(), []
     marks = _MARK.findall(text)
     return _MARK.sub("", text).strip(), marks
 

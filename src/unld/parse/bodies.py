@@ -41,6 +41,18 @@ _MAYBE = re.compile(r"[Gg]roup|[Cc]ommittee")
 _KIND_RE = re.compile("|".join(f"(?:{rx})" for _, rx in _KINDS), re.I)
 _SMALL = {"on", "of", "the", "and", "in", "for", "to", "a", "an", "at", "by", "with", "its"}
 _YEARS = re.compile(r"\s*(\d{4})\s*[–\-]\s*(\d{4})")
+# the patterns of the functions below, compiled once: they run per match and per word
+_WHITESPACE = re.compile(r"\s+")
+_NORM_ARTICLE = re.compile(r"^(?:the|united nations) ")
+_THE = re.compile(r"^the\s+")
+_ON = re.compile(r"\s+on\s+")
+_WORD = re.compile(r"\S+")
+_YEAR_RANGE = re.compile(r"[\d–\-]+")
+_CLAUSE_WORD = re.compile(r"(?:established|pursuant|which|that|should|shall|to)$")
+_ARTICLE = re.compile(r"^(?:the|an?)\s+", re.I)
+_KIND_RES = [(kind, re.compile(rx)) for kind, rx in _KINDS]
+_GENERIC = re.compile("|".join(rx for _, rx in _KINDS) + "|working groups")
+_UNDER_ITEM = re.compile(r"under the item entitled [“\"]([^”\"]+)[”\"]")
 
 
 @dataclass(frozen=True)
@@ -55,8 +67,8 @@ class Body:
 
 def _norm(text: str) -> str:
     t = text.lower().replace("\u2013", "-").replace("\u2014", "-").replace("\u2011", "-")
-    t = re.sub(r"\s+", " ", t).strip()
-    return re.sub(r"^(?:the|united nations) ", "", t)
+    t = _WHITESPACE.sub(" ", t).strip()
+    return _NORM_ARTICLE.sub("", t)
 
 
 @cache
@@ -113,18 +125,40 @@ def registry() -> tuple[dict[str, Body], dict[str, str]]:
     return bodies, names
 
 
+def _alternation(names: list[str]) -> str:
+    """The names as one regex alternation, longest first, grouped by their first letter.
+
+    Python's ``re`` tries every branch of an alternation at every word start, and under
+    ``re.I`` a branch whose first letter differs is not rejected early: with 130 names that
+    was the largest cost of reading a resolution.  Branching first on the (case-folded)
+    first letter and then on the names that start with it matches exactly what the flat
+    alternation matches: at a given position only the names whose first letter matches
+    there can match, and they keep their longest-first order within their group.  Names
+    that do not start with an ASCII letter or digit keep the flat form.
+    """
+    alts = sorted(names, key=len, reverse=True)
+
+    def escape(a: str) -> str:
+        return re.escape(a).replace(r"\-", "[-–‑]").replace(r"\ ", r"\s+")
+
+    if not all(a[:1].isascii() and a[:1].isalnum() for a in alts):
+        return "|".join(escape(a) for a in alts)
+    groups: dict[str, list[str]] = {}
+    for a in alts:
+        groups.setdefault(a[0].lower(), []).append(escape(a[1:]))
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
 @cache
 def _alias_re() -> re.Pattern[str]:
     bodies, names = registry()
     kinds = {k for k, _ in _KINDS}
-    alts = sorted((n for n, key in names.items() if bodies[key].kind in kinds), key=len, reverse=True)
-    pattern = "|".join(re.escape(a).replace(r"\-", "[-–‑]").replace(r"\ ", r"\s+") for a in alts)
+    pattern = _alternation([n for n, key in names.items() if bodies[key].kind in kinds])
     return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I)
 
 
 def _names_re(names: list[str]) -> re.Pattern[str]:
-    alts = sorted(names, key=len, reverse=True)
-    pattern = "|".join(re.escape(a).replace(r"\-", "[-–‑]").replace(r"\ ", r"\s+") for a in alts)
+    pattern = _alternation(names)
     return re.compile(rf"(?<![\w-])(?:the\s+|United\s+Nations\s+)?(?:{pattern})(?![\w-])", re.I)
 
 
@@ -144,29 +178,48 @@ def _body_re() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
 def _resolve(found: str) -> str | None:
     """The registry key of a matched name; names are proper names, so a match in lower
     case ("the secretariat of the Scientific Committee") names no registry body."""
-    if not re.sub(r"^the\s+", "", found)[:1].isupper():
+    if not _THE.sub("", found)[:1].isupper():
         return None
     _, names = registry()
     norm = _norm(found)
     return names.get(norm) or short_names().get(norm)
 
 
-def find_bodies(paragraphs: list[dict]) -> list[dict]:
-    """Every body of the registry the paragraphs name, other than working groups (which
-    :func:`find_working_groups` reads with their mandates): one entry per body, with the
-    paragraphs that name it.  A short name ("the Scientific Committee") counts only after
-    the full name appeared earlier in the resolution."""
-    bodies, _ = registry()
-    full, short = _body_re()
-    found: dict[str, dict] = {}
-    named: set[str] = set()
+def named_in(paragraphs: list[dict]) -> list[list[tuple[int, str]]]:
+    """For each paragraph, where it names a registry body (other than a working group) in
+    full, and the body's key, in text order.
+
+    The scan with the registry's alternation is the costliest step of reading the bodies;
+    :func:`find_bodies` and :func:`find_working_groups` both need it, so the record is
+    read with one scan given to both.
+    """
+    full, _ = _body_re()
+    out: list[list[tuple[int, str]]] = []
     for para in paragraphs:
-        text = para["text"]
         keys: list[tuple[int, str]] = []
-        for m in full.finditer(text):
+        for m in full.finditer(para["text"]):
             key = _resolve(m.group(0))
             if key:
                 keys.append((m.start(), key))
+        out.append(keys)
+    return out
+
+
+def find_bodies(paragraphs: list[dict], named_full: list[list[tuple[int, str]]] | None = None) -> list[dict]:
+    """Every body of the registry the paragraphs name, other than working groups (which
+    :func:`find_working_groups` reads with their mandates): one entry per body, with the
+    paragraphs that name it.  A short name ("the Scientific Committee") counts only after
+    the full name appeared earlier in the resolution.  ``named_full`` is
+    :func:`named_in` of the paragraphs, if already read."""
+    bodies, _ = registry()
+    _, short = _body_re()
+    if named_full is None:
+        named_full = named_in(paragraphs)
+    found: dict[str, dict] = {}
+    named: set[str] = set()
+    for para, full_keys in zip(paragraphs, named_full, strict=True):
+        text = para["text"]
+        keys = list(full_keys)
         if short is not None:
             for m in short.finditer(text):
                 key = _resolve(m.group(0))
@@ -216,11 +269,11 @@ def _specific_name(text: str, start: int, end: int) -> tuple[str, int]:
     head = text[start:end]
     rest = text[end:]
     title_case = head[:1].isupper() and any(w[:1].isupper() for w in head.split()[1:])
-    m = re.match(r"\s+on\s+", rest)
+    m = _ON.match(rest)
     if not m:
         y = _YEARS.match(rest)
         return (head + y.group(0), end + y.end()) if y else (head, end)
-    words = re.findall(r"\S+", rest[m.end() : m.end() + 300])
+    words = _WORD.findall(rest[m.end() : m.end() + 300])
     taken: list[str] = []
     for i, w in enumerate(words):
         bare = w.rstrip(",;.:)")
@@ -228,9 +281,9 @@ def _specific_name(text: str, start: int, end: int) -> tuple[str, int]:
         if bare == "and" and i + 1 < len(words) and words[i + 1] in ("the", "a", "an", "its"):
             break
         if title_case:
-            if not (bare[:1].isupper() or bare.lower() in _SMALL or re.fullmatch(r"[\d–\-]+", bare)):
+            if not (bare[:1].isupper() or bare.lower() in _SMALL or _YEAR_RANGE.fullmatch(bare)):
                 break
-        elif re.match(r"(?:established|pursuant|which|that|should|shall|to)$", bare):
+        elif _CLAUSE_WORD.match(bare):
             break
         taken.append(bare)
         if bare != w:
@@ -255,34 +308,39 @@ _ENUMERATION = re.compile(r"^(?:[a-z\-]+,?\s+){0,2}?(?:and|or)\s+[a-z]")
 
 def _kind_of(phrase: str) -> str:
     low = phrase.lower()
-    for kind, rx in _KINDS:
-        if re.search(rx, low):
+    for kind, rx in _KIND_RES:
+        if rx.search(low):
             return kind
     return "body"
 
 
 def find_working_groups(
-    paragraphs: list[dict], citations: list[dict], symbol: str | None = None
+    paragraphs: list[dict],
+    citations: list[dict],
+    symbol: str | None = None,
+    named_full: list[list[tuple[int, str]]] | None = None,
 ) -> list[dict]:
     """Working groups and similar bodies named in the paragraphs, one entry per body.
 
     ``symbol`` is the resolution's own: a paragraph that "Decides to establish" a group
     makes the resolution its founding act.  A group said to assist or belong to another
     body of the registry ("... to assist the Scientific Committee") is that body's part.
+    ``named_full`` is :func:`named_in` of the paragraphs, if already read.
 
     Time: linear in the paragraphs' text (one scan per paragraph with the registry's
     compiled alternation).
     """
     bodies, names = registry()
     alias_re = _alias_re()
-    full_re, _ = _body_re()
+    if named_full is None:
+        named_full = named_in(paragraphs)
     found: dict[str, dict] = {}
     order: list[str] = []
     mentions: list[tuple[str, str, bool, str]] = []  # (paragraph id, kind, title case, key|"")
     named: set[str] = set()  # registry bodies named in full so far (short names need them)
-    for para in paragraphs:
+    for para, full_keys in zip(paragraphs, named_full, strict=True):
         text = para["text"]
-        named.update(k for k in (_resolve(m.group(0)) for m in full_re.finditer(text)) if k)
+        named.update(k for _, k in full_keys)
         if not _MAYBE.search(text):
             continue
         spans: list[tuple[int, int]] = []
@@ -302,12 +360,12 @@ def find_working_groups(
             name, end = _specific_name(text, m.start(), m.end())
             kind = _kind_of(m.group(0))
             known_key = names.get(_norm(name))
-            generic = bool(re.fullmatch("|".join(rx for _, rx in _KINDS) + "|working groups", _norm(name)))
+            generic = bool(_GENERIC.fullmatch(_norm(name)))
             title = m.group(0)[:1].isupper()
             if known_key is None and generic:
                 mentions.append((para["id"], kind, title, ""))
                 continue
-            key = known_key or slug(re.sub(r"^(?:the|an?)\s+", "", name, flags=re.I))
+            key = known_key or slug(_ARTICLE.sub("", name))
             years = _YEARS.search(name)
             span = (years.group(1), years.group(2)) if years else None
             _note(found, order, key, name, kind, para, bodies.get(key), span)
@@ -412,7 +470,7 @@ def find_future_agenda(operative: list[dict]) -> list[dict]:
                 session = ordinal(m.group("ord").replace(" ", "-"))
                 if session is None:
                     continue
-                sub = re.search(r"under the item entitled [“\"]([^”\"]+)[”\"]", m.group(0))
+                sub = _UNDER_ITEM.search(m.group(0))
                 out.append(
                     {
                         "session": session,

@@ -188,15 +188,16 @@ def _body_before(text: str, upto: int) -> str | None:
     m = _SUBJECT_ITS.search(before)
     if m:  # "the Human Rights Council in its resolution": "its" is the Council's
         return next(canon for n, canon in OTHER_BODIES if n == m.group("other"))
-    if re.search(r"\b(?:Council|Commission|Conference|Board|Committee)(?:['’]s)?\s+$", before):
+    if _SHORT_BODY.search(before):
         # "Council resolution 52/27": a short name; the full one was given earlier
-        named = [canon for n, canon in OTHER_BODIES for _ in re.finditer(re.escape(n), text[:upto])]
         full = [mm for mm in _BODY_RE.finditer(text[:upto]) if not mm.group("ga")]
         if full:
             last = full[-1]
             idx = next(i for i in range(len(OTHER_BODIES)) if last.group(f"b{i}"))
             return OTHER_BODIES[idx][1]
-        return named[-1] if named else None
+        # else the last body of the list printed anywhere before (as the list of every
+        # occurrence of every body, in the list's order, had last)
+        return next((canon for n, canon in reversed(OTHER_BODIES) if n in text[:upto]), None)
     m = _ADJACENT.search(before)
     if m:
         if m.group("ga"):
@@ -208,21 +209,31 @@ def _body_before(text: str, upto: int) -> str | None:
     return "General Assembly"
 
 
+_SHORT_BODY = re.compile(r"\b(?:Council|Commission|Conference|Board|Committee)(?:['’]s)?\s+$")
+# (the patterns below hold no lookbehind and no anchor, so matching them at ``pos`` of the
+# whole text is matching them at the start of ``text[pos:]``, without copying the rest)
+_BODY_AFTER = re.compile(
+    r"\s*(?:\[\^\d+\]\s*)?(?:\([^)]*\)\s*)?(?:of\s+(?:\d{1,2}\s+\w+\s+\d{4}\S*\s+)?)?"
+    r"(?:of|by|adopted by|at\s+the\s+[\w\s\-]{0,40}?(?:meeting|session)\s+of)\s+"
+    r"the\s+([^,;]{3,90})"
+)
+_ASSEMBLY_NAMED = re.compile(r"(?:United Nations\s+)?General Assembly\b")
+_BODY_NAMED = [
+    (re.compile(rf"(?:[\w\-]+\s+){{0,4}}{re.escape(name)}\b"), canon) for name, canon in OTHER_BODIES
+]
+_OF_BEFORE_DATE = re.compile(r"\s*(?:\[\^\d+\])?,?\s*of\s+")
+
+
 def _body_after(text: str, pos: int) -> str | None:
     """A body named right after a number: ``5/12 of the United Nations Environment Assembly``."""
-    m = re.match(
-        r"\s*(?:\[\^\d+\]\s*)?(?:\([^)]*\)\s*)?(?:of\s+(?:\d{1,2}\s+\w+\s+\d{4}\S*\s+)?)?"
-        r"(?:of|by|adopted by|at\s+the\s+[\w\s\-]{0,40}?(?:meeting|session)\s+of)\s+"
-        r"the\s+([^,;]{3,90})",
-        text[pos:],
-    )
+    m = _BODY_AFTER.match(text, pos)
     if not m:
         return None
     phrase = m.group(1)
-    if re.match(r"(?:United Nations\s+)?General Assembly\b", phrase):
+    if _ASSEMBLY_NAMED.match(phrase):
         return None
-    for name, canon in OTHER_BODIES:
-        if re.match(rf"(?:[\w\-]+\s+){{0,4}}{re.escape(name)}\b", phrase):
+    for rx, canon in _BODY_NAMED:
+        if rx.match(phrase):
             return canon
     return None
 
@@ -248,10 +259,10 @@ def _parts(text: str, pos: int) -> tuple[list[str], int]:
 
 
 def _date_after(text: str, pos: int) -> tuple[str | None, int]:
-    m = re.match(r"\s*(?:\[\^\d+\])?,?\s*of\s+", text[pos:])
+    m = _OF_BEFORE_DATE.match(text, pos)
     if not m:
         return None, pos
-    d = DATE.match(text, pos + m.end())
+    d = DATE.match(text, m.end())
     if not d:
         return None, pos
     return iso_date(d.group(0)), d.end()
@@ -385,7 +396,7 @@ def find_documents(text: str, where: str) -> list[Citation]:
     for sym in symbols.find_documents(text):
         found = _find_symbol(text, sym, at)
         at = found if found is not None else at
-        m = re.fullmatch(r"A/RES/((?:ES-|S-)?\d+)/(\d+)(?: ([A-Z]))?", sym)
+        m = _GA_SYMBOL.fullmatch(sym)
         if m:
             out.append(
                 Citation(
@@ -399,7 +410,7 @@ def find_documents(text: str, where: str) -> list[Citation]:
                 )
             )
             continue
-        m = re.fullmatch(r"S/RES/(\d+)\s?\((\d{4})\)", sym)
+        m = _SC_SYMBOL.fullmatch(sym)
         if m:
             out.append(
                 Citation(
@@ -419,8 +430,40 @@ def find_documents(text: str, where: str) -> list[Citation]:
     return out
 
 
+_GA_SYMBOL = re.compile(r"A/RES/((?:ES-|S-)?\d+)/(\d+)(?: ([A-Z]))?")
+_SC_SYMBOL = re.compile(r"S/RES/(\d+)\s?\((\d{4})\)")
+
+
 def _find_symbol(text: str, symbol: str, at: int) -> int | None:
-    """Offset of a document symbol in ``text`` (printed with any spacing), from ``at`` on."""
-    pattern = r"\s*".join(re.escape(ch) for ch in symbol if not ch.isspace())
-    m = re.compile(pattern).search(text, at) or re.compile(pattern).search(text)
-    return m.start() if m else None
+    r"""Offset of a document symbol in ``text`` (printed with any spacing), from ``at`` on,
+    else from the start.
+
+    The symbol's characters other than spaces, in order, with any whitespace between them:
+    what the regex ``c1\s*c2\s*...`` finds, found without compiling a regex per symbol
+    (every symbol is a new pattern, and their compiles evicted the parser's other patterns
+    from ``re``'s cache).  No backtracking is needed: ``\s*`` is followed by a character
+    that is not whitespace, so it takes all the whitespace there is or the match fails.
+    """
+    chars = [ch for ch in symbol if not ch.isspace()]
+    if not chars:
+        return min(at, len(text))
+    for start in (at, 0):
+        i = text.find(chars[0], start)
+        while i >= 0:
+            if _spaced_at(text, i, chars):
+                return i
+            i = text.find(chars[0], i + 1)
+    return None
+
+
+def _spaced_at(text: str, i: int, chars: list[str]) -> bool:
+    """Whether ``chars`` stand at ``i`` in ``text``, whitespace allowed between them."""
+    j = i + 1
+    n = len(text)
+    for ch in chars[1:]:
+        while j < n and text[j].isspace():
+            j += 1
+        if j >= n or text[j] != ch:
+            return False
+        j += 1
+    return True

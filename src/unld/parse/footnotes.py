@@ -72,21 +72,33 @@ def split_footnotes(lines: list[Line], gaps: bool = False) -> list[Footnote]:
 
 
 # Places where a footnote mark may stand, found in one pass for every mark at once, with
-# how sure each kind of place is (a mark glued to a word is almost certain):
+# how sure each kind of place is (a mark glued to a word is almost certain).
+# Each pattern begins with what it consumes first (the space before the mark, or its first
+# digit) and checks the character before it with a lookbehind placed after that: a pattern
+# that begins with a lookbehind is tried at every position of the text, one that begins
+# with a space or a digit lets ``re`` skip ahead to the next one.  The matches, their
+# spans and their groups are those of the lookbehind-first forms written in the comments.
 _KINDS = (
-    (3, re.compile(r"(?<=[A-Za-z)\]”’\".,;:])(\d{1,3})(?![\d/])")),  # "Security,1", "Tribunals1 and"
-    (2, re.compile(r"(?<=[)\]”’\".,;:]) {1,3}(\d{1,3})(?= {2,}|\s*\n|\s*$)")),  # ", 1  including"
-    (2, re.compile(r"(?<=[A-Za-z]) {1,3}(\d{1,3})(?= {2,})")),  # "Goals 6  and"
+    # (?<=[A-Za-z)\]”’\".,;:])(\d{1,3})(?![\d/]): "Security,1", "Tribunals1 and"
+    (3, re.compile(r"(\d(?<=[A-Za-z)\]”’\".,;:]\d)\d{0,2})(?![\d/])")),
+    # (?<=[)\]”’\".,;:]) {1,3}(\d{1,3})(?= {2,}|\s*\n|\s*$): ", 1  including"
+    (2, re.compile(r" (?<=[)\]”’\".,;:] ) {0,2}(\d{1,3})(?= {2,}|\s*\n|\s*$)")),
+    # (?<=[A-Za-z]) {1,3}(\d{1,3})(?= {2,}): "Goals 6  and"
+    (2, re.compile(r" (?<=[A-Za-z] ) {0,2}(\d{1,3})(?= {2,})")),
     # (the word after the mark may be on the next line)
-    (1, re.compile(r"(?<=[,;:”’)]) (\d{1,3})(?= ?\n?[ \t]?[a-z])")),  # "Agenda, 1 to close the gap"
-    (0, re.compile(r"(?<=[A-Za-z]) (\d{1,3})(?= ?\n?[ \t]?[a-z])")),  # "Mission in Kosovo 1 and the"
+    # (?<=[,;:”’)]) (\d{1,3})(?= ?\n?[ \t]?[a-z]): "Agenda, 1 to close the gap"
+    (1, re.compile(r" (?<=[,;:”’)] )(\d{1,3})(?= ?\n?[ \t]?[a-z])")),
+    # (?<=[A-Za-z]) (\d{1,3})(?= ?\n?[ \t]?[a-z]): "Mission in Kosovo 1 and the"
+    (0, re.compile(r" (?<=[A-Za-z] )(\d{1,3})(?= ?\n?[ \t]?[a-z])")),
     # after a year or a resolution number, before a word or the next number of a list:
     # "of 12 August 1949 8 and", "resolutions 71/205 13 and 72/190", "73/263, 15 74/168"
+    # (?:(?<=\b(?:19|20)\d\d)|(?<=\d/\d{3})|(?<=\d/\d\d)|(?<=\d/\d)|(?<=\d/\d{3},)
+    # |(?<=\d/\d\d,)|(?<=\d/\d,)) (\d{1,3})(?= ?\n?[ \t]?[a-z]| \d{1,3}/\d|,? and\b|[,;])
     (
         1,
         re.compile(
-            r"(?:(?<=\b(?:19|20)\d\d)|(?<=\d/\d{3})|(?<=\d/\d\d)|(?<=\d/\d)|(?<=\d/\d{3},)"
-            r"|(?<=\d/\d\d,)|(?<=\d/\d,)) (\d{1,3})(?= ?\n?[ \t]?[a-z]| \d{1,3}/\d|,? and\b|[,;])"
+            r" (?:(?<=\b(?:19|20)\d\d )|(?<=\d/\d{3} )|(?<=\d/\d\d )|(?<=\d/\d )|(?<=\d/\d{3}, )"
+            r"|(?<=\d/\d\d, )|(?<=\d/\d, ))(\d{1,3})(?= ?\n?[ \t]?[a-z]| \d{1,3}/\d|,? and\b|[,;])"
         ),
     ),
     # after a comma, before a date or a resolution number of a list: "Fraternity, 7 16 November
@@ -94,14 +106,16 @@ _KINDS = (
     (
         1,
         re.compile(
-            r"(?<=[,;]) (\d{1,3})(?= \d{1,2} (?:January|February|March|April|May|June|July|August"
+            r" (?<=[,;] )(\d{1,3})(?= \d{1,2} (?:January|February|March|April|May|June|July|August"
             r"|September|October|November|December)\b| \d{1,3}/\d)"
         ),
     ),
     # after a comma, before a capitalized name: "Environment and Development, 1 Agenda 21"
-    (0, re.compile(r"(?<=[a-z][,;]) (\d{1,3})(?= [A-Z][a-z])")),
+    # (?<=[a-z][,;]) (\d{1,3})(?= [A-Z][a-z])
+    (0, re.compile(r" (?<=[a-z][,;] )(\d{1,3})(?= [A-Z][a-z])")),
     # glued to "Agenda 21", the one name of UN texts that ends in a number and takes marks
-    (2, re.compile(r"(?<=\bAgenda 21)(\d{1,3})(?![\d/])")),
+    # (?<=\bAgenda 21)(\d{1,3})(?![\d/])
+    (2, re.compile(r"(\d(?<=\bAgenda 21\d)\d{0,2})(?![\d/])")),
 )
 # glued to the year of a date: "15 March 202321" is 15 March 2023 and mark 21
 _YEAR = re.compile(
@@ -122,7 +136,8 @@ _COUNTED = re.compile(
 )
 # "No." before a number makes it the number of a thing, glued or not ("Notice No.1")
 _NUMBERED_BY = re.compile(r"\bN[oO]\.\s?$")
-_NUMBER = re.compile(r"(?<![\w/])\d{1,2}/(\d{4,6})(?!\d)")  # "77/2285": 77/228 and mark 5
+# "77/2285": 77/228 and mark 5; (?<![\w/])\d{1,2}/(\d{4,6})(?!\d), digit first as above
+_NUMBER = re.compile(r"\d(?<![\w/]\d)\d?/(\d{4,6})(?!\d)")
 
 
 @dataclass(frozen=True)

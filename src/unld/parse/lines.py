@@ -32,10 +32,15 @@ def split_lines(text: str) -> list[Line]:
 
 
 _SPACE = re.compile(r"[ \t]+")
+# "drug -resistant": the space is consumed first (and the letter before it checked after),
+# so that ``re`` skips from space to space instead of trying every position
+_SPACED_HYPHEN = re.compile(r" (?<=[A-Za-z] )-(?=[a-z])")
 
 
 def squash(text: str) -> str:
     """Collapse runs of spaces and strip: the form in which lines are compared."""
+    if "  " not in text and "\t" not in text:  # each run is one space already: nothing to do
+        return text.strip()
     return _SPACE.sub(" ", text).strip()
 
 
@@ -66,5 +71,4 @@ def join_lines(parts: list[str]) -> str:
                 pieces.append(" ")
             pieces.append(part)
     out = "".join(pieces)
-    out = re.sub(r"(?<=[A-Za-z]) -(?=[a-z])", "-", out)
-    return out
+    return _SPACED_HYPHEN.sub("-", out) if " -" in out else out

@@ -104,8 +104,11 @@ class _Furniture:
         return len(text) >= 6 and f" {text} " in self.running
 
 
-# marks have one to three digits: a longer run of superscripts is text, not a mark
-_SUPERSCRIPT = re.compile("(?<![⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}(?![⁰¹²³⁴⁵⁶⁷⁸⁹])")
+# marks have one to three digits: a longer run of superscripts is text, not a mark; the
+# pattern begins with a superscript (the one before it checked after) so that ``re`` skips
+# to the next superscript instead of trying every position: it matches what
+# (?<![⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}(?![⁰¹²³⁴⁵⁶⁷⁸⁹]) matches
+_SUPERSCRIPT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹](?<![⁰¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]{0,2}(?![⁰¹²³⁴⁵⁶⁷⁸⁹])")
 _SUPER_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 

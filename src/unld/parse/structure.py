@@ -34,6 +34,8 @@ MEETING_LINE = re.compile(
 NUMBERED = re.compile(r"^\s*(?P<num>\d{1,3})\.(?:\s+(?P<rest>\S.*))?\s*$")
 SUBPARA = re.compile(r"^\s*\((?P<label>[a-z]{1,2}|[ivxl]{1,6})\)(?:\s+(?P<rest>\S.*))?\s*$")
 SECTION = re.compile(r"^\s*(?P<label>[IVXL]{1,6}|[A-H])\.?\s*$")
+# a line that ends with a colon (and perhaps a footnote reference): no section heading follows
+_ENDS_WITH_COLON = re.compile(r":\s*(?:\[\^\d+\])?\s*$")
 ANNEX_HEADING = re.compile(r"^\s*(?P<word>Annex(?:es)?|Appendix)(?:\s+(?P<label>[IVXL\d]+))?\s*$")
 ENDS = re.compile(r"[,;:.][”’\"')\]]*\s*(?:\[\^\d+\]|\d{1,3})?\s*$|\b(?:and|or)\s*$")
 ADOPTS_START = re.compile(r"^(?:\[\^\d+\])?\s*(?:Adopts|Approves|Proclaims|Endorses|Decides to adopt)\b")
@@ -90,6 +92,12 @@ class LineGroup:
     def ended(self) -> bool:
         """Whether its last line ends a sentence."""
         last = next((ln.text for ln in reversed(self.lines) if not ln.blank), "")
+        # every match of ENDS ends (before trailing whitespace) with punctuation, a digit, a
+        # bracket or "and"/"or": a line that ends with any other letter, as most lines of a
+        # paragraph do, is rejected without running the search over the whole line
+        tail = last.rstrip()
+        if tail[-1:].isalpha() and not tail.endswith(("and", "or")):
+            return False
         return bool(ENDS.search(last))
 
 
@@ -425,11 +433,11 @@ class _Segmenter:
         """A section heading ("A", "I") with its title on the lines below."""
         m = SECTION.match(ln.text)
         cur = self.cur
+        if not (m and ended and (self.saw_blank or not cur)):
+            return False
         # a heading cannot follow a colon: "as set out in the table below:" / "A." / "Action"
-        after_colon = (
-            cur is not None and cur.lines and re.search(r":\s*(?:\[\^\d+\])?\s*$", cur.lines[-1].text)
-        )
-        if not (m and ended and not after_colon and (self.saw_blank or not cur)):
+        # (tested last: most lines are no heading, and the search runs to the line's end)
+        if cur is not None and cur.lines and _ENDS_WITH_COLON.search(cur.lines[-1].text):
             return False
         if not _section_follows(self.lines, self.k):
             return False
@@ -454,8 +462,11 @@ class _Segmenter:
             ended = not _COLON_END.search(cur.lines[-1].text)
         text = ln.text
         hint = self.hints.get(ln.no)
-        starts_pp = is_preambular_head(text)
-        starts_op = is_operative_head(text) or (hint is not None and hint.split()[-1].endswith("s"))
+        # (read only when the line may open a paragraph: both are used under ``ended`` only)
+        starts_pp = ended and is_preambular_head(text)
+        starts_op = ended and (
+            is_operative_head(text) or (hint is not None and hint.split()[-1].endswith("s"))
+        )
         if ended and starts_op and not starts_pp:
             self._add(Block("op", [ln], number=None, section=self.section), main=True)
             self.in_operative = True
