@@ -39,6 +39,7 @@ PASSES = [
     ("footnotes", parse, "place_marks"),
     ("leads", parse, "lead_phrase"),
     ("citations", parse, "find_citations"),
+    ("names", parse, "named_in"),
     ("bodies", parse, "find_working_groups"),
 ]
 
