@@ -151,3 +151,39 @@ def test_a_build_starts_its_site_from_the_live_generation(tmp_path: Path) -> Non
     pages = [str(p.relative_to(site)) for p in site.rglob("index.html")]
     carried = [p for p in pages if inodes.get(p) == os.stat(site / p).st_ino]
     assert len(carried) > len(pages) // 2
+
+
+def test_the_site_command_starts_from_the_site_in_its_output_folder(
+    builds: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """``unld site`` run again into the same folder after the data changed writes again
+    only what changed, and is the site ``unld site --full`` writes, byte for byte."""
+    from click.testing import CliRunner
+
+    from unld.cli import main
+
+    first, second = builds
+    site = tmp_path / "site"
+    done = CliRunner().invoke(main, ["site", "--from", str(first), "--out", str(site)])
+    assert done.exit_code == 0, done.output
+    assert "carried over" not in done.output  # nothing to start from: a full generation
+    inodes = {str(p.relative_to(site)): os.stat(p).st_ino for p in site.rglob("index.html")}
+    done = CliRunner().invoke(main, ["site", "--from", str(second), "--out", str(site)])
+    assert done.exit_code == 0, done.output
+    carried = int(done.output.split("; ")[1].split()[0])
+    full = tmp_path / "full"
+    done = CliRunner().invoke(main, ["site", "--from", str(second), "--out", str(full), "--full"])
+    assert done.exit_code == 0, done.output
+    got, want = _files(site), _files(full)
+    assert got.keys() == want.keys()
+    assert [k for k in want if got[k] != want[k]] == []
+    pages = [str(p.relative_to(site)) for p in site.rglob("index.html")]
+    assert carried > len(pages) // 2
+    kept = [p for p in pages if inodes.get(p) == os.stat(site / p).st_ino]
+    assert len(kept) >= carried
+    # the retitled resolution's page was written again
+    assert "doc/A/RES/79/1/index.html" not in kept
+    # --full writes every page again, even into a site it could start from
+    done = CliRunner().invoke(main, ["site", "--from", str(second), "--out", str(full), "--full"])
+    assert done.exit_code == 0 and "carried over" not in done.output
+    assert _files(full) == want
