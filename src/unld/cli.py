@@ -599,10 +599,12 @@ def site(
     _check_verbosity(quiet, verbose)
     if not (from_dir / "unld.nq").is_file():
         _fail(f"{from_dir}: no unld.nq here (expected a folder written by 'unld build')")
+    clock = time.perf_counter()
     try:
         quads = load_quads(from_dir)
     except (OSError, SyntaxError, ValueError) as exc:
         _fail(f"{from_dir / 'unld.nq'}: cannot read it: {exc}")
+    read = time.perf_counter() - clock
     base = base_iri or detect_base(quads) or DEFAULT_BASE
     target = out or from_dir / "site"
     # the site there now (a build's link into its generation resolved): what this one starts from
@@ -611,6 +613,7 @@ def site(
         report = generate(quads, target, base, from_dir, previous=previous, source=from_dir / "unld.nq")
     except UnldError as exc:
         _fail(str(exc), exc.exit_code)
+    report.timings["read"] = read  # the store was read here, to find the base
     if not quiet:
         click.echo(report.summary())
     if verbose:
