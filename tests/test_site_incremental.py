@@ -187,3 +187,51 @@ def test_the_site_command_starts_from_the_site_in_its_output_folder(
     done = CliRunner().invoke(main, ["site", "--from", str(second), "--out", str(full), "--full"])
     assert done.exit_code == 0 and "carried over" not in done.output
     assert _files(full) == want
+
+
+def test_the_recorder_names_each_read_once_and_only_the_page_builders_reads() -> None:
+    """Reads are kept as calls and named when the page is done: the same reads whatever
+    how often a call is repeated, none of the calls a watched method makes in turn, and a
+    call with an argument that cannot be kept is named at once."""
+    from unld.publishing.site.incremental import Recorder, key
+
+    class Data:
+        def label(self, iri: str) -> str:
+            return self.title(iri)  # a read made by a read: not the page's own
+
+        def title(self, iri: str) -> str:
+            return iri.rsplit("/", 1)[-1]
+
+        def many(self, iris: list[str]) -> int:
+            return len(iris)
+
+    data, named = Data(), []
+    rec = Recorder()
+
+    def label(iri: str) -> tuple[str]:
+        named.append(iri)
+        return (key(iri, "label"),)
+
+    rec.watch(data, "label", label)
+    rec.watch(data, "title", lambda iri: (key(iri, "title"),))
+    rec.watch(data, "many", lambda iris: [key(i, "*") for i in iris])
+    data.label("https://w3id.org/unld/doc/A/RES/79/1")  # before start: not recorded
+    rec.start()
+    for _ in range(3):
+        data.label("https://w3id.org/unld/doc/A/RES/79/1#op1")
+        data.label("https://w3id.org/unld/doc/A/RES/80/83")
+    data.many(["https://w3id.org/unld/session/79"])  # a list: named at once
+    rec.note("https://w3id.org/unld/body/x\tpage")
+    assert named == []  # nothing named before the page is done
+    assert rec.stop() == [
+        "https://w3id.org/unld/body/x\tpage",
+        "https://w3id.org/unld/doc/A/RES/79/1\tlabel",
+        "https://w3id.org/unld/doc/A/RES/80/83\tlabel",
+        "https://w3id.org/unld/session/79\t*",
+    ]
+    assert sorted(named) == [
+        "https://w3id.org/unld/doc/A/RES/79/1#op1",
+        "https://w3id.org/unld/doc/A/RES/80/83",
+    ]
+    rec.start()
+    assert rec.stop() == []  # the calls of the page before are gone
