@@ -14,7 +14,9 @@ counts pages shared by forked workers once per process) and of their proportiona
 (PSS, which counts shared pages once in all; read every half second, as reading it costs
 more).  It prints pages, files, bytes, seconds,
 pages per second, both peaks and the child's own stage timings, and with ``--json`` one
-JSON object per run.
+JSON object per run.  CPU times (of the generating process, and of its child processes:
+the page writers and the search indexer) are printed beside the wall clock, which on a
+shared machine says more about the load than about the code.
 
 ``--change`` measures an incremental generation: after the full one (kept), the title of
 one generated resolution is changed, the changed corpus is built (into a second folder;
@@ -41,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 
 CHILD = r"""
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from unld.publishing.site import generate
 src, out = Path(sys.argv[1]), Path(sys.argv[2])
@@ -51,7 +53,9 @@ t = time.perf_counter()
 base = sys.argv[4] or "https://w3id.org/unld/"
 r = generate(src / "unld.nq", out, base, src, jobs=jobs, previous=previous)
 wall = time.perf_counter() - t
-print(json.dumps({"wall": wall, "pages": r.pages, "files": r.files, "bytes": r.bytes,
+own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = {"cpu": own.ru_utime + own.ru_stime, "cpu_children": kids.ru_utime + kids.ru_stime}
+print(json.dumps({**cpu, "wall": wall, "pages": r.pages, "files": r.files, "bytes": r.bytes,
                   "resolutions": r.resolutions, "skipped": len(r.skipped), "jobs": r.jobs,
                   "timings": r.timings, "carried": r.carried}))
 """
@@ -134,6 +138,12 @@ def run_child(src: Path, out: Path, jobs: int, base: str, previous: Path | None 
     report = json.loads(stdout.decode().strip().splitlines()[-1])
     report.update(peak_rss=peak["rss"], peak_pss=peak["pss"])
     return report
+
+
+def _cpu(r: dict) -> str:
+    """The CPU time of a run: the generating process, and its children (the page writers
+    and the search indexer); on a shared machine a fairer figure than the wall clock."""
+    return f"CPU {r['cpu']:.1f} s + {r['cpu_children']:.1f} s in child processes"
 
 
 def change_one(corpus: Path, changed: Path) -> str:
@@ -243,7 +253,7 @@ def main() -> int:
         print(
             f"run {i + 1}: {r['resolutions']:,} resolutions -> {r['pages']:,} pages, {r['files']:,} "
             f"files, {r['bytes']:,} bytes in {r['wall']:.2f} s "
-            f"({r['pages'] / r['wall']:,.0f} pages/s) on {r['jobs']} process(es); "
+            f"({r['pages'] / r['wall']:,.0f} pages/s) on {r['jobs']} process(es); {_cpu(r)}; "
             f"peak memory of the process tree: RSS {r['peak_rss'] / 2**20:,.0f} MiB, "
             f"PSS {r['peak_pss'] / 2**20:,.0f} MiB; stages (s): {stages}"
         )
@@ -274,7 +284,7 @@ def incremental(args: argparse.Namespace, built: Path, out: Path) -> None:
     stages = ", ".join(f"{k} {v:.2f}" for k, v in r["timings"].items())
     print(
         f"incremental: {name} retitled; build of the changed corpus {seconds:.1f} s; site "
-        f"{r['wall']:.2f} s, {r['carried']:,} of {r['pages']:,} pages carried, "
+        f"{r['wall']:.2f} s ({_cpu(r)}), {r['carried']:,} of {r['pages']:,} pages carried, "
         f"{r['pages'] - r['carried']:,} written; peak RSS {r['peak_rss'] / 2**20:,.0f} MiB; "
         f"stages (s): {stages}"
     )
@@ -287,7 +297,7 @@ def incremental(args: argparse.Namespace, built: Path, out: Path) -> None:
             ["diff", "-rq", str(inc), str(full)], capture_output=True, text=True, check=False
         )
         print(
-            f"full generation of the changed build: {f['wall']:.2f} s; "
+            f"full generation of the changed build: {f['wall']:.2f} s ({_cpu(f)}); "
             + ("every file the same bytes" if diff.returncode == 0 else f"DIFFERENT:\n{diff.stdout[:3000]}")
         )
         shutil.rmtree(full.parent)

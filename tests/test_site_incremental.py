@@ -151,3 +151,87 @@ def test_a_build_starts_its_site_from_the_live_generation(tmp_path: Path) -> Non
     pages = [str(p.relative_to(site)) for p in site.rglob("index.html")]
     carried = [p for p in pages if inodes.get(p) == os.stat(site / p).st_ino]
     assert len(carried) > len(pages) // 2
+
+
+def test_the_site_command_starts_from_the_site_in_its_output_folder(
+    builds: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """``unld site`` run again into the same folder after the data changed writes again
+    only what changed, and is the site ``unld site --full`` writes, byte for byte."""
+    from click.testing import CliRunner
+
+    from unld.cli import main
+
+    first, second = builds
+    site = tmp_path / "site"
+    done = CliRunner().invoke(main, ["site", "--from", str(first), "--out", str(site)])
+    assert done.exit_code == 0, done.output
+    assert "carried over" not in done.output  # nothing to start from: a full generation
+    inodes = {str(p.relative_to(site)): os.stat(p).st_ino for p in site.rglob("index.html")}
+    done = CliRunner().invoke(main, ["site", "--from", str(second), "--out", str(site)])
+    assert done.exit_code == 0, done.output
+    carried = int(done.output.split("; ")[1].split()[0])
+    full = tmp_path / "full"
+    done = CliRunner().invoke(main, ["site", "--from", str(second), "--out", str(full), "--full"])
+    assert done.exit_code == 0, done.output
+    got, want = _files(site), _files(full)
+    assert got.keys() == want.keys()
+    assert [k for k in want if got[k] != want[k]] == []
+    pages = [str(p.relative_to(site)) for p in site.rglob("index.html")]
+    assert carried > len(pages) // 2
+    kept = [p for p in pages if inodes.get(p) == os.stat(site / p).st_ino]
+    assert len(kept) >= carried
+    # the retitled resolution's page was written again
+    assert "doc/A/RES/79/1/index.html" not in kept
+    # --full writes every page again, even into a site it could start from
+    done = CliRunner().invoke(main, ["site", "--from", str(second), "--out", str(full), "--full"])
+    assert done.exit_code == 0 and "carried over" not in done.output
+    assert _files(full) == want
+
+
+def test_the_recorder_names_each_read_once_and_only_the_page_builders_reads() -> None:
+    """Reads are kept as calls and named when the page is done: the same reads whatever
+    how often a call is repeated, none of the calls a watched method makes in turn, and a
+    call with an argument that cannot be kept is named at once."""
+    from unld.publishing.site.incremental import Recorder, key
+
+    class Data:
+        def label(self, iri: str) -> str:
+            return self.title(iri)  # a read made by a read: not the page's own
+
+        def title(self, iri: str) -> str:
+            return iri.rsplit("/", 1)[-1]
+
+        def many(self, iris: list[str]) -> int:
+            return len(iris)
+
+    data, named = Data(), []
+    rec = Recorder()
+
+    def label(iri: str) -> tuple[str]:
+        named.append(iri)
+        return (key(iri, "label"),)
+
+    rec.watch(data, "label", label)
+    rec.watch(data, "title", lambda iri: (key(iri, "title"),))
+    rec.watch(data, "many", lambda iris: [key(i, "*") for i in iris])
+    data.label("https://w3id.org/unld/doc/A/RES/79/1")  # before start: not recorded
+    rec.start()
+    for _ in range(3):
+        data.label("https://w3id.org/unld/doc/A/RES/79/1#op1")
+        data.label("https://w3id.org/unld/doc/A/RES/80/83")
+    data.many(["https://w3id.org/unld/session/79"])  # a list: named at once
+    rec.note("https://w3id.org/unld/body/x\tpage")
+    assert named == []  # nothing named before the page is done
+    assert rec.stop() == [
+        "https://w3id.org/unld/body/x\tpage",
+        "https://w3id.org/unld/doc/A/RES/79/1\tlabel",
+        "https://w3id.org/unld/doc/A/RES/80/83\tlabel",
+        "https://w3id.org/unld/session/79\t*",
+    ]
+    assert sorted(named) == [
+        "https://w3id.org/unld/doc/A/RES/79/1#op1",
+        "https://w3id.org/unld/doc/A/RES/80/83",
+    ]
+    rec.start()
+    assert rec.stop() == []  # the calls of the page before are gone

@@ -574,28 +574,46 @@ def query(
     help="Base of the data IRIs (must end with '/')  [default: the build's own, "
     f"read from its VoID graph, else {DEFAULT_BASE}]",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    default=False,
+    help="Write every page again, instead of starting from the site already in the output "
+    "folder (which is otherwise read: only the pages whose data changed are written again).",
+)
 @verbosity
-def site(from_dir: Path, out: Path | None, base_iri: str | None, quiet: bool, verbose: bool) -> None:
+def site(
+    from_dir: Path, out: Path | None, base_iri: str | None, full: bool, quiet: bool, verbose: bool
+) -> None:
     """Write the static linked-data website of a built folder.
 
     One folder per IRI with index.html, index.ttl and index.jsonld, listings, a home page
     with the dumps, sitemap.xml, robots.txt and server configuration for content
-    negotiation and redirects (see docs/hosting.md).  Example: unld site --from build --out build/site
+    negotiation and redirects (see docs/hosting.md).  A site already in the output folder
+    is the start: its pages whose data did not change are kept (hard links), the others
+    written again; the result is the same bytes as with --full.
+    Example: unld site --from build --out build/site
     """
     from unld.publishing.site import detect_base, generate, load_quads
 
     _check_verbosity(quiet, verbose)
     if not (from_dir / "unld.nq").is_file():
         _fail(f"{from_dir}: no unld.nq here (expected a folder written by 'unld build')")
+    clock = time.perf_counter()
     try:
         quads = load_quads(from_dir)
     except (OSError, SyntaxError, ValueError) as exc:
         _fail(f"{from_dir / 'unld.nq'}: cannot read it: {exc}")
+    read = time.perf_counter() - clock
     base = base_iri or detect_base(quads) or DEFAULT_BASE
+    target = out or from_dir / "site"
+    # the site there now (a build's link into its generation resolved): what this one starts from
+    previous = None if full or not target.is_dir() else target.resolve()
     try:
-        report = generate(quads, out or from_dir / "site", base, from_dir)
+        report = generate(quads, target, base, from_dir, previous=previous, source=from_dir / "unld.nq")
     except UnldError as exc:
         _fail(str(exc), exc.exit_code)
+    report.timings["read"] = read  # the store was read here, to find the base
     if not quiet:
         click.echo(report.summary())
     if verbose:

@@ -575,7 +575,7 @@ def turtle_bytes(triples: Iterable[ox.Triple]) -> bytes:
     return _turtle(lines.Turtle(PREFIXES), ntriples_lines(triples))
 
 
-def serialize(items: list, fmt: ox.RdfFormat) -> bytes:
+def serialize(items: Iterable[Any], fmt: ox.RdfFormat) -> bytes:
     """A small graph or dataset in ``fmt``, in the order given, with the project's prefixes."""
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     return _bytes(ox.serialize(items, format=fmt, prefixes=prefixes))

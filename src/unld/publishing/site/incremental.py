@@ -93,17 +93,23 @@ def key(iri: str, what: str) -> str:
     """A read of ``what`` of ``iri`` (a predicate, a composite read, ``*`` for all its
     properties, ``page`` for whether it has a page, ``#`` for its hash IRIs), recorded for
     the resource without fragment."""
-    return split_fragment(iri)[0] + SEP + what
+    return iri.partition("#")[0] + SEP + what
 
 
 class Recorder:
     """Which resources a page reads, and what of them: the methods watched record their
     arguments while a page is being written.  Only the calls the page builders make count
     (not those the methods make in turn): the record does not depend on what a cache
-    already held."""
+    already held.
+
+    A page makes the same reads many times (a label for every link to a resource): a call
+    is kept as it is, ``what`` and its arguments, and named only once per page, when the
+    page is done (:meth:`stop`)."""
 
     def __init__(self) -> None:
         self.seen: set[str] | None = None
+        #: the watched calls made since :meth:`start`: (``what``, arguments)
+        self.calls: set[tuple[Callable[..., Iterable[str]], tuple]] = set()
         self.depth = 0
 
     def watch(self, obj: object, name: str, what: Callable[..., Iterable[str]]) -> None:
@@ -111,8 +117,11 @@ class Recorder:
         fn = getattr(obj, name)
 
         def watched(*args: Any, **kw: Any) -> Any:
-            if self.seen is not None and self.depth == 0:
-                self.seen.update(what(*args))
+            if self.depth == 0 and self.seen is not None:
+                try:
+                    self.calls.add((what, args))
+                except TypeError:  # an argument that cannot be kept as a key: named now
+                    self.seen.update(what(*args))
             self.depth += 1
             try:
                 return fn(*args, **kw)
@@ -128,10 +137,14 @@ class Recorder:
 
     def start(self) -> None:
         self.seen = set()
+        self.calls = set()
 
     def stop(self) -> list[str]:
         """What was read since :meth:`start`, sorted."""
         seen, self.seen = self.seen or set(), None
+        for what, args in self.calls:
+            seen.update(what(*args))
+        self.calls = set()
         return sorted(seen)
 
 

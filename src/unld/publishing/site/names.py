@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from unld.core.namespaces import ELI_DL, RDF, VANN
 from unld.parse.dates import printed
@@ -76,8 +77,10 @@ def human_date(value: str | None) -> str | None:
     return printed(d)
 
 
+@lru_cache(maxsize=8192)
 def curie(iri: str) -> str:
-    """``dcterms:title`` for the IRI of a known namespace; other IRIs as they are."""
+    """``dcterms:title`` for the IRI of a known namespace; other IRIs as they are (kept:
+    every property table asks for the same few predicates again)."""
     for name, ns in _PREFIXES:
         if iri.startswith(ns) and len(iri) > len(ns):
             return f"{name}:{iri[len(ns) :]}"

@@ -65,6 +65,7 @@ class SiteReport:
             f"site written to {self.out}/: {self.pages} pages ({self.resolutions} "
             f"resolutions), {self.files} files, {self.bytes} bytes"
             + (f", {len(self.skipped)} IRI(s) without a safe path" if self.skipped else "")
+            + (f"; {self.carried} pages carried over from the previous site" if self.carried else "")
         )
 
 
@@ -334,6 +335,7 @@ def generate(
     *,
     jobs: int | None = None,
     previous: Path | None = None,
+    source: Path | None = None,
 ) -> SiteReport:
     """Write the static site for ``quads`` into ``out`` (replaced as a whole at the end).
 
@@ -346,11 +348,13 @@ def generate(
     ``previous`` is the previous generation's site (or None): when ``quads`` is the path of
     an ``unld.nq`` and that site was written by the same code with the same base and
     dumps, only the pages whose data changed are written again, the others are carried
-    over as hard links; the result is the same bytes as a full generation.
+    over as hard links; the result is the same bytes as a full generation.  ``source`` is
+    the ``unld.nq`` that ``quads``, a :class:`Store`, was read from (so that a caller that
+    read the store first, to find the base, still starts from the previous generation).
     """
     out = Path(out)
     clock = time.perf_counter()
-    nq: Path | None = None
+    nq: Path | None = Path(source) if source is not None and isinstance(quads, Store) else None
     data: Store | Iterable[ox.Quad]
     if isinstance(quads, (str, Path)):
         nq = Path(quads)
