@@ -322,6 +322,7 @@ class Index:
 
 
 _NONE: dict = {}
+_NO_VALUES: list[Term] = []  # never changed: Data.values returns it for no value
 
 
 def _merged(found: list[list[Term] | None]) -> list[Term]:
@@ -348,11 +349,31 @@ class Data:
         self.parts = parts
         self.superclasses = superclasses
         self._classes: dict[Term, set[str]] = {}
+        self._nodes: dict[Term, dict[ox.NamedNode, list[Term]]] = {}
+
+    def _node(self, node: Term) -> dict[ox.NamedNode, list[Term]]:
+        """The predicates and objects of ``node`` in all the parts, merged once per node.
+        A node is nearly always described by one part only (the resolution's graph or a
+        shared one): then it is that part's own dictionary, not a copy."""
+        found = [po for part in self.parts if (po := part.spo.get(node))]
+        merged: dict[ox.NamedNode, list[Term]] = found[0] if len(found) == 1 else {}
+        if len(found) > 1:
+            for po in found:
+                for p, objects in po.items():
+                    out = merged.setdefault(p, [])
+                    for o in objects:
+                        if o not in out:
+                            out.append(o)
+        self._nodes[node] = merged
+        return merged
 
     def values(self, node: Term, predicate: ox.NamedNode) -> list[Term]:
         """The objects of ``node`` and ``predicate`` in every part, each once, in the parts'
         order.  Callers must not change the list: it may be a part's own."""
-        return _merged([part.spo.get(node, _NONE).get(predicate) for part in self.parts])
+        po = self._nodes.get(node)
+        if po is None:
+            po = self._node(node)
+        return po.get(predicate, _NO_VALUES)
 
     def subjects(self, node: Term, predicate: ox.NamedNode) -> list[Term]:
         return _merged([part.subjects(node, predicate) for part in self.parts])
@@ -780,6 +801,7 @@ class Engine:
         self.refused: list[tuple[Node, str]] = []
         self._compiled: dict[Node, Shape] = {}
         self.implicit: set[Node] = set()
+        self._sparql_predicates: frozenset[ox.NamedNode] | None | bool = False
         for node in sorted(self._targeted(), key=str):
             try:
                 shape = self._compile(node, ())
@@ -792,6 +814,16 @@ class Engine:
 
     def _get(self, node: Term, name: str) -> list[Term]:
         return self.index.spo.get(node, {}).get(ox.NamedNode(SH + name), [])
+
+    @property
+    def sparql_predicates(self) -> frozenset[ox.NamedNode] | None:
+        """The predicates of the triples the SPARQL-based constraints can see (None: all of
+        them; empty when there is no such constraint), read once: see
+        :func:`sparql_predicates`."""
+        if self._sparql_predicates is False:
+            self._sparql_predicates = sparql_predicates(q for shape in self.shapes for q, _ in shape.sparql)
+        assert not isinstance(self._sparql_predicates, bool)
+        return self._sparql_predicates
 
     def _targeted(self) -> set[Node]:
         """The shapes that have targets, explicit or implicit (a shape that is also a class)."""
@@ -1184,6 +1216,89 @@ class Engine:
 
 
 _EMPTY: frozenset[Term] = frozenset()
+
+
+def sparql_predicates(queries: Iterable[str]) -> frozenset[ox.NamedNode] | None:
+    """The predicates a triple must have to match any pattern of ``queries``, or None when
+    any triple may matter.
+
+    The SPARQL-based constraints run on a store into which every graph validated is
+    inserted, and inserting costs several microseconds a triple (a third of a graph's
+    validation).  A triple whose predicate no pattern names cannot change a query's answer,
+    so only the others need inserting, provided every pattern of every query names its
+    predicate: a variable predicate, a negated property set, a path that may have length
+    zero (``*``, ``?``: it matches every node of the graph), ``GRAPH``, ``SERVICE``, a
+    dataset clause, or a query rdflib's parser does not read give None (insert everything).
+    The queries are read by rdflib's SPARQL parser, not by hand.
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
+    found: set[ox.NamedNode] = set()
+    for query in queries:
+        try:
+            algebra = prepareQuery(query).algebra
+        except Exception:  # noqa: BLE001 - unreadable here: oxigraph alone judges the query
+            return None
+        if algebra.get("datasetClause") or not _pattern_predicates(algebra, found):
+            return None
+    return frozenset(found)
+
+
+_WHOLE_DATASET = {"Graph", "GraphGraphPattern", "ServiceGraphPattern"}
+
+
+def _pattern_predicates(node: object, found: set[ox.NamedNode]) -> bool:
+    """Adds to ``found`` the predicates of the triple patterns under ``node`` (an rdflib
+    algebra or parse tree); False when a pattern may match a triple of any predicate."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if node.name in _WHOLE_DATASET:
+            return False
+        for key, value in node.items():
+            if key == "triples":
+                if not _triples_predicates(value, found):
+                    return False
+            elif key != "_vars" and not _pattern_predicates(value, found):
+                return False
+        return True
+    if isinstance(node, dict):
+        return all(_pattern_predicates(v, found) for v in node.values())
+    if isinstance(node, (list, tuple)):
+        return all(_pattern_predicates(v, found) for v in node)
+    return True
+
+
+def _triples_predicates(triples: object, found: set[ox.NamedNode]) -> bool:
+    """The predicates of a list of triple patterns: each a (subject, predicate, object)
+    tuple, or (in a pattern not yet translated, under EXISTS) a flat list of them."""
+    if not isinstance(triples, (list, tuple)):
+        return False
+    for item in triples:
+        if not isinstance(item, (list, tuple)) or len(item) % 3:
+            return False
+        for predicate in item[1::3]:
+            if not _path_predicates(predicate, found):
+                return False
+    return True
+
+
+def _path_predicates(path: object, found: set[ox.NamedNode]) -> bool:
+    """The IRIs of a predicate or property path that needs at least one of its IRIs' triples
+    at every step; False for a variable, a negated set or a step that may be skipped."""
+    import rdflib
+    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+
+    if isinstance(path, rdflib.URIRef):
+        found.add(ox.NamedNode(str(path)))
+        return True
+    if isinstance(path, InvPath):
+        return _path_predicates(path.arg, found)
+    if isinstance(path, (SequencePath, AlternativePath)):
+        return all(_path_predicates(p, found) for p in path.args)
+    if isinstance(path, MulPath) and path.mod == "+":
+        return _path_predicates(path.path, found)
+    return False
 
 
 class _Targets:
