@@ -15,6 +15,7 @@ string concatenation and every IRI comes from one place.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 
@@ -256,12 +257,29 @@ def _document(record: dict, policy: IriPolicy) -> tuple[dict, set[str]]:
     return doc, writer.iris
 
 
+class _RememberingPolicy(IriPolicy):
+    """The IRI policy with the document IRIs it made remembered, for one view: a view asks
+    for the resolution's own IRI once per paragraph, footnote and citation, and each time
+    the symbol was normalised and quoted again (a sixth of building the view)."""
+
+    def __init__(self, policy: IriPolicy) -> None:
+        super().__init__(**{f.name: getattr(policy, f.name) for f in dataclasses.fields(policy) if f.init})
+        object.__setattr__(self, "_documents", {})
+
+    def document(self, symbol: str) -> str:
+        documents: dict[str, str] = self._documents  # type: ignore[attr-defined]
+        iri = documents.get(symbol)
+        if iri is None:
+            iri = documents[symbol] = super().document(symbol)
+        return iri
+
+
 class _ViewWriter:
     """Walks one record into the JSON-LD of its view (:func:`record_document`)."""
 
     def __init__(self, record: dict, policy: IriPolicy) -> None:
         self.record = record
-        self.policy = policy
+        self.policy = _RememberingPolicy(policy)
         #: every IRI the view gives as an object (``{"@id": ...}``), for the vocabulary copy
         self.iris: set[str] = set()
 

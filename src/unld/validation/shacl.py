@@ -565,6 +565,10 @@ class Shape:
     path: Path | None = None
     deactivated: bool = False
     checks: list[tuple[str, Check]] = field(default_factory=list)
+    #: the checks that can fail with no value node (counts, sh:hasValue, sh:equals...): a
+    #: check that tests each value finds nothing on none, and a third of the property
+    #: shapes run on a node have no value
+    empty_checks: list[tuple[str, Check]] = field(default_factory=list)
     properties: list[Shape] = field(default_factory=list)
     sparql: list[tuple[str, str | None]] = field(default_factory=list)
     target_class: list[str] = field(default_factory=list)
@@ -579,7 +583,7 @@ class Shape:
         values = [focus] if self.path is None else evaluate(data, focus, self.path)
         out: list[Result] = []
         message = self.messages[0] if self.messages else None
-        for name, check in self.checks:
+        for name, check in self.checks if values else self.empty_checks:
             for value, path in check(data, focus, values):
                 out.append(
                     Result(
@@ -779,11 +783,14 @@ class _Constraints:
             out.append(int(v.value))
         return out
 
-    def add(self, name: str, check: Check) -> None:
+    def add(self, name: str, check: Check, needs_values: bool = False) -> None:
+        """A check of the shape; ``needs_values`` when it gives no result without a value."""
         self.shape.checks.append((name, check))
+        if not needs_values:
+            self.shape.empty_checks.append((name, check))
 
     def per_value(self, name: str, ok: Test) -> None:
-        self.add(name, _per_value(ok))
+        self.add(name, _per_value(ok), needs_values=True)
 
 
 class Engine:
@@ -980,7 +987,7 @@ class Engine:
                 raise Unsupported(f"{c.node}: sh:uniqueLang is not a boolean")
             # only true turns it on ("1" is another literal, the suite's uniqueLang-002)
             if flag.value == "true":
-                c.add("UniqueLang", _unique_lang)
+                c.add("UniqueLang", _unique_lang, needs_values=True)
 
     def _value_type(self, c: _Constraints) -> None:
         """sh:class, sh:datatype, sh:nodeKind."""
@@ -1064,13 +1071,13 @@ class Engine:
         for p in c.get("equals"):
             c.add("Equals", _equals(self._pair(p, c.node)))
         for p in c.get("disjoint"):
-            c.add("Disjoint", _disjoint(self._pair(p, c.node)))
+            c.add("Disjoint", _disjoint(self._pair(p, c.node)), needs_values=True)
         for name, or_equal in (("lessThan", False), ("lessThanOrEquals", True)):
             for p in c.get(name):
                 pair = self._pair(p, c.node)
                 if not c.is_property:
                     raise Unsupported(f"{c.node}: sh:{name} on a node shape")
-                c.add(name[0].upper() + name[1:], _less_than(pair, or_equal))
+                c.add(name[0].upper() + name[1:], _less_than(pair, or_equal), needs_values=True)
 
     def _closed(self, c: _Constraints) -> None:
         """sh:closed with sh:ignoredProperties (node shapes only)."""
@@ -1086,7 +1093,7 @@ class Engine:
                         allowed.add(path)
             for lst in c.one("ignoredProperties"):
                 allowed.update(_rdf_list(self.index, lst))
-            c.add("Closed", _closed_to(allowed))
+            c.add("Closed", _closed_to(allowed), needs_values=True)
 
     def _qualified(self, node: Term, ref: Term, stack: tuple[Term, ...], shape: Shape) -> None:
         """sh:qualifiedValueShape with its counts, and the sibling shapes when disjoint."""
@@ -1121,6 +1128,7 @@ class Engine:
                     return [(None, None)] if (c < n if too_few else c > n) else []
 
                 shape.checks.append((name[0].upper() + name[1:], check))
+                shape.empty_checks.append((name[0].upper() + name[1:], check))
 
     def _pair(self, p: Term, node: Term) -> ox.NamedNode:
         if not isinstance(p, ox.NamedNode):
