@@ -81,11 +81,14 @@ def main() -> int:
     corpora: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         if args.n:
-            subprocess.run(
+            made = subprocess.run(
                 [sys.executable, str(ROOT / "benchmarks" / "make_corpus.py"), str(args.n), tmp],
-                check=True,
-                stdout=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
             )
+            if made.returncode:
+                print(made.stderr, file=sys.stderr)
+                return 1
             corpora[f"generated ({args.n})"] = records_of([Path(tmp)])
     if args.real:
         corpora["real (" + ", ".join(p.name for p in args.real) + ")"] = records_of(args.real)

@@ -227,7 +227,7 @@ def _vocabularies() -> tuple[ox.Quad, ...]:
 def _vocabulary_by_subject() -> dict[
     str, tuple[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal], ...]
 ]:
-    """The vocabulary triples by the IRI of their subject: (subject, predicate, object)."""
+    """The predicates and objects of the vocabulary triples, by the IRI of their subject."""
     out: dict[str, list[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]]] = {}
     for q in _vocabularies():
         if isinstance(q.subject, ox.NamedNode):
