@@ -23,7 +23,8 @@ on every resolution of the corpora):
   writer then dumps.  ``GRAPH ?view`` scopes the pattern to one record exactly as the
   default graph did.  The vocabularies cannot stay a graph of their own inside ``GRAPH
   ?view``, so before the rules run, each view graph receives a copy of the vocabulary
-  triples whose subject is an IRI the view names (one update for the batch).  Rules
+  triples whose subject is an IRI the view names (added from Python: the view's writer
+  knows every IRI it gives, and the vocabularies are indexed by subject once).  Rules
   therefore reach the vocabularies in one step from the view (``?p v:_leadIri ?concept .
   ?concept skos:inScheme ?s``), as today's rules do; a rule that went further into the
   vocabularies, or scanned them from elsewhere, would differ from the reference, and the
@@ -85,7 +86,10 @@ class Mapped:
 
     @property
     def triples(self) -> list[ox.Triple]:
-        return list(ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES))
+        """The graph's triples.  Read leniently (without checking each IRI again, which
+        halves the reading): the lines were written by oxigraph's own serializer from
+        terms it had already checked, and only the mapper makes a Mapped."""
+        return list(ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True))
 
 
 @cache
@@ -193,16 +197,14 @@ def _construct_parts(text: str, tokens: _Tokens, start: int) -> tuple[str, str] 
     return (pattern if template is None else template), pattern
 
 
-# Copies into each view graph of the batch the vocabulary triples whose subject the view
-# names.  One step only: the closure would copy nearly the whole vocabulary into every view
-# (concepts name their scheme, the scheme names every concept), which cost more than the
-# batching saves.
-_VOCABULARY_COPY = f"""INSERT {{ GRAPH ?view {{ ?o ?p2 ?o2 }} }}
-WHERE {{
-  VALUES ?view {{ %s }}
-  GRAPH ?view {{ ?s ?p ?o FILTER(isIRI(?o)) }}
-  GRAPH <{VOCAB_GRAPH.value}> {{ ?o ?p2 ?o2 }}
-}}"""
+# Each view graph of the batch receives the vocabulary triples whose subject is an IRI the
+# view gives as an object (what ``INSERT { GRAPH ?view { ?o ?p2 ?o2 } } WHERE { GRAPH ?view
+# { ?s ?p ?o FILTER(isIRI(?o)) } GRAPH <vocabularies> { ?o ?p2 ?o2 } }`` would copy).  One
+# step only: the closure would copy nearly the whole vocabulary into every view (concepts
+# name their scheme, the scheme names every concept), which cost more than the batching
+# saves.  The copy is made in Python (:func:`_vocabulary_by_subject`): as an update it cost
+# a tenth of the mapping, and it needed the vocabularies (1,733 triples) loaded into every
+# batch's store, as much again.
 
 
 def _vocabulary_quads() -> list[ox.Quad]:
@@ -219,6 +221,18 @@ def _vocabulary_quads() -> list[ox.Quad]:
 @cache
 def _vocabularies() -> tuple[ox.Quad, ...]:
     return tuple(_vocabulary_quads())
+
+
+@cache
+def _vocabulary_by_subject() -> dict[
+    str, tuple[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal], ...]
+]:
+    """The predicates and objects of the vocabulary triples, by the IRI of their subject."""
+    out: dict[str, list[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]]] = {}
+    for q in _vocabularies():
+        if isinstance(q.subject, ox.NamedNode):
+            out.setdefault(q.subject.value, []).append((q.predicate, q.object))  # type: ignore[arg-type]
+    return {iri: tuple(po) for iri, po in out.items()}
 
 
 def _construct(
@@ -249,6 +263,7 @@ class Mapper:
         self.vocab = _vocabularies()
         self.batch = batch
         self.updates = [rule.batch_update for rule in self.rules]
+        self.by_subject = _vocabulary_by_subject()
 
     def map_many(self, records: Iterable[dict]) -> Iterator[Mapped]:
         """Each record's graph, in order, mapped a batch of records at a time."""
@@ -258,12 +273,18 @@ class Mapper:
 
     def _map_batch(self, records: list[dict]) -> list[Mapped]:
         store = ox.Store()
-        store.extend(self.vocab)
+        if None in self.updates:
+            store.extend(self.vocab)  # the per-record rules read the vocabularies as they are
         views = [ox.NamedNode(f"{_VIEW_GRAPH}{i}") for i in range(len(records))]
+        copies: list[ox.Quad] = []
         for record, view in zip(records, views, strict=True):
-            load_view(store, record, self.policy, view)
+            for iri in load_view(store, record, self.policy, view):
+                named = self.by_subject.get(iri)
+                if named:
+                    subject = ox.NamedNode(iri)
+                    copies.extend(ox.Quad(subject, p, o, view) for p, o in named)
+        store.extend(copies)
         values = " ".join(str(view) for view in views)
-        store.update(_VOCABULARY_COPY % values)
         # rules the rewriting leaves alone run per record, as in the reference (the copied
         # vocabulary triples in the view change nothing: they are in the vocabularies too)
         fallback: list[list[bytes]] = [[] for _ in records]

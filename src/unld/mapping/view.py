@@ -15,6 +15,7 @@ string concatenation and every IRI comes from one place.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 
@@ -243,11 +244,34 @@ def record_document(record: dict, policy: IriPolicy) -> dict:
     the document into a store (:func:`load`) gives the same triples as walking the record
     by hand would, at a fraction of the cost: the JSON-LD reader is native code.
     """
-    doc = _ViewWriter(record, policy).node(record, "")
+    return _document(record, policy)[0]
+
+
+def _document(record: dict, policy: IriPolicy) -> tuple[dict, set[str]]:
+    """The view document (:func:`record_document`) and the IRIs it names as objects."""
+    writer = _ViewWriter(record, policy)
+    doc = writer.node(record, "")
     doc["@context"] = {"@vocab": V}
     doc["@id"] = f"{V}r"
     doc["_base"] = policy.base
-    return doc
+    return doc, writer.iris
+
+
+class _RememberingPolicy(IriPolicy):
+    """The IRI policy with the document IRIs it made remembered, for one view: a view asks
+    for the resolution's own IRI once per paragraph, footnote and citation, and each time
+    the symbol was normalised and quoted again (a sixth of building the view)."""
+
+    def __init__(self, policy: IriPolicy) -> None:
+        super().__init__(**{f.name: getattr(policy, f.name) for f in dataclasses.fields(policy) if f.init})
+        object.__setattr__(self, "_documents", {})
+
+    def document(self, symbol: str) -> str:
+        documents: dict[str, str] = self._documents  # type: ignore[attr-defined]
+        iri = documents.get(symbol)
+        if iri is None:
+            iri = documents[symbol] = super().document(symbol)
+        return iri
 
 
 class _ViewWriter:
@@ -255,7 +279,9 @@ class _ViewWriter:
 
     def __init__(self, record: dict, policy: IriPolicy) -> None:
         self.record = record
-        self.policy = policy
+        self.policy = _RememberingPolicy(policy)
+        #: every IRI the view gives as an object (``{"@id": ...}``), for the vocabulary copy
+        self.iris: set[str] = set()
 
     def node(self, obj: dict, path: str) -> dict:
         """The node of the object at ``path`` (keys joined by dots, ``[]`` for a list's items)."""
@@ -264,6 +290,7 @@ class _ViewWriter:
         if rule is not None:
             for key, iri in rule(self.policy, self.record, obj).items():
                 node[key] = {"@id": iri}
+                self.iris.add(iri)
         for key, value in obj.items():
             if value is None or key.startswith("_"):
                 continue
@@ -295,18 +322,21 @@ class _ViewWriter:
                 items.append(item)
                 if make is not None:
                     # a reference: a node pairing the value with its IRI
-                    ref = {
-                        "value": item,
-                        "_index": i,
-                        "_iri": {"@id": make(self.policy, self.record, str(item))},
-                    }
+                    iri = make(self.policy, self.record, str(item))
+                    ref = {"value": item, "_index": i, "_iri": {"@id": iri}}
+                    self.iris.add(iri)
                     if sub == "basis.documents":
-                        ref["_undocs"] = {"@id": self.policy.undocs(str(item))}
+                        undocs = self.policy.undocs(str(item))
+                        ref["_undocs"] = {"@id": undocs}
+                        self.iris.add(undocs)
                     refs.append(ref)
         return items, refs
 
 
-def load(store: ox.Store, record: dict, policy: IriPolicy, graph: ox.NamedNode) -> None:
-    """Add the view of ``record`` to ``store`` as the named graph ``graph``."""
-    data = json.dumps(record_document(record, policy), ensure_ascii=False).encode("utf-8")
+def load(store: ox.Store, record: dict, policy: IriPolicy, graph: ox.NamedNode) -> set[str]:
+    """Add the view of ``record`` to ``store`` as the named graph ``graph``; returns the IRIs
+    the view gives as objects (the batch mapper copies their vocabulary triples into it)."""
+    doc, iris = _document(record, policy)
+    data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
     store.load(data, format=ox.RdfFormat.JSON_LD, to_graph=graph)
+    return iris

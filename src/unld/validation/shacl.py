@@ -289,16 +289,27 @@ class Index:
         self.spo: dict[Term, dict[ox.NamedNode, list[Term]]] = {}
         self.pos: dict[ox.NamedNode, list[tuple[Term, Term]]] = {}
         self._ops: dict[Term, dict[ox.NamedNode, list[Term]]] | None = None
-        seen: set[ox.Triple] = set()
-        for t in triples:
-            if t in seen:
-                continue
-            seen.add(t)
-            s, o = t.subject, t.object
-            if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+        spo, pos, quoted = self.spo, self.pos, ox.Triple
+        # dict.fromkeys drops repeated triples in native code, keeping the first of each
+        # (a set tested and filled in the loop cost a tenth of the index's time)
+        for t in dict.fromkeys(triples):
+            s, p, o = t.subject, t.predicate, t.object
+            if isinstance(s, quoted) or isinstance(o, quoted):
                 raise Unsupported(f"{t}: a quoted triple (RDF-star)")
-            self.spo.setdefault(s, {}).setdefault(t.predicate, []).append(o)
-            self.pos.setdefault(t.predicate, []).append((s, o))
+            po = spo.get(s)
+            if po is None:
+                spo[s] = {p: [o]}
+            else:
+                objects = po.get(p)
+                if objects is None:
+                    po[p] = [o]
+                else:
+                    objects.append(o)
+            pairs = pos.get(p)
+            if pairs is None:
+                pos[p] = [(s, o)]
+            else:
+                pairs.append((s, o))
 
     def subjects(self, obj: Term, predicate: ox.NamedNode) -> list[Term]:
         """Subjects of ``predicate`` with object ``obj`` (the inverse index is built on first use)."""
@@ -310,6 +321,27 @@ class Index:
         return self._ops.get(obj, {}).get(predicate, [])
 
 
+_NONE: dict = {}
+_NO_VALUES: list[Term] = []  # never changed: Data.values returns it for no value
+
+
+def _merged(found: list[list[Term] | None]) -> list[Term]:
+    """The union of the parts' lists, first seen first.  A node is nearly always described
+    by one part only (the resolution's graph or a shared one): then that part's list is the
+    answer as it is, without the quadratic de-duplication of values met in several parts."""
+    lists = [vs for vs in found if vs]
+    if not lists:
+        return []
+    if len(lists) == 1:
+        return lists[0]
+    out: list[Term] = []
+    for vs in lists:
+        for v in vs:
+            if v not in out:
+                out.append(v)
+    return out
+
+
 class Data:
     """A data graph seen as the union of indexes (a resolution's and the shared graphs')."""
 
@@ -317,24 +349,34 @@ class Data:
         self.parts = parts
         self.superclasses = superclasses
         self._classes: dict[Term, set[str]] = {}
+        self._nodes: dict[Term, dict[ox.NamedNode, list[Term]]] = {}
+
+    def _node(self, node: Term) -> dict[ox.NamedNode, list[Term]]:
+        """The predicates and objects of ``node`` in all the parts, merged once per node.
+        A node is nearly always described by one part only (the resolution's graph or a
+        shared one): then it is that part's own dictionary, not a copy."""
+        found = [po for part in self.parts if (po := part.spo.get(node))]
+        merged: dict[ox.NamedNode, list[Term]] = found[0] if len(found) == 1 else {}
+        if len(found) > 1:
+            for po in found:
+                for p, objects in po.items():
+                    out = merged.setdefault(p, [])
+                    for o in objects:
+                        if o not in out:
+                            out.append(o)
+        self._nodes[node] = merged
+        return merged
 
     def values(self, node: Term, predicate: ox.NamedNode) -> list[Term]:
-        if len(self.parts) == 1:
-            return self.parts[0].spo.get(node, {}).get(predicate, [])
-        out: list[Term] = []
-        for part in self.parts:
-            for v in part.spo.get(node, {}).get(predicate, []):
-                if v not in out:
-                    out.append(v)
-        return out
+        """The objects of ``node`` and ``predicate`` in every part, each once, in the parts'
+        order.  Callers must not change the list: it may be a part's own."""
+        po = self._nodes.get(node)
+        if po is None:
+            po = self._node(node)
+        return po.get(predicate, _NO_VALUES)
 
     def subjects(self, node: Term, predicate: ox.NamedNode) -> list[Term]:
-        out: list[Term] = []
-        for part in self.parts:
-            for v in part.subjects(node, predicate):
-                if v not in out:
-                    out.append(v)
-        return out
+        return _merged([part.subjects(node, predicate) for part in self.parts])
 
     def predicates(self, node: Term) -> list[tuple[ox.NamedNode, Term]]:
         """Every (predicate, object) of a subject."""
@@ -523,6 +565,10 @@ class Shape:
     path: Path | None = None
     deactivated: bool = False
     checks: list[tuple[str, Check]] = field(default_factory=list)
+    #: the checks that can fail with no value node (counts, sh:hasValue, sh:equals...): a
+    #: check that tests each value finds nothing on none, and a third of the property
+    #: shapes run on a node have no value
+    empty_checks: list[tuple[str, Check]] = field(default_factory=list)
     properties: list[Shape] = field(default_factory=list)
     sparql: list[tuple[str, str | None]] = field(default_factory=list)
     target_class: list[str] = field(default_factory=list)
@@ -537,7 +583,7 @@ class Shape:
         values = [focus] if self.path is None else evaluate(data, focus, self.path)
         out: list[Result] = []
         message = self.messages[0] if self.messages else None
-        for name, check in self.checks:
+        for name, check in self.checks if values else self.empty_checks:
             for value, path in check(data, focus, values):
                 out.append(
                     Result(
@@ -737,11 +783,14 @@ class _Constraints:
             out.append(int(v.value))
         return out
 
-    def add(self, name: str, check: Check) -> None:
+    def add(self, name: str, check: Check, needs_values: bool = False) -> None:
+        """A check of the shape; ``needs_values`` when it gives no result without a value."""
         self.shape.checks.append((name, check))
+        if not needs_values:
+            self.shape.empty_checks.append((name, check))
 
     def per_value(self, name: str, ok: Test) -> None:
-        self.add(name, _per_value(ok))
+        self.add(name, _per_value(ok), needs_values=True)
 
 
 class Engine:
@@ -759,6 +808,7 @@ class Engine:
         self.refused: list[tuple[Node, str]] = []
         self._compiled: dict[Node, Shape] = {}
         self.implicit: set[Node] = set()
+        self._sparql_predicates: frozenset[ox.NamedNode] | None | bool = False
         for node in sorted(self._targeted(), key=str):
             try:
                 shape = self._compile(node, ())
@@ -771,6 +821,16 @@ class Engine:
 
     def _get(self, node: Term, name: str) -> list[Term]:
         return self.index.spo.get(node, {}).get(ox.NamedNode(SH + name), [])
+
+    @property
+    def sparql_predicates(self) -> frozenset[ox.NamedNode] | None:
+        """The predicates of the triples the SPARQL-based constraints can see (None: all of
+        them; empty when there is no such constraint), read once: see
+        :func:`sparql_predicates`."""
+        if self._sparql_predicates is False:
+            self._sparql_predicates = sparql_predicates(q for shape in self.shapes for q, _ in shape.sparql)
+        assert not isinstance(self._sparql_predicates, bool)
+        return self._sparql_predicates
 
     def _targeted(self) -> set[Node]:
         """The shapes that have targets, explicit or implicit (a shape that is also a class)."""
@@ -927,7 +987,7 @@ class Engine:
                 raise Unsupported(f"{c.node}: sh:uniqueLang is not a boolean")
             # only true turns it on ("1" is another literal, the suite's uniqueLang-002)
             if flag.value == "true":
-                c.add("UniqueLang", _unique_lang)
+                c.add("UniqueLang", _unique_lang, needs_values=True)
 
     def _value_type(self, c: _Constraints) -> None:
         """sh:class, sh:datatype, sh:nodeKind."""
@@ -1011,13 +1071,13 @@ class Engine:
         for p in c.get("equals"):
             c.add("Equals", _equals(self._pair(p, c.node)))
         for p in c.get("disjoint"):
-            c.add("Disjoint", _disjoint(self._pair(p, c.node)))
+            c.add("Disjoint", _disjoint(self._pair(p, c.node)), needs_values=True)
         for name, or_equal in (("lessThan", False), ("lessThanOrEquals", True)):
             for p in c.get(name):
                 pair = self._pair(p, c.node)
                 if not c.is_property:
                     raise Unsupported(f"{c.node}: sh:{name} on a node shape")
-                c.add(name[0].upper() + name[1:], _less_than(pair, or_equal))
+                c.add(name[0].upper() + name[1:], _less_than(pair, or_equal), needs_values=True)
 
     def _closed(self, c: _Constraints) -> None:
         """sh:closed with sh:ignoredProperties (node shapes only)."""
@@ -1033,7 +1093,7 @@ class Engine:
                         allowed.add(path)
             for lst in c.one("ignoredProperties"):
                 allowed.update(_rdf_list(self.index, lst))
-            c.add("Closed", _closed_to(allowed))
+            c.add("Closed", _closed_to(allowed), needs_values=True)
 
     def _qualified(self, node: Term, ref: Term, stack: tuple[Term, ...], shape: Shape) -> None:
         """sh:qualifiedValueShape with its counts, and the sibling shapes when disjoint."""
@@ -1068,6 +1128,7 @@ class Engine:
                     return [(None, None)] if (c < n if too_few else c > n) else []
 
                 shape.checks.append((name[0].upper() + name[1:], check))
+                shape.empty_checks.append((name[0].upper() + name[1:], check))
 
     def _pair(self, p: Term, node: Term) -> ox.NamedNode:
         if not isinstance(p, ox.NamedNode):
@@ -1076,7 +1137,9 @@ class Engine:
 
     # --- running -------------------------------------------------------------------------
 
-    def _focus(self, shape: Shape, data: Data, only: set[Term] | None) -> set[Term]:
+    def _focus(
+        self, shape: Shape, data: Data, only: set[Term] | None, targets: _Targets | None = None
+    ) -> set[Term]:
         nodes: set[Term] = set(shape.target_node)
         if only is None:
             for c in shape.target_class:
@@ -1086,15 +1149,15 @@ class Engine:
             for p in shape.target_objects_of:
                 nodes |= {o for _, o in data.pairs(p)}
             return nodes
-        # restricted to ``only``: decide membership node by node instead of scanning
+        # restricted to ``only``: the nodes of ``only`` grouped once by class and predicate
+        # (``targets``) rather than every node tested again for every shape
+        if targets is None:
+            targets = _Targets(data, only)
         nodes &= only
-        for node in only:
-            if (
-                shape.target_class
-                and not data.classes(node).isdisjoint(shape.target_class)
-                or any(data.values(node, p) for p in shape.target_subjects_of)
-            ):
-                nodes.add(node)
+        for c in shape.target_class:
+            nodes |= targets.by_class.get(c, _EMPTY)
+        for p in shape.target_subjects_of:
+            nodes |= targets.by_predicate.get(p, _EMPTY)
         for p in shape.target_objects_of:
             nodes |= {o for _, o in data.pairs(p) if o in only}
         return nodes
@@ -1113,10 +1176,11 @@ class Engine:
         """
         out: list[Result] = []
         sparql_store = store
+        targets = _Targets(data, only) if only is not None else None
         for shape in self.shapes:
             if shape.deactivated:
                 continue
-            focus = self._focus(shape, data, only)
+            focus = self._focus(shape, data, only, targets)
             if not focus:
                 continue
             for f in focus:
@@ -1157,6 +1221,109 @@ class Engine:
                         )
                     )
         return out
+
+
+_EMPTY: frozenset[Term] = frozenset()
+
+
+def sparql_predicates(queries: Iterable[str]) -> frozenset[ox.NamedNode] | None:
+    """The predicates a triple must have to match any pattern of ``queries``, or None when
+    any triple may matter.
+
+    The SPARQL-based constraints run on a store into which every graph validated is
+    inserted, and inserting costs several microseconds a triple (a third of a graph's
+    validation).  A triple whose predicate no pattern names cannot change a query's answer,
+    so only the others need inserting, provided every pattern of every query names its
+    predicate: a variable predicate, a negated property set, a path that may have length
+    zero (``*``, ``?``: it matches every node of the graph), ``GRAPH``, ``SERVICE``, a
+    dataset clause, or a query rdflib's parser does not read give None (insert everything).
+    The queries are read by rdflib's SPARQL parser, not by hand.
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
+    found: set[ox.NamedNode] = set()
+    for query in queries:
+        try:
+            algebra = prepareQuery(query).algebra
+        except Exception:  # noqa: BLE001 - unreadable here: oxigraph alone judges the query
+            return None
+        if algebra.get("datasetClause") or not _pattern_predicates(algebra, found):
+            return None
+    return frozenset(found)
+
+
+_WHOLE_DATASET = {"Graph", "GraphGraphPattern", "ServiceGraphPattern"}
+
+
+def _pattern_predicates(node: object, found: set[ox.NamedNode]) -> bool:
+    """Adds to ``found`` the predicates of the triple patterns under ``node`` (an rdflib
+    algebra or parse tree); False when a pattern may match a triple of any predicate."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if node.name in _WHOLE_DATASET:
+            return False
+        for key, value in node.items():
+            if key == "triples":
+                if not _triples_predicates(value, found):
+                    return False
+            elif key != "_vars" and not _pattern_predicates(value, found):
+                return False
+        return True
+    if isinstance(node, dict):
+        return all(_pattern_predicates(v, found) for v in node.values())
+    if isinstance(node, (list, tuple)):
+        return all(_pattern_predicates(v, found) for v in node)
+    return True
+
+
+def _triples_predicates(triples: object, found: set[ox.NamedNode]) -> bool:
+    """The predicates of a list of triple patterns: each a (subject, predicate, object)
+    tuple, or (in a pattern not yet translated, under EXISTS) a flat list of them."""
+    if not isinstance(triples, (list, tuple)):
+        return False
+    for item in triples:
+        if not isinstance(item, (list, tuple)) or len(item) % 3:
+            return False
+        for predicate in item[1::3]:
+            if not _path_predicates(predicate, found):
+                return False
+    return True
+
+
+def _path_predicates(path: object, found: set[ox.NamedNode]) -> bool:
+    """The IRIs of a predicate or property path that needs at least one of its IRIs' triples
+    at every step; False for a variable, a negated set or a step that may be skipped."""
+    import rdflib
+    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+
+    if isinstance(path, rdflib.URIRef):
+        found.add(ox.NamedNode(str(path)))
+        return True
+    if isinstance(path, InvPath):
+        return _path_predicates(path.arg, found)
+    if isinstance(path, (SequencePath, AlternativePath)):
+        return all(_path_predicates(p, found) for p in path.args)
+    if isinstance(path, MulPath) and path.mod == "+":
+        return _path_predicates(path.path, found)
+    return False
+
+
+class _Targets:
+    """The nodes of a validation's ``only`` set by class (with superclasses) and by the
+    predicates they are subjects of, in every part of the data: what the class and
+    subjects-of targets of every shape select from, computed once per validation."""
+
+    def __init__(self, data: Data, only: set[Term]) -> None:
+        self.by_class: dict[str, set[Term]] = {}
+        self.by_predicate: dict[ox.NamedNode, set[Term]] = {}
+        for node in only:
+            for c in data.classes(node):
+                self.by_class.setdefault(c, set()).add(node)
+            for part in data.parts:
+                # an index holds a predicate of a subject only with at least one object
+                for p in part.spo.get(node, _NONE):
+                    self.by_predicate.setdefault(p, set()).add(node)
 
 
 def _substitute(text: str, binding: dict[str, Term | None]) -> str:

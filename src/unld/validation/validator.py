@@ -155,7 +155,15 @@ class Validator:
             if self.graphs_in_store > STORE_GRAPHS:
                 self._fresh_store()
             name = ox.NamedNode(f"urn:unld:validation:data:{self.graphs_in_store}")
-            self.store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+            # only the triples the SPARQL-based constraints can match go into their store
+            # (inserting is a third of a graph's validation; their answers are the same)
+            keep = self.fast.sparql_predicates
+            if keep is None:
+                self.store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+            elif keep:
+                self.store.extend(
+                    ox.Quad(t.subject, p, t.object, name) for t in triples if (p := t.predicate) in keep
+                )
             results = self.fast.validate(
                 data, only=own, store=self.store, default_graph=[name, _SHARED_GRAPH]
             )
