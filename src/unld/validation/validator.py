@@ -230,7 +230,13 @@ class Validator:
             data = Data([Index(triples), self.shared_index, self.ontology_index], self.superclasses)
             if store is None:
                 store = ox.Store()
-                store.extend(ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH) for t in triples)
+                # only what the SPARQL-based constraints can match, as for one graph
+                keep = self.fast.sparql_predicates
+                store.extend(
+                    ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH)
+                    for t in triples
+                    if keep is None or t.predicate in keep
+                )
                 store.extend(
                     ox.Quad(t.subject, t.predicate, t.object, _SHARED_GRAPH)
                     for t in [*self.shared_list, *self.ontology_list]
