@@ -209,22 +209,31 @@ def _edit_paragraph(text: str) -> str:
     return text[:at] + " the very " + text[at + 5 :]
 
 
+def _addition(corpus: Path) -> tuple[Path, bytes]:
+    """A real resolution the generated corpus does not have (its files are named by
+    symbol); when it has every one (N = 20,000 covers their numbers), a real one given the
+    next number its session lacks, in its text and its file name."""
+    real = sorted((ROOT / "tests" / "data" / "corpus").glob("A_RES_*.txt"))
+    for p in real:
+        if not (corpus / p.name).exists():
+            return corpus / p.name, p.read_bytes()
+    source = real[0]
+    _, _, session, number = source.stem.split("_")
+    free = max(int(f.stem.split("_")[3]) for f in corpus.glob(f"A_RES_{session}_*.txt")) + 1
+    text = source.read_bytes().replace(f"{session}/{number}".encode(), f"{session}/{free}".encode())
+    return corpus / f"A_RES_{session}_{free}.txt", text
+
+
 def incremental(corpus: Path, out: Path, jobs: int, site: str, n: int) -> list[tuple[str, dict]]:
     """Rebuilds with the cache after one source is edited, one added, one removed."""
     reports: list[tuple[str, dict]] = []
     victim = sorted(corpus.glob("*.txt"))[n // 2]
     text = victim.read_text()
-    # a real resolution the generated corpus does not have (its files are named by symbol)
-    real = next(
-        p
-        for p in sorted((ROOT / "tests" / "data" / "corpus").glob("A_RES_*.txt"))
-        if not (corpus / p.name).exists()
-    )
-    added = corpus / real.name
+    added, addition = _addition(corpus)
     try:
         victim.write_text(_edit_paragraph(text))
         reports.append(("one source edited", run_child([str(corpus), str(out), str(jobs), site, "1"])[0]))
-        added.write_bytes(real.read_bytes())
+        added.write_bytes(addition)
         reports.append(("one source added", run_child([str(corpus), str(out), str(jobs), site, "1"])[0]))
     finally:
         victim.write_text(text)
