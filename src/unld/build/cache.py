@@ -98,10 +98,11 @@ def stamp_of(st: os.stat_result) -> Stamp:
 class Stamps:
     """Digests of files vouched for by their stamps, kept in one file of the cache.
 
-    ``digest(path, compute)`` returns the digest recorded for ``path`` when its stamp is
-    the recorded one, else ``compute(bytes)`` of the file read again (and records it when
+    :meth:`lookup` gives the digest recorded for a path while its stamp is the recorded
+    one; after reading and hashing a file, the caller passes it to :meth:`record` (kept only when
     the file is old enough not to be rewritten within the same clock tick).  The file
-    keeps only what the last build looked up (:meth:`save`), so it does not grow.
+    keeps only what the last build looked up or recorded (:meth:`save`), so it does not
+    grow.
     """
 
     def __init__(self, path: Path) -> None:

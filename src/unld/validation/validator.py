@@ -544,8 +544,7 @@ def settle_union(
     """
     first = validator.validate_union(graphs)
     shared = set(validator.last_shared)
-    removed: dict[str, set[bytes]] = {}
-    lost: dict[str, set[ox.Triple]] = {}  # the same facts, as triples
+    lost: dict[str, set[ox.Triple]] = {}
     notes: list[Problem] = []
     own_graph = _own_graphs(graphs)
     faults = [p for p in first if p.severity == "Violation" and p.path is not None]
@@ -560,9 +559,9 @@ def settle_union(
         for name, ts in given.items():
             for t in ts:
                 if str(t.object) not in winner:
-                    removed.setdefault(name, set()).add(_line(t))
                     lost.setdefault(name, set()).add(t)
         notes.append(_conflict(p, given, winner, why, sources, locate))
+    removed = {name: {_line(t) for t in ts} for name, ts in lost.items()}
     if not removed:
         return UnionResult(first, removed, shared)
     # only the graphs that lost facts change (a line per triple of every graph cost more
@@ -697,14 +696,13 @@ def source_line(
     """
     from unld.core.errors import InputError
 
+    source = None
     try:
         st = os.stat(path)
         stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
         if cited is None:
             source, record = _parsed(path, stamp)
             cited = cited_lines(record)
-        else:
-            source = _read(path, stamp)
     except (InputError, OSError):
         return None
     for target, date, line in cited:
@@ -713,6 +711,11 @@ def source_line(
             return int(line)
     needle = " ".join(value.split()[:4])
     if needle:
+        if source is None:  # the text is read only when no citation gives the line
+            try:
+                source = _read(path, stamp)
+            except (InputError, OSError):
+                return None
         for no, text in enumerate(source.text.split("\n"), start=1):
             if needle in " ".join(text.split()):
                 return no
