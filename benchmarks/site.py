@@ -223,7 +223,8 @@ def main() -> int:
         "--out",
         type=Path,
         default=None,
-        help="output folder of the site (default: site-bench beside the build)",
+        help="output folder of the site (default: site-bench beside the build); only that folder "
+        "is ever removed, and only when it holds a site",
     )
     ap.add_argument("--jobs", type=int, default=0, help="processes for the pages (default: one per core)")
     ap.add_argument("--base-iri", default="", help="default: the build's own")
@@ -242,8 +243,7 @@ def main() -> int:
         sys.exit(f"{built}: no unld.nq (expected a folder written by 'unld build')")
     out = args.out or built.parent / f"{built.name}-site-bench" / "site"
     for i in range(args.repeat):
-        if out.parent.exists():
-            shutil.rmtree(out.parent)
+        _clear(out)
         subprocess.run(["sync"], check=False)
         r = run_child(built, out, args.jobs, args.base_iri)
         if args.json:
@@ -259,9 +259,25 @@ def main() -> int:
         )
     if args.change:
         incremental(args, built, out)
-    if not args.keep and out.parent.exists():
-        shutil.rmtree(out.parent)
+    if not args.keep:
+        _clear(out)
     return 0
+
+
+def _clear(site: Path) -> None:
+    """Remove a site folder this script writes, and nothing else: a folder that is not a
+    site (no ``.unld-site`` state) is refused, never removed with what sits beside it."""
+    if not site.exists():
+        return
+    if site.is_dir() and (not any(site.iterdir()) or (site / ".unld-site").is_dir()):
+        shutil.rmtree(site)
+        return
+    sys.exit(f"{site}: exists and is not a generated site; give an --out that is, or a new folder")
+
+
+def _beside(out: Path, what: str) -> Path:
+    """Another site folder next to ``out``, for the incremental and the check runs."""
+    return out.with_name(f"{out.name}-{what}")
 
 
 def incremental(args: argparse.Namespace, built: Path, out: Path) -> None:
@@ -277,9 +293,8 @@ def incremental(args: argparse.Namespace, built: Path, out: Path) -> None:
     if (built / ".unld-cache").is_dir():  # what the first build parsed and mapped
         shutil.copytree(built / ".unld-cache", second / ".unld-cache")
     seconds = build(changed, second, args.jobs or os.cpu_count() or 1)
-    inc = out.parent.parent / f"{out.parent.name}-incremental" / "site"
-    if inc.parent.exists():
-        shutil.rmtree(inc.parent)
+    inc = _beside(out, "incremental")
+    _clear(inc)
     r = run_child(second, inc, args.jobs, args.base_iri, previous=out)
     stages = ", ".join(f"{k} {v:.2f}" for k, v in r["timings"].items())
     print(
@@ -289,9 +304,8 @@ def incremental(args: argparse.Namespace, built: Path, out: Path) -> None:
         f"stages (s): {stages}"
     )
     if args.check:
-        full = out.parent.parent / f"{out.parent.name}-full" / "site"
-        if full.parent.exists():
-            shutil.rmtree(full.parent)
+        full = _beside(out, "full")
+        _clear(full)
         f = run_child(second, full, args.jobs, args.base_iri)
         diff = subprocess.run(
             ["diff", "-rq", str(inc), str(full)], capture_output=True, text=True, check=False
@@ -300,9 +314,9 @@ def incremental(args: argparse.Namespace, built: Path, out: Path) -> None:
             f"full generation of the changed build: {f['wall']:.2f} s ({_cpu(f)}); "
             + ("every file the same bytes" if diff.returncode == 0 else f"DIFFERENT:\n{diff.stdout[:3000]}")
         )
-        shutil.rmtree(full.parent)
+        _clear(full)
     if not args.keep:
-        shutil.rmtree(inc.parent)
+        _clear(inc)
 
 
 if __name__ == "__main__":
