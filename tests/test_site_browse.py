@@ -46,8 +46,9 @@ def _page(site: Path, path: str) -> str:  # noqa: F811
 # --- without a browser: what the pages and listings say --------------------------------------
 
 
-def _index_filters(site: Path) -> dict[str, dict[str, int]]:  # noqa: F811
-    """The search index's filters, decoded from its files: name -> value -> pages."""
+def _index_filters(site: Path, index: Path | None = None) -> dict[str, dict[str, int]]:  # noqa: F811
+    """The search index's filters (of ``index``, default the site's first), decoded from its
+    files: name -> value -> pages."""
     import gzip
 
     import cbor2
@@ -57,7 +58,7 @@ def _index_filters(site: Path) -> dict[str, dict[str, int]]:  # noqa: F811
         assert data.startswith(b"pagefind_dcd")
         return cbor2.loads(data[len(b"pagefind_dcd") :])
 
-    index = site / "pagefind"
+    index = index or site / "pagefind"
     entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
     meta = read(index / f"pagefind.{entry['languages']['en']['hash']}.pf_meta")
     out = {}
@@ -87,7 +88,9 @@ def test_search_index_holds_every_resolution_with_its_filters(site: Path, quads:
     # the slim copies the index was made of: one per resolution, kept for the next generation
     slim = site / ".unld-site" / "search"
     assert len(list(slim.rglob("index.html"))) == len(published)
-    assert (slim / RES_PATH.strip("/") / "index.html").is_file()
+    # in the one shard of this corpus's years (it has fewer resolutions than a shard holds)
+    (shard,) = (p.name for p in slim.iterdir() if p.is_dir())
+    assert (slim / shard / RES_PATH.strip("/") / "index.html").is_file()
 
 
 def test_void_is_kept_out_of_what_links_here(site: Path) -> None:  # noqa: F811
@@ -349,3 +352,110 @@ def test_screenshots_use_the_screen_and_break_no_word(
     else:
         assert aside == article
         assert all(25 <= m <= 60 for m in measure), measure
+
+
+# --- a search index in shards ----------------------------------------------------------------
+
+#: Resolutions per shard for these tests: the corpus's years make several shards of it.
+SMALL_SHARD = 8
+
+
+@pytest.fixture(scope="module")
+def sharded(built: Path, quads, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+    """The corpus's site with its search index in shards of at most 8 resolutions."""
+    from unld.publishing.site import generate, search
+
+    out = tmp_path_factory.mktemp("sharded") / "site"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "SHARD_SIZE", SMALL_SHARD)
+        generate(quads, out, BASE, built, jobs=2)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sharded_server(sharded: Path, tmp_path_factory: pytest.TempPathFactory):
+    from tests.webservers import free_port, nginx
+
+    with nginx(sharded, tmp_path_factory.mktemp("nginx-sharded"), free_port()) as url:
+        yield url
+
+
+def _shards(site: Path) -> list[Path]:  # noqa: F811
+    """The index folders of a site: the first (newest) shard's, then the others'."""
+    from unld.publishing.site.search import shard_order
+
+    extra = site / "pagefind" / "shards"
+    names = shard_order(p.name for p in extra.iterdir()) if extra.is_dir() else []
+    return [site / "pagefind", *(extra / n for n in names)]
+
+
+def test_shards_hold_every_resolution_once_by_years(sharded: Path, quads) -> None:  # noqa: F811
+    """Whole years per shard, newest first, each resolution indexed in exactly one."""
+    from unld.publishing.site.search import shard_order
+
+    published = _published(quads)
+    indexes = _shards(sharded)
+    assert len(indexes) >= 3
+    counts = [
+        json.loads((i / "pagefind-entry.json").read_text("utf-8"))["languages"]["en"]["page_count"]
+        for i in indexes
+    ]
+    assert sum(counts) == len(published)
+    adopted = {
+        (q.subject.value, q.object.value[:4])
+        for q in quads
+        if q.predicate.value == UNLD + "adoptedOn" and q.subject.value in published
+    }
+    years = Counter(year for _, year in adopted)
+    # no shard above the limit unless one year alone is
+    assert all(n <= max(SMALL_SHARD, max(years.values())) for n in counts)
+    slim = sharded / ".unld-site" / "search"
+    names = shard_order(p.name for p in slim.iterdir())
+    assert [p.name for p in indexes[1:]] == names[1:]
+    # each shard's years: disjoint, newest shard first, every year in one shard
+    spans = [[int(y) for y in n.split("-")] for n in names]
+    assert all(a[-1] > b[0] for a, b in zip(spans, spans[1:], strict=False))
+    filed: Counter[str] = Counter()
+    for span, index in zip(spans, indexes, strict=True):
+        got = _index_filters(sharded, index)
+        assert all(span[-1] <= int(y) <= span[0] for y in got["year"])
+        filed.update(got["year"])
+    assert dict(filed) == dict(years)
+    # the search page names the other shards, in order
+    page = _page(sharded, "search")
+    shards = re.search(r'data-shards="([^"]*)"', page).group(1).split()
+    assert shards == [f"../pagefind/shards/{n}/" for n in names[1:]]
+
+
+def test_sharded_search_lands_on_its_anchor(sharded_server: str, browser: Browser, quads) -> None:  # noqa: F811
+    """The phrase search of a paragraph, over the merged shards."""
+    text = _value(quads, RES + "#pp6", "text")
+    phrase = " ".join(text.split()[3:8])
+    browser.navigate(f"{sharded_server}/search/?q={quote_plus(phrase)}")
+    hits = browser.wait_for(f"document.querySelectorAll('#results a.hit').length && {HITS}")
+    assert [h for h in hits if h.startswith(RES_PATH)] == [RES_PATH + "#pp6"], hits
+
+
+def test_sharded_filters_count_every_shard_and_keep_date_order(
+    sharded_server: str,  # noqa: F811
+    browser: Browser,
+    quads,  # noqa: F811
+) -> None:
+    """The filters offer every shard's values with their summed counts, and a search by
+    filter alone lists its hits newest first across the shards."""
+    published = _published(quads)
+    adopted = {
+        q.subject.value: q.object.value
+        for q in quads
+        if q.predicate.value == UNLD + "adoptedOn" and q.subject.value in published
+    }
+    organ = "General Assembly"
+    browser.navigate(f"{sharded_server}/search/?organ={quote_plus(organ)}")
+    browser.wait_for("document.querySelectorAll('#results a.hit').length")
+    years = Counter(v[:4] for v in adopted.values())
+    options = browser.evaluate("[...document.getElementById('f-year').options].map(o => o.text)")
+    assert options[1:] == [f"{y} ({n})" for y, n in sorted(years.items(), reverse=True)]
+    hits = browser.evaluate(HITS)
+    assert len(hits) == min(50, len(published))
+    dates = [adopted[BASE[:-1] + h.rstrip("/")] for h in hits]
+    assert dates == sorted(dates, reverse=True)

@@ -89,7 +89,7 @@ def test_incremental_site_is_the_full_site(builds: tuple[Path, Path], tmp_path: 
     assert (inc / "doc/A/RES/78/146/index.html").is_file()
     assert (old / "graph/A/RES/73/8/index.html").is_file()
     assert not (inc / "graph/A/RES/73/8").exists()
-    assert not (inc / ".unld-site/search/doc/A/RES/73/8").exists()
+    assert not list((inc / ".unld-site/search").glob("*/doc/A/RES/73/8"))
 
 
 def test_same_data_carries_every_page(builds: tuple[Path, Path], tmp_path: Path) -> None:
@@ -235,3 +235,59 @@ def test_the_recorder_names_each_read_once_and_only_the_page_builders_reads() ->
     ]
     rec.start()
     assert rec.stop() == []  # the calls of the page before are gone
+
+
+def test_sharded_incremental_site_is_the_full_site(
+    builds: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the search index in shards of whole years, a generation started from the
+    previous one indexes again only the shards whose resolutions changed (or moved between
+    shards: an added resolution can move a boundary), carries the others, and is the same
+    bytes as a full generation."""
+    from unld.publishing.site import search
+
+    monkeypatch.setattr(search, "SHARD_SIZE", 8)
+    first, second = builds
+    old = tmp_path / "old" / "site"
+    generate(first / "unld.nq", old, BASE, first, jobs=2)
+    before = search.load_order(old)
+    assert before is not None and len(before) >= 3
+    inc = tmp_path / "inc" / "site"
+    report = generate(second / "unld.nq", inc, BASE, second, jobs=2, previous=old)
+    full = tmp_path / "full" / "site"
+    generate(second / "unld.nq", full, BASE, second, jobs=2)
+    got, want = _files(inc), _files(full)
+    assert got.keys() == want.keys()
+    assert [k for k in want if got[k] != want[k]] == []
+    assert "search" in report.timings
+    # a shard nothing changed in keeps its index: the previous generation's files, linked
+    after = search.load_order(inc)
+    assert after is not None
+    kept = [
+        s
+        for s in set(before) & set(after)
+        if os.stat(inc / search.index_path(s, after) / "pagefind-entry.json").st_ino
+        == os.stat(old / search.index_path(s, before) / "pagefind-entry.json").st_ino
+    ]
+    assert kept == ["2025"]  # nothing of that year changed
+    # the shard of the retitled resolution (2024) was indexed again
+    (retitled,) = [s for s in after if s.split("-")[0] >= "2024" >= s.split("-")[-1]]
+    assert retitled not in kept
+
+
+def test_shards_pack_whole_years_newest_first() -> None:
+    from unld.publishing.site.search import UNDATED, index_path, shard_order, shards
+
+    years = {
+        f"doc/{i}": y for i, y in enumerate(["2024"] * 3 + ["2023"] * 2 + ["2022"] * 6 + ["2020"] + [None])
+    }
+    got = shards(years, size=5)
+    assert {got[f"doc/{i}"] for i in range(5)} == {"2024-2023"}
+    assert {got[f"doc/{i}"] for i in range(5, 11)} == {"2022"}  # one year over the limit: alone
+    assert got["doc/11"] == "2020" and got["doc/12"] == UNDATED
+    order = shard_order(got.values())
+    assert order == ["2024-2023", "2022", "2020", UNDATED]
+    assert index_path("2024-2023", order) == "pagefind"
+    assert index_path("2020", order) == "pagefind/shards/2020"
+    # everything in one shard when it fits: the index is where it always was
+    assert set(shards(years).values()) == {"2024-2020", UNDATED}

@@ -131,6 +131,8 @@ def search_page(site: Site) -> None:
         "search.html",
         page=page,
         bundle=relative(p, search.INDEX_DIR + "/pagefind.js", folder=False),
+        # the other shards' indexes, merged into the first's by the page's script
+        shards=[relative(p, search.index_path(s, site.shard_order)) for s in site.shard_order[1:]],
         script=relative(p, "static/search.js", folder=False),
         listings=[
             {"href": relative(p, k), "label": v}

@@ -44,7 +44,8 @@ def render_html(site: Site, iri: str, path: str) -> bytes:
         res = resolution(site, iri, path)
         page["title"] = f"{res['symbol']}: {res['title']}" if res["title"] else title
         page["description"] = res["title"]
-        changed = search.write_source(site.root, path, site.render("search_doc.html", res=res))
+        html = site.render("search_doc.html", res=res)
+        changed = search.write_source(site.root, site.shard_of[path], path, html)
         site.searchable.append((path, changed))
         return site.render("resolution.html", page=page, res=res)
     return site.render("resource.html", page=page, r=resource(site, iri, path))

@@ -163,6 +163,10 @@ class Site(Links):
         self.jsonld = PageJsonLd(self.ds, self.context_doc["@context"], self.context_url)
         #: the slim copies for the search index written by this process: (path, changed)
         self.searchable: list[tuple[str, bool]] = []
+        #: the search index's shard of each resolution page (path), and the shards, newest
+        #: first (see :func:`.search.shards`)
+        self.shard_of: dict[str, str] = {}
+        self.shard_order: list[str] = []
         self.recorder = incremental.Recorder()
         _watch(self)
 
@@ -174,6 +178,13 @@ class Site(Links):
         self.ds.describing_graph  # noqa: B018
         self.ds.resolutions  # noqa: B018
         self.ds.hash_ids(self.base)
+        years: dict[str, str | None] = {}
+        for iri in self.ds.resolutions:
+            if iri in self.pages:
+                adopted = self.ds.value(iri, UNLD + "adoptedOn") or ""
+                years[self.pages[iri]] = adopted[:4] if adopted[:4].isdigit() else None
+        self.shard_of = search.shards(years)
+        self.shard_order = search.shard_order(self.shard_of.values())
         for name in PAGE_TEMPLATES:
             self.env.get_template(name)
         self.ds.forget()  # what the workers will decode again is not kept twice
@@ -243,22 +254,13 @@ class Site(Links):
         shutil.rmtree(self.root / "dumps", ignore_errors=True)
         return carried
 
-    def tidy(self, prev: incremental.Previous, carried: set[str], written: set[str]) -> bool:
-        """Remove what the previous generation had and this one has not (slim copies of
-        pages no longer resolutions, folders of pages gone); True when a slim copy went."""
-        gone = False
+    def tidy(self, prev: incremental.Previous, carried: set[str], written: set[str]) -> None:
+        """Remove the folders of the previous generation's pages that are gone (the slim
+        copies for the search index are settled by :func:`.search.settle_sources`)."""
         current = set(self.pages.values())
         for path in prev.pages:
-            if path in carried or path in written:
-                continue
-            slim = self.root / search.SOURCE_DIR / unquote(path)
-            if (slim / "index.html").is_file():
-                (slim / "index.html").unlink()
-                _prune(slim, self.root / search.SOURCE_DIR)
-                gone = True
-            if path not in current:
+            if path not in carried and path not in written and path not in current:
                 _prune(self.root / unquote(path), self.root)
-        return gone
 
     def run(
         self, jobs: int | None = None, previous: Path | None = None, nq: Path | None = None
@@ -287,6 +289,7 @@ class Site(Links):
         self.prepare()
         self.report.timings["index"] += time.perf_counter() - clock
         clock = time.perf_counter()
+        requested = jobs
         jobs = self.report.jobs = workers.jobs_for(jobs, len(self.order))
         done = (self.writer.files, self.writer.bytes)
         results = workers.run(self.task, self.tasks(jobs), jobs)
@@ -295,12 +298,13 @@ class Site(Links):
         self.report.bytes = done[1] + sum(r[2] for r in results)
         self.report.timings["pages"] = time.perf_counter() - clock
         slim = [s for r in results for s in r[4]]
-        dirty = prev is None or any(changed for _, changed in slim)
-        if prev is not None and self.tidy(prev, carried, {p for p, _ in slim}):
-            dirty = True
-        if dirty:
-            shutil.rmtree(self.root / search.INDEX_DIR, ignore_errors=True)
-            self.report.timings["search"] = search.build_index(self.root)
+        if prev is not None:
+            self.tidy(prev, carried, {p for p, _ in slim})
+        self._index(
+            {self.shard_of[p] for p, changed in slim if changed},
+            prev is not None,
+            workers.jobs_for(requested, 64 * len(self.shard_order)),
+        )
         clock = time.perf_counter()
         iri_of = {p: i for i, p in self.pages.items()}
         read = {path: (iri_of[path], deps) for r in results for path, deps in r[3]}
@@ -309,6 +313,24 @@ class Site(Links):
         incremental.State(version, graphs, read).save(self.root)
         self.report.timings["state"] = time.perf_counter() - clock
         return self.report
+
+    def _index(self, changed: set[str], incremental_run: bool, jobs: int) -> None:
+        """Index again the shards whose slim copies changed (every shard on a first run),
+        with those whose copies moved or went, and those whose index is not where it
+        belongs; nothing when none is."""
+        order = self.shard_order
+        changed |= search.settle_sources(self.root, self.shard_of)
+        before = search.load_order(self.root) if incremental_run else None
+        if before is None:
+            dirty = set(order)
+        else:
+            dirty = changed & set(order)
+            if before[:1] != order[:1]:  # a new newest shard: the primary index moves
+                dirty |= set(order[:1]) | (set(before[:1]) & set(order))
+            dirty |= {s for s in order if not search.has_index(self.root, s, order)}
+        if dirty or before != order:
+            self.report.timings["search"] = search.build_index(self.root, order, dirty, jobs)
+            search.save_order(self.root, order)
 
 
 #: What a share of the work returns: pages, files, bytes, (path, resources read) of each

@@ -82,13 +82,33 @@ function paragraphName(id) {
 
 async function main() {
   const bundle = new URL(form.dataset.bundle, window.location.href);
-  const pagefind = await import(bundle.href);
   // results are paths from the site's root, wherever the site is served
-  await pagefind.options({ baseUrl: new URL("../", bundle).pathname });
-  await pagefind.init();
+  const baseUrl = new URL("../", bundle).pathname;
+  // A large site's index comes in shards of whole years, newest first: the bundle's own,
+  // then the others, each with its own copy of the bundle.  Each is searched on its own
+  // and the answers are put together here: summed filter counts, hits by score for words,
+  // and for a search by filters alone the shards' hits one shard after the other, which
+  // keeps them newest first (Pagefind's own merge would interleave them).
+  const urls = [bundle.href];
+  for (const shard of (form.dataset.shards || "").split(" ").filter(Boolean)) {
+    urls.push(new URL("pagefind.js", new URL(shard, window.location.href)).href);
+  }
+  const indexes = [];
+  for (const url of urls) {
+    const pagefind = await import(url);
+    await pagefind.options({ baseUrl });
+    await pagefind.init();
+    indexes.push(pagefind);
+  }
   const q = (params.get("q") || "").trim();
   document.getElementById("q").value = q;
-  const available = await pagefind.filters();
+  const available = {};
+  for (const part of await Promise.all(indexes.map((i) => i.filters()))) {
+    for (const [name, values] of Object.entries(part)) {
+      const into = (available[name] ||= {});
+      for (const [value, count] of Object.entries(values)) into[value] = (into[value] || 0) + count;
+    }
+  }
   const box = document.getElementById("filters");
   const grid = box.querySelector(".filter-grid");
   const chosen = {};
@@ -126,8 +146,12 @@ async function main() {
     return;
   }
   say("Searching…");
-  const found = await pagefind.search(q || null, { filters: chosen, sort: q ? undefined : { date: "desc" } });
-  const shown = found.results.slice(0, 50);
+  const answers = await Promise.all(
+    indexes.map((i) => i.search(q || null, { filters: chosen, sort: q ? undefined : { date: "desc" } })),
+  );
+  const results = answers.flatMap((a) => a.results);
+  if (q) results.sort((a, b) => b.score - a.score); // stable: ties keep the newer shard first
+  const shown = results.slice(0, 50);
   const datas = await Promise.all(shown.map((r) => r.data()));
   list.replaceChildren();
   for (const data of datas) {
@@ -147,7 +171,7 @@ async function main() {
     if (q && data.excerpt) li.append(excerpt(data.excerpt));
     list.append(li);
   }
-  const n = found.results.length;
+  const n = results.length;
   say(`${n} resolution${n === 1 ? "" : "s"} found${n > shown.length ? `, the first ${shown.length} shown` : ""}.`);
 }
 
