@@ -104,6 +104,9 @@ class Dataset:
         self._props: Cache[str, dict[str, list[Obj]]] = Cache(CACHE_SIZE)
         self._terms: Cache[int, Obj] = Cache(TERM_CACHE_SIZE)
         self._hashes: dict[str, list[int]] | None = None
+        #: term numbers of IRIs, and dense numbers of predicates, as :meth:`objects` reads them
+        self._sid = lru_cache(maxsize=VALUE_CACHE_SIZE)(store.find_iri)
+        self._pindex: dict[str, int | None] = {}
         #: the IRI of each predicate, by its number in the store's keys
         self.pvalues = self._pvalues = [store.value(p) for p in store.preds]
 
@@ -283,10 +286,31 @@ class Dataset:
     # --- reading values ------------------------------------------------------------------
 
     def objects(self, s: str, p: str) -> list[Obj] | tuple[()]:
-        props = self._props.new.get(s)
-        if props is None:
-            props = self.props(s)
-        return props.get(p, _NONE)
+        """The objects of ``s`` and ``p``, sorted as in :meth:`props`: from its decoded
+        properties when they are kept, else read alone.  Pages ask for one or two values
+        of many resources (the symbol and title of each document a page links to): on a
+        large corpus those resources' properties are not kept between the pages that ask,
+        and decoding all of them for one value was most of what such a read cost."""
+        props = self._props.new.get(s) or self._props.old.get(s)
+        if props is not None:
+            return props.get(p, _NONE)
+        st = self.store
+        sid = self._sid(s)
+        pi = self._pindex.get(p, -1)
+        if pi == -1:
+            pid = st.find_iri(p)
+            pi = self._pindex[p] = st.pred_index(pid) if pid is not None else None
+        if sid is None or pi is None:
+            return _NONE
+        lo = (sid * st.np + pi) * st.n
+        keys = st.keys
+        start = bisect.bisect_left(keys, lo)
+        end = bisect.bisect_left(keys, lo + st.n, start)
+        if start == end:
+            return _NONE
+        ids = [k - lo for k in keys[start:end]]
+        terms = self.terms(ids)
+        return [terms[o] for o in ids]
 
     def _iris(self, s: str, p: str) -> tuple[str, ...]:
         return tuple([o.value for o in self.objects(s, p) if isinstance(o, ox.NamedNode)])
