@@ -17,8 +17,11 @@ import pytest
 from markupsafe import Markup, escape
 
 from tests.conftest import BASE
+from unld.core.namespaces import UNLD
 from unld.publishing.site import html, listings, load_quads
 from unld.publishing.site.frame import environment
+from unld.publishing.site.incremental import SEP
+from unld.publishing.site.links import Own
 from unld.publishing.site.paths import ONTOLOGY_IRI
 from unld.publishing.site.render import Site
 from unld.publishing.site.resolution import resolution
@@ -102,8 +105,9 @@ def test_escaping_is_markupsafes(site: Site) -> None:
 
 def test_resolution_pieces_are_the_templates(site: Site, ref: Any) -> None:
     """Paragraphs (with their sub-paragraphs, lead phrases, footnote marks, citations),
-    footnotes' links, the documents cited, what links here and leftover parts' tables,
-    on every resolution of the corpus."""
+    as the page and the search index's copy write them, footnotes' links, the documents
+    cited, what links here and the parts not shown in the text, on every resolution of
+    the corpus."""
     seen: Counter[str] = Counter()
     for iri in site.ds.resolutions:
         path = site.pages[iri]
@@ -118,6 +122,7 @@ def test_resolution_pieces_are_the_templates(site: Site, ref: Any) -> None:
         for g in res["body"]:
             for ps in (g["preamble"], g["operative"]):
                 assert str(html.paragraphs(ps)) == str(ref.paragraphs(ps))
+                assert str(html.search_paragraphs(ps)) == str(ref.search_paragraphs(ps))
         for f in res["footnotes"]:
             assert str(html.links(f["cites"])) == str(ref.links(f["cites"]))
             assert str(html.text(f["segments"])) == str(ref_text(f["segments"]))
@@ -127,14 +132,14 @@ def test_resolution_pieces_are_the_templates(site: Site, ref: Any) -> None:
         assert str(html.items(res["cited"])) == str(ref.items(res["cited"]))
         assert str(html.backlinks(res["backlinks"], 3)) == str(ref.backlinks(res["backlinks"], 3))
         assert str(html.props(res["properties"])) == str(ref.props(res["properties"]))
-        for left in res["leftovers"]:
-            assert str(html.props(left["properties"])) == str(ref.props(left["properties"]))
+        assert str(html.parts(res["leftovers"])) == str(ref.parts(res["leftovers"]))
+        seen["leftover"] += len(res["leftovers"])
         seen["cited"] += len(res["cited"])
         seen["backlinks"] += len(res["backlinks"])
     # the corpus exercises every branch
     for what in ("paragraph", "lead", "refs", "subparagraphs", "cites", "bodies", "number", "label"):
         assert seen[what] > 0, what
-    assert seen["footnote"] and seen["cited"] and seen["backlinks"]
+    assert seen["footnote"] and seen["cited"] and seen["backlinks"] and seen["leftover"]
 
 
 def test_resource_pieces_are_the_templates(site: Site, ref: Any) -> None:
@@ -181,3 +186,30 @@ def test_listing_rows_are_the_templates(site: Site, ref: Any, monkeypatch: pytes
         assert str(html.listing(s["items"])) == str(ref.listing(s["items"])), s["title"]
         children += sum(1 for i in s["items"] if i.get("children"))
     assert children > 0
+
+
+def test_own_reads_are_the_datasets(site: Site) -> None:
+    """``Own`` (a page's own resource and hash IRIs read from their decoded properties)
+    gives what the dataset's methods give, for every property of every resolution and
+    its parts, falls back to the dataset for other resources, and names its reads as the
+    dataset's watched methods would."""
+    ds = site.ds
+    checked = 0
+    for iri in ds.resolutions:
+        own = Own(ds, iri)
+        for s in [iri, *ds.fragments(iri)]:
+            for p in ds.props(s):
+                assert own.value(s, p) == ds.value(s, p), (s, p)
+                assert own.iris(s, p) == ds.iris(s, p), (s, p)
+                assert own.iri(s, p) == ds.iri(s, p), (s, p)
+                checked += 1
+            assert own.types(s) == ds.types(s), s
+            assert own.kind(s, site) == site.kind_of(s), s
+        assert own.value(iri, "urn:x:none") is None and own.iris(iri, "urn:x:none") == ()
+        assert {k.split(SEP)[0] for k in own.reads()} == {iri}
+        other = next(iter(ds.iris(iri, UNLD + "session")), None)
+        if other:
+            before = set(own.read)
+            assert own.value(other, UNLD + "sessionNumber") == ds.value(other, UNLD + "sessionNumber")
+            assert own.read == before  # another resource's read goes through the dataset
+    assert checked > 1000

@@ -231,8 +231,12 @@ def backlinks(groups: list[dict], level: int = 2) -> Markup:
 
 def props(rows: list[dict]) -> Markup:
     """A property table: each predicate with its value, or its values as a list."""
+    return Markup(_props(rows))
+
+
+def _props(rows: list[dict]) -> str:
     if not rows:
-        return Markup("")
+        return ""
     out = [
         '<div class="table-wrap">\n<table class="props">\n'
         '  <thead><tr><th scope="col">Property</th><th scope="col">Value</th></tr></thead>\n'
@@ -246,6 +250,43 @@ def props(rows: list[dict]) -> Markup:
             shown = '<ul class="values">' + "".join([f"<li>{_value(v)}</li>" for v in values]) + "</ul>"
         out.append(f'    <tr><th scope="row">{_a(row["predicate"])}</th><td>{shown}</td></tr>\n')
     out.append("  </tbody>\n</table>\n</div>\n")
+    return "".join(out)
+
+
+def parts(entries: list[dict]) -> Markup:
+    """Hash IRIs of a resolution that its text does not show, each a section with its
+    property table (``resolution._Text.leftovers``)."""
+    out = []
+    for p in entries:
+        out.append(
+            f'<section class="part" id="{esc(p["id"])}">\n'
+            f"<h2>{esc(p['name'])} {_permalink(p['id'], p['iri'])}</h2>\n"
+            f"{_props(p['properties'])}\n</section>\n"
+        )
+    return Markup("".join(out))
+
+
+def _search_paragraph(p: dict, out: list[str]) -> None:
+    if p["number"]:
+        number = f"{esc(p['number'])}. "
+    elif p["label"]:
+        number = f"({esc(p['label'])}) "
+    else:
+        number = ""
+    lead = esc(p["lead"]["text"]) if p["lead"] else ""
+    words = "".join([esc(s["text"]) for s in p["segments"]])
+    out.append(f'<div id="{esc(p["id"])}"><p>{number}{lead}{words}</p>\n')
+    for s in p["subparagraphs"]:
+        _search_paragraph(s, out)
+    out.append("</div>\n")
+
+
+def search_paragraphs(ps: Iterable[dict]) -> Markup:
+    """Paragraphs as the search index reads them: their words, under the ids that hits
+    land on (``search_doc.html``)."""
+    out: list[str] = []
+    for p in ps:
+        _search_paragraph(p, out)
     return Markup("".join(out))
 
 
@@ -261,4 +302,6 @@ GLOBALS = {
     "listing": listing,
     "backlinks": backlinks,
     "props": props,
+    "parts": parts,
+    "search_paragraphs": search_paragraphs,
 }
