@@ -9,6 +9,7 @@ below, the smallest pieces as they were written with ``markupsafe.escape``.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from markupsafe import Markup, escape
 
 from tests.conftest import BASE
 from unld.core.namespaces import UNLD
-from unld.publishing.site import html, listings, load_quads
+from unld.publishing.site import html, listings, load_quads, schema
 from unld.publishing.site.frame import environment
 from unld.publishing.site.incremental import SEP
 from unld.publishing.site.links import Own
@@ -162,6 +163,8 @@ def test_resource_pieces_are_the_templates(site: Site, ref: Any) -> None:
             seen["multi"] += len(row["values"]) > 1
         for g in r["backlinks"]:
             for item in g["items"]:
+                for part in item["parts"]:  # a part's link is what ``href`` makes of it
+                    assert part["href"] == site.href(f"{item['iri']}#{part['label']}", path)
                 seen["parts"] += bool(item["parts"])
                 seen["detail"] += bool(item["detail"])
                 seen["noref"] += not item["href"]
@@ -213,3 +216,17 @@ def test_own_reads_are_the_datasets(site: Site) -> None:
             assert own.value(other, UNLD + "sessionNumber") == ds.value(other, UNLD + "sessionNumber")
             assert own.read == before  # another resource's read goes through the dataset
     assert checked > 1000
+
+
+def test_script_json_is_the_json_modules_for_every_kind_of_value(site: Site) -> None:
+    """The schema.org description of every page of the corpus, and values the pages do
+    not use (left to the json module), written as ``json.dumps`` writes them."""
+    odd = {"t": (1, "x"), "f": 1.5, "b": [True, False, None], "e": [{}, [], ""], "n": {"z": {"y": -3}}}
+    docs = [odd, {"k": [odd, "é</script>"]}, {}, []]
+    docs += [schema.node(site.ds, iri, site.dataset_iri) or {} for iri in site.pages]
+    for doc in docs:
+        expected = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1)
+        assert json.loads(schema.script_json(doc)) == json.loads(expected)
+        assert schema.script_json(doc) == expected.replace("<", "\\u003c").replace(">", "\\u003e").replace(
+            "&", "\\u0026"
+        ).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

@@ -115,6 +115,25 @@ def literal(objs: Iterable[Obj], lang: str | None = "en") -> str | None:
     return (plain or first).value
 
 
+@lru_cache(maxsize=VALUE_CACHE_SIZE)
+def _literal_value(o: ox.Literal) -> dict:
+    """A literal as the templates write it (see ``Links.value``): the same literals come
+    back on many pages (numbers, dates, the same citation's text), and reading a term's
+    parts from ``pyoxigraph`` makes new objects each time."""
+    dt = o.datatype.value if o.datatype else None
+    shown = o.value
+    if dt == XSD + "date":
+        shown = human_date(o.value) or o.value
+    return {
+        "kind": "literal",
+        "text": shown,
+        "raw": o.value,
+        "lang": o.language if o.language and o.language != "en" else None,
+        "datatype": curie(dt) if dt and dt not in (XSD_STRING, RDF_LANG_STRING) else None,
+        "is_date": dt == XSD + "date",
+    }
+
+
 class Own:
     """Reads of a page's own resource and of its hash IRIs (a resolution's paragraphs,
     footnotes, sections...), each resource's properties decoded once, then read as a dict.
@@ -254,18 +273,7 @@ class Links:
         if isinstance(o, ox.NamedNode):
             return {"kind": "iri", **self.link(o.value, frm)}
         assert isinstance(o, ox.Literal)
-        dt = o.datatype.value if o.datatype else None
-        shown = o.value
-        if dt == XSD + "date":
-            shown = human_date(o.value) or o.value
-        return {
-            "kind": "literal",
-            "text": shown,
-            "raw": o.value,
-            "lang": o.language if o.language and o.language != "en" else None,
-            "datatype": curie(dt) if dt and dt not in (XSD_STRING, RDF_LANG_STRING) else None,
-            "is_date": dt == XSD + "date",
-        }
+        return _literal_value(o).copy()
 
     def predicate(self, p: str, frm: str) -> dict:
         return {"curie": curie(p), **self.link(p, frm, label=curie(p))}
@@ -318,8 +326,11 @@ class Links:
             for head in sorted(groups[title], key=self.sort_key):
                 frags = sorted((f for f in groups[title][head] if f), key=frag_key)
                 item = self.link(head, frm)
+                # a part's link is its document's and the fragment (what ``href`` makes of
+                # it, and the read it records is the document's, made by ``link`` above)
+                top = item["href"]
                 item["parts"] = [
-                    {"href": self.href(f"{head}#{f}", frm), "label": f, "title": fragment_name(f)}
+                    {"href": None if top is None else f"{top}#{f}", "label": f, "title": fragment_name(f)}
                     for f in frags
                 ]
                 item["detail"] = self.detail(head)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring
+from typing import Any
 
 from unld.core.namespaces import DCT, ELI, ORG, OWL, RDFS, SCHEMA, SKOS, UNLD, XSD
 from unld.publishing.site.links import Own
@@ -68,42 +69,62 @@ class _Unusual(Exception):
     """A value :func:`_indented` leaves to the json module."""
 
 
-def _indented(o: object, level: int) -> str:
+def _indented(o: Any, level: int) -> str:
     """``json.dumps(o, ensure_ascii=False, sort_keys=True, indent=1)`` for the values the
     pages use (strings, numbers, booleans, None, lists, dicts with string keys), without
-    the json module's pure-Python indenting encoder."""
-    if isinstance(o, str):
-        return encode_basestring(o)
-    if o is None:
-        return "null"
-    if o is True:
-        return "true"
-    if o is False:
-        return "false"
-    if isinstance(o, int):
-        return int.__repr__(o)
-    if isinstance(o, (list, tuple)):
-        if not o:
-            return "[]"
-        inner = "\n" + " " * (level + 1)
-        return "[" + inner + ("," + inner).join(_indented(v, level + 1) for v in o) + "\n" + " " * level + "]"
-    if isinstance(o, dict):
-        if not o:
-            return "{}"
-        if not all(isinstance(k, str) for k in o):
+    the json module's pure-Python indenting encoder (the C encoder does not indent).
+    Anything else raises :class:`_Unusual`, and the json module writes it."""
+    out: list[str] = []
+    _write(o, level, out)
+    return "".join(out)
+
+
+def _write(o: Any, level: int, out: list[str]) -> None:
+    """Append the pieces of :func:`_indented` to ``out``, joined once at the end (joining
+    each level would copy a page's paragraphs once per level); a string member is
+    written in place, a call less for each."""
+    t = type(o)
+    if t is str:
+        out.append(encode_basestring(o))
+    elif t is dict and o:
+        if not all(type(k) is str for k in o):
             raise _Unusual
         inner = "\n" + " " * (level + 1)
-        return (
-            "{"
-            + inner
-            + ("," + inner).join(
-                encode_basestring(k) + ": " + _indented(v, level + 1) for k, v in sorted(o.items())
-            )
-            + "\n"
-            + " " * level
-            + "}"
-        )
-    raise _Unusual
+        sep = "{" + inner
+        for k, v in sorted(o.items()):
+            out.append(sep)
+            sep = "," + inner
+            if type(v) is str:
+                out.append(encode_basestring(k) + ": " + encode_basestring(v))
+            else:
+                out.append(encode_basestring(k) + ": ")
+                _write(v, level + 1, out)
+        out.append("\n" + " " * level + "}")
+    elif t is list and o:
+        inner = "\n" + " " * (level + 1)
+        sep = "[" + inner
+        for v in o:
+            out.append(sep)
+            sep = "," + inner
+            if type(v) is str:
+                out.append(encode_basestring(v))
+            else:
+                _write(v, level + 1, out)
+        out.append("\n" + " " * level + "]")
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif t is int:
+        out.append(int.__repr__(o))
+    elif t is dict:
+        out.append("{}")
+    elif t is list:
+        out.append("[]")
+    else:
+        raise _Unusual
 
 
 def _ours(ds: Reader, iri: str) -> list[str]:
