@@ -9,6 +9,7 @@ everywhere.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -25,7 +26,8 @@ from unld.core.namespaces import (
     XSD,
     XSD_STRING,
 )
-from unld.publishing.site.model import TYPE, VALUE_CACHE_SIZE, Dataset, number_key
+from unld.publishing.site.incremental import key
+from unld.publishing.site.model import TYPE, VALUE_CACHE_SIZE, Dataset, Obj, number_key
 from unld.publishing.site.names import curie, frag_key, fragment_name, human_date
 from unld.publishing.site.paths import relative, split_fragment
 
@@ -90,9 +92,113 @@ SKIP_INVERSE = {
 }
 
 
-def cited(ds: Dataset, iri: str) -> tuple[str, ...]:
+def cited(ds: Dataset | Own, iri: str) -> tuple[str, ...]:
     """What a document or part cites: acts (eli:cites) and other documents (dcterms:references)."""
     return ds.iris(iri, ELI + "cites") + ds.iris(iri, DCT + "references")
+
+
+def literal(objs: Iterable[Obj], lang: str | None = "en") -> str | None:
+    """``Dataset.value`` of a property's objects: the literal in ``lang`` when there is
+    one, else the first without a language, else the first."""
+    first = plain = None
+    for o in objs:
+        if isinstance(o, ox.Literal):
+            language = o.language
+            if lang and language == lang:
+                return o.value
+            if first is None:
+                first = o
+            if plain is None and not language:
+                plain = o
+    if first is None:
+        return None
+    return (plain or first).value
+
+
+@lru_cache(maxsize=VALUE_CACHE_SIZE)
+def _literal_value(o: ox.Literal) -> dict:
+    """A literal as the templates write it (see ``Links.value``): the same literals come
+    back on many pages (numbers, dates, the same citation's text), and reading a term's
+    parts from ``pyoxigraph`` makes new objects each time."""
+    dt = o.datatype.value if o.datatype else None
+    shown = o.value
+    if dt == XSD + "date":
+        shown = human_date(o.value) or o.value
+    return {
+        "kind": "literal",
+        "text": shown,
+        "raw": o.value,
+        "lang": o.language if o.language and o.language != "en" else None,
+        "datatype": curie(dt) if dt and dt not in (XSD_STRING, RDF_LANG_STRING) else None,
+        "is_date": dt == XSD + "date",
+    }
+
+
+class Own:
+    """Reads of a page's own resource and of its hash IRIs (a resolution's paragraphs,
+    footnotes, sections...), each resource's properties decoded once, then read as a dict.
+
+    What :mod:`.incremental` records stays the same: the page reads all of its resource's
+    triples already (its Turtle and JSON-LD are made of them, see ``Dataset.page``), so
+    taking the properties whole adds no read; the properties used are kept in
+    :attr:`read` and recorded once, when the page is done (:meth:`reads`), as the
+    dataset's watched methods would have recorded each call.  That saves a watched call
+    per read (a resolution's page makes hundreds).  Other resources are read through the
+    dataset, as before; ``value``, ``iris``, ``iri`` and ``types`` give what the dataset's
+    methods of those names give."""
+
+    def __init__(self, ds: Dataset, iri: str) -> None:
+        self.ds = ds
+        self.iri_ = iri
+        self.prefix = iri + "#"
+        self.seen: dict[str, dict[str, list[Obj]]] = {}
+        #: the predicates read of the resource or its hash IRIs (``TYPE`` for its classes)
+        self.read: set[str] = set()
+
+    def props(self, s: str) -> dict[str, list[Obj]] | None:
+        """The properties of ``s`` when it is the page's resource or one of its hash IRIs."""
+        found = self.seen.get(s)
+        if found is None:
+            if s != self.iri_ and not s.startswith(self.prefix):
+                return None
+            found = self.seen[s] = self.ds.props(s)
+        return found
+
+    def value(self, s: str, p: str) -> str | None:
+        props = self.props(s)
+        if props is None:
+            return self.ds.value(s, p)
+        self.read.add(p)
+        return literal(props.get(p, ()))
+
+    def iris(self, s: str, p: str) -> tuple[str, ...]:
+        props = self.props(s)
+        if props is None:
+            return self.ds.iris(s, p)
+        self.read.add(p)
+        return tuple([o.value for o in props.get(p, ()) if isinstance(o, ox.NamedNode)])
+
+    def iri(self, s: str, p: str) -> str | None:
+        v = self.iris(s, p)
+        return v[0] if v else None
+
+    def types(self, s: str) -> tuple[str, ...]:
+        if self.props(s) is None:
+            return self.ds.types(s)
+        return self.iris(s, TYPE)
+
+    def kind(self, s: str, links: Links) -> str | None:
+        """``Links.kind_of``: the first class of ``s`` in the ontology's namespace."""
+        if self.props(s) is None:
+            return links.kind_of(s)
+        for t in self.types(s):
+            if t.startswith(UNLD):
+                return t
+        return None
+
+    def reads(self) -> list[str]:
+        """What the reads made here stand for, as :mod:`.incremental` names a read."""
+        return [key(self.iri_, p) for p in sorted(self.read)]
 
 
 class Links:
@@ -107,6 +213,14 @@ class Links:
         self.sort_key = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._sort_key)
         self.kind_of = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._kind)
         self.detail = lru_cache(maxsize=VALUE_CACHE_SIZE)(self._detail)
+        #: the links of the page being written, by (IRI, label), and that page
+        self._links: dict[tuple[str, str | None], dict] = {}
+        self._links_from: str | None = None
+
+    def new_page(self) -> None:
+        """Forget the links of the page written last (see :meth:`link`)."""
+        self._links = {}
+        self._links_from = None
 
     def href(self, iri: str, frm: str) -> str | None:
         """The link from the page at ``frm`` to ``iri``: relative to a page of the site,
@@ -125,7 +239,21 @@ class Links:
         return None
 
     def link(self, iri: str, frm: str, label: str | None = None) -> dict:
-        """A link as the templates write it (``href``, ``label``, ``iri``, ``internal``)."""
+        """A link as the templates write it (``href``, ``label``, ``iri``, ``internal``).
+
+        A page links to the same resources again and again (a predicate in each row of
+        its property tables, a body in each paragraph that mentions it): each link is made
+        once per page and copied after.  Only within a page, so that every page still
+        makes, once, the reads of its links that :mod:`.incremental` records."""
+        if frm != self._links_from:
+            self._links = {}
+            self._links_from = frm
+        made = self._links.get((iri, label))
+        if made is None:
+            made = self._links[(iri, label)] = self._link(iri, frm, label)
+        return made.copy()
+
+    def _link(self, iri: str, frm: str, label: str | None) -> dict:
         head, frag = split_fragment(iri)
         if label is None:
             if frag and head in self.pages and not head.startswith(UNLD.rstrip("#")):
@@ -145,18 +273,7 @@ class Links:
         if isinstance(o, ox.NamedNode):
             return {"kind": "iri", **self.link(o.value, frm)}
         assert isinstance(o, ox.Literal)
-        dt = o.datatype.value if o.datatype else None
-        shown = o.value
-        if dt == XSD + "date":
-            shown = human_date(o.value) or o.value
-        return {
-            "kind": "literal",
-            "text": shown,
-            "raw": o.value,
-            "lang": o.language if o.language and o.language != "en" else None,
-            "datatype": curie(dt) if dt and dt not in (XSD_STRING, RDF_LANG_STRING) else None,
-            "is_date": dt == XSD + "date",
-        }
+        return _literal_value(o).copy()
 
     def predicate(self, p: str, frm: str) -> dict:
         return {"curie": curie(p), **self.link(p, frm, label=curie(p))}
@@ -209,8 +326,11 @@ class Links:
             for head in sorted(groups[title], key=self.sort_key):
                 frags = sorted((f for f in groups[title][head] if f), key=frag_key)
                 item = self.link(head, frm)
+                # a part's link is its document's and the fragment (what ``href`` makes of
+                # it, and the read it records is the document's, made by ``link`` above)
+                top = item["href"]
                 item["parts"] = [
-                    {"href": self.href(f"{head}#{f}", frm), "label": f, "title": fragment_name(f)}
+                    {"href": None if top is None else f"{top}#{f}", "label": f, "title": fragment_name(f)}
                     for f in frags
                 ]
                 item["detail"] = self.detail(head)

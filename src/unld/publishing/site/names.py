@@ -39,8 +39,10 @@ _PREFIXES = sorted(
 )
 
 
+@lru_cache(maxsize=8192)
 def fragment_name(frag: str) -> str:
-    """``op6a`` -> ``operative paragraph 6 (a)``; unknown fragments as they are."""
+    """``op6a`` -> ``operative paragraph 6 (a)``; unknown fragments as they are (kept:
+    the same fragments come back on every resolution's page and in every list of parts)."""
     for rx, fmt in _FRAGMENT_NAMES:
         m = rx.match(frag)
         if m:
@@ -56,6 +58,7 @@ def fragment_name(frag: str) -> str:
     return frag
 
 
+@lru_cache(maxsize=8192)
 def frag_key(frag: str) -> tuple:
     """The reading order of fragments: preamble, operative part, footnotes, the rest."""
     order = {"pp": 0, "op": 1, "fn": 2}

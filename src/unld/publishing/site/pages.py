@@ -12,6 +12,7 @@ from unld.core.namespaces import UNLD
 from unld.publishing import dumps
 from unld.publishing.site import schema, search
 from unld.publishing.site.frame import breadcrumbs, frame
+from unld.publishing.site.links import Own
 from unld.publishing.site.ontology_page import ontology
 from unld.publishing.site.paths import ONTOLOGY_IRI
 from unld.publishing.site.resolution import resolution
@@ -35,20 +36,27 @@ def render_html(site: Site, iri: str, path: str) -> bytes:
     """The page itself (and, for a resolution, its slim copy for the search index, noted
     in ``site.searchable``)."""
     ds = site.ds
-    title = ds.label(iri)
-    jsonld = schema.page_jsonld(ds, iri, site.dataset_iri)
-    page = frame(path, title, breadcrumbs(site, iri, path), iri, jsonld)
-    if iri == ONTOLOGY_IRI or path == "ontology":
-        return site.render("ontology.html", page=page, **ontology(site, iri, path))
-    if iri in ds.describing_graph and ds.has_type(iri, UNLD + "Resolution"):
-        res = resolution(site, iri, path)
-        page["title"] = f"{res['symbol']}: {res['title']}" if res["title"] else title
-        page["description"] = res["title"]
-        html = site.render("search_doc.html", res=res)
-        changed = search.write_source(site.root, site.shard_of[path], path, html)
-        site.searchable.append((path, changed))
-        return site.render("resolution.html", page=page, res=res)
-    return site.render("resource.html", page=page, r=resource(site, iri, path))
+    site.new_page()
+    # the resource's and its parts' properties, read once for the schema.org description
+    # and the resolution's text; what was read of them is recorded when the page is done
+    own = Own(ds, iri)
+    try:
+        title = ds.label(iri)
+        jsonld = schema.page_jsonld(ds, iri, site.dataset_iri, own)
+        page = frame(path, title, breadcrumbs(site, iri, path), iri, jsonld)
+        if iri == ONTOLOGY_IRI or path == "ontology":
+            return site.render("ontology.html", page=page, **ontology(site, iri, path))
+        if iri in ds.describing_graph and ds.has_type(iri, UNLD + "Resolution"):
+            res = resolution(site, iri, path, own)
+            page["title"] = f"{res['symbol']}: {res['title']}" if res["title"] else title
+            page["description"] = res["title"]
+            html = site.render("search_doc.html", res=res)
+            changed = search.write_source(site.root, site.shard_of[path], path, html)
+            site.searchable.append((path, changed))
+            return site.render("resolution.html", page=page, res=res)
+        return site.render("resource.html", page=page, r=resource(site, iri, path))
+    finally:
+        site.recorder.note(*own.reads())
 
 
 def write_resource(site: Site, iri: str, path: str) -> list[str]:

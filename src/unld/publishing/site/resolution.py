@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from unld.core.namespaces import DCT, ELI, PROV, RDFS, UNLD
 from unld.publishing.site import citegraph, mentions, search
-from unld.publishing.site.links import Links, cited
+from unld.publishing.site.links import Links, Own, cited
 from unld.publishing.site.model import TYPE
 from unld.publishing.site.names import fragment_name, human_date
 from unld.publishing.site.paths import split_fragment
@@ -23,40 +23,41 @@ class _Text:
     """The parts of one resolution as its page writes them, and which of its hash IRIs
     have been shown (the rest are listed at the end, so that every anchor exists)."""
 
-    def __init__(self, links: Links, iri: str, path: str) -> None:
+    def __init__(self, links: Links, iri: str, path: str, own: Own) -> None:
         self.links = links
         self.ds = links.ds
         self.iri = iri
         self.path = path
-        ds = self.ds
+        #: the resolution's own properties and its parts', read once each
+        self.own = own
         # the parts: hash IRIs of the resolution (its eli:has_part links, when present,
         # name the same ones)
-        parts = sorted(set(ds.iris(iri, ELI + "has_part")) | set(ds.fragments(iri)))
+        parts = sorted(set(own.iris(iri, ELI + "has_part")) | set(self.ds.fragments(iri)))
         self.by_type: dict[str, list[str]] = defaultdict(list)
         for part in parts:
-            self.by_type[links.kind_of(part) or ""].append(part)
+            self.by_type[own.kind(part, links) or ""].append(part)
         self.footnotes = sorted(self.by_type.get(UNLD + "Footnote", []), key=self.pos)
-        self.fn_marks = {f: ds.value(f, UNLD + "label") or str(i + 1) for i, f in enumerate(self.footnotes)}
+        self.fn_marks = {f: own.value(f, UNLD + "label") or str(i + 1) for i, f in enumerate(self.footnotes)}
         self.fn_refs: dict[str, list[dict]] = defaultdict(list)
         self.rendered: set[str] = set()
 
     def pos(self, p: str) -> int:
         """The position of a part among its siblings (0 without one)."""
-        v = self.ds.value(p, UNLD + "position")
+        v = self.own.value(p, UNLD + "position")
         return int(v) if v and v.lstrip("-").isdigit() else 0
 
     def segments(self, text: str, of: str) -> tuple[list[dict], set[str], tuple[str, ...]]:
         """The pieces of ``text`` (of the part ``of``) with its mentions linked, what was
         linked, and what the part cites."""
-        docs = cited(self.ds, of)
+        docs = cited(self.own, of)
         pieces, linked = mentions.segments(self.ds, text, docs, lambda t: self.links.href(t, self.path))
         return pieces, linked, docs
 
     def _lead(self, p: str, segments: list[dict]) -> dict | None:
         """The lead phrase of paragraph ``p``, cut from its first piece, linked to its concept."""
-        ds = self.ds
-        lead = ds.value(p, UNLD + "leadText")
-        concept = ds.iri(p, UNLD + "leadPhrase")
+        ds, own = self.ds, self.own
+        lead = own.value(p, UNLD + "leadText")
+        concept = own.iri(p, UNLD + "leadPhrase")
         if not (lead and segments and segments[0]["href"] is None and segments[0]["text"].startswith(lead)):
             return None
         segments[0] = {**segments[0], "text": segments[0]["text"][len(lead) :]}
@@ -69,7 +70,7 @@ class _Text:
     def _refs(self, p: str, frag: str) -> list[dict]:
         """The footnote marks of paragraph ``p``, each remembered for its footnote's links back."""
         refs = []
-        for f in sorted(self.ds.iris(p, UNLD + "hasFootnote"), key=self.pos):
+        for f in sorted(self.own.iris(p, UNLD + "hasFootnote"), key=self.pos):
             fid = split_fragment(f)[1] or ""
             ref_id = f"ref-{fid}-{frag}"
             refs.append({"href": f"#{fid}", "id": ref_id, "mark": self.fn_marks.get(f, fid)})
@@ -78,30 +79,30 @@ class _Text:
 
     def paragraph(self, p: str, kind: str) -> dict:
         """A paragraph (``pp``, ``op``, ``sub`` or ``annex``) with its sub-paragraphs."""
-        ds, links, path = self.ds, self.links, self.path
+        own, links, path = self.own, self.links, self.path
         self.rendered.add(p)
         frag = split_fragment(p)[1] or ""
-        segments, linked, docs = self.segments(ds.value(p, UNLD + "text") or "", p)
+        segments, linked, docs = self.segments(own.value(p, UNLD + "text") or "", p)
         lead = self._lead(p, segments)
         refs = self._refs(p, frag)
-        subs = sorted((s for s in ds.iris(p, ELI + "has_part")), key=self.pos)
+        subs = sorted((s for s in own.iris(p, ELI + "has_part")), key=self.pos)
         return {
             "id": frag,
             "iri": p,
             "kind": kind,
-            "number": ds.value(p, UNLD + "paragraphNumber"),
-            "label": ds.value(p, UNLD + "label"),
+            "number": own.value(p, UNLD + "paragraphNumber"),
+            "label": own.value(p, UNLD + "label"),
             "name": fragment_name(frag),
             "lead": lead,
             "segments": segments,
             "refs": refs,
             "cites": [links.link(c, path) for c in docs if c not in linked],
-            "bodies": [links.link(b, path) for b in ds.iris(p, UNLD + "mentionsBody")],
+            "bodies": [links.link(b, path) for b in own.iris(p, UNLD + "mentionsBody")],
             "subparagraphs": [self.paragraph(s, "sub") for s in subs],
         }
 
     def sections(self) -> dict[str, dict]:
-        ds = self.ds
+        ds = self.own
         return {
             s: {
                 "id": split_fragment(s)[1],
@@ -115,7 +116,7 @@ class _Text:
 
     def body(self) -> list[dict]:
         """The preamble and operative part, in groups by section (one group without)."""
-        ds, by_type = self.ds, self.by_type
+        ds, by_type = self.own, self.by_type
         sections = self.sections()
         groups: dict[str | None, dict] = {}
         ordered = [(0, self.pos(p), p, "pp") for p in by_type.get(UNLD + "PreambularParagraph", [])] + [
@@ -147,7 +148,7 @@ class _Text:
         notes = []
         for f in self.footnotes:
             self.rendered.add(f)
-            segments, linked, docs = self.segments(self.ds.value(f, UNLD + "text") or "", f)
+            segments, linked, docs = self.segments(self.own.value(f, UNLD + "text") or "", f)
             notes.append(
                 {
                     "id": split_fragment(f)[1],
@@ -162,7 +163,7 @@ class _Text:
 
     def future(self) -> list[dict]:
         """Items the resolution includes in the provisional agenda of a later session."""
-        ds, links, path = self.ds, self.links, self.path
+        ds, links, path = self.own, self.links, self.path
         future = []
         for fa in sorted(ds.iris(self.iri, UNLD + "includesInProvisionalAgenda")):
             self.rendered.add(fa)
@@ -201,7 +202,7 @@ class _Text:
         out: list[dict] = []
 
         def walk(owner: str) -> None:
-            for annex in sorted(self.ds.iris(owner, UNLD + "hasAnnex"), key=self.pos):
+            for annex in sorted(self.own.iris(owner, UNLD + "hasAnnex"), key=self.pos):
                 self.rendered.add(annex)
                 out.append(_annex(self, annex))
                 walk(annex)
@@ -212,7 +213,7 @@ class _Text:
 
 def _annex_heading(text: _Text, part: str) -> dict:
     """A heading of an annex, at the level of its depth among the annex's sections."""
-    ds = text.ds
+    ds = text.own
     text.rendered.add(part)
     depth_of = 0
     up = ds.iri(part, UNLD + "inAnnexSection")
@@ -230,7 +231,7 @@ def _annex_heading(text: _Text, part: str) -> dict:
 
 
 def _annex_table(text: _Text, part: str) -> dict:
-    ds = text.ds
+    ds = text.own
     text.rendered.add(part)
     cells = sorted(ds.iris(part, ELI + "has_part"), key=text.pos)
     text.rendered.update(cells)
@@ -245,7 +246,7 @@ def _annex_table(text: _Text, part: str) -> dict:
 def _annex(text: _Text, annex: str) -> dict:
     """One annex: its heading and title, then its headings, paragraphs and tables in the
     order the annex prints them, and the paragraphs acting on it."""
-    ds, links = text.ds, text.links
+    ds, links = text.own, text.links
     items: list[dict] = []
     builders: dict[str, Callable[[_Text, str], dict]] = {
         UNLD + "AnnexSection": _annex_heading,
@@ -253,10 +254,10 @@ def _annex(text: _Text, annex: str) -> dict:
         UNLD + "AnnexTable": _annex_table,
     }
     for part in sorted(ds.iris(annex, ELI + "has_part"), key=lambda q: (text.pos(q), q)):
-        build = builders.get(links.kind_of(part) or "")
+        build = builders.get(ds.kind(part, links) or "")
         if build is not None:
             items.append(build(text, part))
-    acts = sorted(ds.subjects(UNLD + "actsOnAnnex", annex), key=links.sort_key)
+    acts = sorted(text.ds.subjects(UNLD + "actsOnAnnex", annex), key=links.sort_key)
     return {
         "id": split_fragment(annex)[1],
         "iri": annex,
@@ -267,10 +268,10 @@ def _annex(text: _Text, annex: str) -> dict:
     }
 
 
-def citation(links: Links, iri: str) -> str:
+def citation(links: Links, own: Own, iri: str) -> str:
     """How to cite a resolution: symbol, title, date of adoption, and its IRI."""
-    ds = links.ds
-    parts = [ds.value(iri, UNLD + "symbol") or ds.label(iri)]
+    ds = own
+    parts = [ds.value(iri, UNLD + "symbol") or links.ds.label(iri)]
     title = ds.value(iri, DCT + "title")
     if title:
         parts.append(title)
@@ -280,36 +281,36 @@ def citation(links: Links, iri: str) -> str:
     return ", ".join(parts) + f". {iri}"
 
 
-def _masthead(links: Links, iri: str, path: str) -> dict:
+def _masthead(links: Links, own: Own, iri: str, path: str) -> dict:
     """Symbol, title, adoption, session, agenda items, meeting, committee and basis."""
-    ds = links.ds
-    meeting = ds.iri(iri, UNLD + "adoptedAtMeeting")
-    committee = ds.iri(iri, UNLD + "recommendedBy")
+    ds, mine = links.ds, own
+    meeting = mine.iri(iri, UNLD + "adoptedAtMeeting")
+    committee = mine.iri(iri, UNLD + "recommendedBy")
     return {
         "iri": iri,
-        "symbol": ds.value(iri, UNLD + "symbol") or ds.label(iri),
-        "number": ds.value(iri, UNLD + "resolutionNumber"),
-        "title": ds.value(iri, DCT + "title"),
-        "adopted_on": ds.value(iri, UNLD + "adoptedOn"),
-        "adopted_by": [links.link(b, path) for b in ds.iris(iri, UNLD + "adoptedBy")],
-        "session": [links.link(s, path) for s in ds.iris(iri, UNLD + "session")],
+        "symbol": mine.value(iri, UNLD + "symbol") or ds.label(iri),
+        "number": mine.value(iri, UNLD + "resolutionNumber"),
+        "title": mine.value(iri, DCT + "title"),
+        "adopted_on": mine.value(iri, UNLD + "adoptedOn"),
+        "adopted_by": [links.link(b, path) for b in mine.iris(iri, UNLD + "adoptedBy")],
+        "session": [links.link(s, path) for s in mine.iris(iri, UNLD + "session")],
         "agenda": [
             {**links.link(a, path), "title": ds.value(a, DCT + "title")}
-            for a in sorted(ds.iris(iri, UNLD + "agendaItem"), key=links.sort_key)
+            for a in sorted(mine.iris(iri, UNLD + "agendaItem"), key=links.sort_key)
         ],
         "meeting": (
             {**links.link(meeting, path), "date": ds.value(meeting, UNLD + "meetingDate")}
             if meeting
             else None
         ),
-        "basis": [links.link(d, path) for d in ds.iris(iri, UNLD + "basedOn")],
-        "basis_paragraph": ds.value(iri, UNLD + "basisParagraph"),
+        "basis": [links.link(d, path) for d in mine.iris(iri, UNLD + "basedOn")],
+        "basis_paragraph": mine.value(iri, UNLD + "basisParagraph"),
         "committee": links.link(committee, path) if committee else None,
-        "undocs": ds.iris(iri, RDFS + "seeAlso"),
+        "undocs": mine.iris(iri, RDFS + "seeAlso"),
     }
 
 
-def _related(links: Links, iri: str, path: str) -> dict:
+def _related(links: Links, own: Own, iri: str, path: str) -> dict:
     """The "Related" panel: what it cites, bodies, what links here, its graph and source."""
     ds = links.ds
     graph = ds.describing_graph.get(iri)
@@ -317,9 +318,9 @@ def _related(links: Links, iri: str, path: str) -> dict:
     return {
         "cited": [
             {**links.link(c, path), "detail": links.detail(c)}
-            for c in sorted(cited(ds, iri), key=links.sort_key)
+            for c in sorted(cited(own, iri), key=links.sort_key)
         ],
-        "bodies": [links.link(b, path) for b in ds.iris(iri, UNLD + "mentionsBody")],
+        "bodies": [links.link(b, path) for b in own.iris(iri, UNLD + "mentionsBody")],
         "backlinks": links.backlinks(iri, path, skip={UNLD + "describes"}),
         "graph": links.link(graph, path) if graph else None,
         "source": (
@@ -334,23 +335,26 @@ def _related(links: Links, iri: str, path: str) -> dict:
     }
 
 
-def resolution(links: Links, iri: str, path: str) -> dict:
-    """Everything ``resolution.html`` shows of the resolution ``iri`` (page at ``path``)."""
-    text = _Text(links, iri, path)
+def resolution(links: Links, iri: str, path: str, own: Own | None = None) -> dict:
+    """Everything ``resolution.html`` shows of the resolution ``iri`` (page at ``path``);
+    ``own`` reads its properties and its parts' (and keeps what was read of them, for the
+    page's record: see :class:`.links.Own`)."""
+    own = own or Own(links.ds, iri)
+    text = _Text(links, iri, path, own)
     body = text.body()
     annexes = text.annexes()
     notes = text.notes()
     future = text.future()
     return {
-        **_masthead(links, iri, path),
+        **_masthead(links, own, iri, path),
         "body": body,
         "annexes": annexes,
         "footnotes": notes,
         "future": future,
         "leftovers": text.leftovers(),
-        **_related(links, iri, path),
+        **_related(links, own, iri, path),
         "properties": links.properties(iri, path, skip={TYPE, ELI + "has_part"}),
         "filters": search.filters(links.ds, iri),
         "citegraph": citegraph.svg(links, iri, path),
-        "cite": {"text": citation(links, iri), "iri": iri},
+        "cite": {"text": citation(links, own, iri), "iri": iri},
     }

@@ -16,9 +16,14 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring
+from typing import Any
 
 from unld.core.namespaces import DCT, ELI, ORG, OWL, RDFS, SCHEMA, SKOS, UNLD, XSD
+from unld.publishing.site.links import Own
 from unld.publishing.site.model import Dataset
+
+#: What reads the resource's own properties: the dataset, or the page's :class:`.links.Own`.
+Reader = Dataset | Own
 
 CONTEXT = {
     "@vocab": SCHEMA,
@@ -64,45 +69,65 @@ class _Unusual(Exception):
     """A value :func:`_indented` leaves to the json module."""
 
 
-def _indented(o: object, level: int) -> str:
+def _indented(o: Any, level: int) -> str:
     """``json.dumps(o, ensure_ascii=False, sort_keys=True, indent=1)`` for the values the
     pages use (strings, numbers, booleans, None, lists, dicts with string keys), without
-    the json module's pure-Python indenting encoder."""
-    if isinstance(o, str):
-        return encode_basestring(o)
-    if o is None:
-        return "null"
-    if o is True:
-        return "true"
-    if o is False:
-        return "false"
-    if isinstance(o, int):
-        return int.__repr__(o)
-    if isinstance(o, (list, tuple)):
-        if not o:
-            return "[]"
-        inner = "\n" + " " * (level + 1)
-        return "[" + inner + ("," + inner).join(_indented(v, level + 1) for v in o) + "\n" + " " * level + "]"
-    if isinstance(o, dict):
-        if not o:
-            return "{}"
-        if not all(isinstance(k, str) for k in o):
+    the json module's pure-Python indenting encoder (the C encoder does not indent).
+    Anything else raises :class:`_Unusual`, and the json module writes it."""
+    out: list[str] = []
+    _write(o, level, out)
+    return "".join(out)
+
+
+def _write(o: Any, level: int, out: list[str]) -> None:
+    """Append the pieces of :func:`_indented` to ``out``, joined once at the end (joining
+    each level would copy a page's paragraphs once per level); a string member is
+    written in place, a call less for each."""
+    t = type(o)
+    if t is str:
+        out.append(encode_basestring(o))
+    elif t is dict and o:
+        if not all(type(k) is str for k in o):
             raise _Unusual
         inner = "\n" + " " * (level + 1)
-        return (
-            "{"
-            + inner
-            + ("," + inner).join(
-                encode_basestring(k) + ": " + _indented(v, level + 1) for k, v in sorted(o.items())
-            )
-            + "\n"
-            + " " * level
-            + "}"
-        )
-    raise _Unusual
+        sep = "{" + inner
+        for k, v in sorted(o.items()):
+            out.append(sep)
+            sep = "," + inner
+            if type(v) is str:
+                out.append(encode_basestring(k) + ": " + encode_basestring(v))
+            else:
+                out.append(encode_basestring(k) + ": ")
+                _write(v, level + 1, out)
+        out.append("\n" + " " * level + "}")
+    elif t is list and o:
+        inner = "\n" + " " * (level + 1)
+        sep = "[" + inner
+        for v in o:
+            out.append(sep)
+            sep = "," + inner
+            if type(v) is str:
+                out.append(encode_basestring(v))
+            else:
+                _write(v, level + 1, out)
+        out.append("\n" + " " * level + "]")
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif t is int:
+        out.append(int.__repr__(o))
+    elif t is dict:
+        out.append("{}")
+    elif t is list:
+        out.append("[]")
+    else:
+        raise _Unusual
 
 
-def _ours(ds: Dataset, iri: str) -> list[str]:
+def _ours(ds: Reader, iri: str) -> list[str]:
     return [f"unld:{t[len(UNLD) :]}" for t in ds.types(iri) if t.startswith(UNLD)]
 
 
@@ -113,71 +138,74 @@ def _ref(ds: Dataset, iri: str, schema_type: str | None = None) -> dict:
     return node
 
 
-def _doc_type(ds: Dataset, iri: str) -> tuple[str, str | None]:
+def _doc_type(ds: Reader, iri: str) -> tuple[str, str | None]:
     for t in ds.types(iri):
         if t in _DOC_TYPES:
             return _DOC_TYPES[t]
     return ("CreativeWork", None)
 
 
-def node(ds: Dataset, iri: str, dataset_iri: str | None) -> dict | None:
-    """The schema.org description of the resource ``iri``, or None for no known kind."""
-    types = set(ds.types(iri))
-    ours = _ours(ds, iri)
+def node(ds: Dataset, iri: str, dataset_iri: str | None, own: Own | None = None) -> dict | None:
+    """The schema.org description of the resource ``iri``, or None for no known kind;
+    ``own`` reads the properties of ``iri`` and its hash IRIs (else the dataset does)."""
+    me: Reader = own if own is not None else ds
+    types = set(me.types(iri))
+    ours = _ours(me, iri)
     if types & set(_DOC_TYPES):
-        return _document(ds, iri, ours, dataset_iri)
+        return _document(ds, me, iri, ours, dataset_iri)
     if UNLD + "Session" in types or UNLD + "PlenaryMeeting" in types:
         n: dict = {"@id": iri, "@type": ["Event", *ours], "name": ds.label(iri)}
-        date = ds.value(iri, UNLD + "meetingDate")
+        date = me.value(iri, UNLD + "meetingDate")
         if date:
             n["startDate"] = date
-        session = ds.iri(iri, UNLD + "session")
+        session = me.iri(iri, UNLD + "session")
         if session:
             n["superEvent"] = _ref(ds, session, "Event")
-        organ = ds.iri(iri, UNLD + "meetingOf") or ds.iri(iri, UNLD + "sessionOf")
+        organ = me.iri(iri, UNLD + "meetingOf") or me.iri(iri, UNLD + "sessionOf")
         if organ:
             n["organizer"] = _ref(ds, organ, "GovernmentOrganization")
         return n
     if types & set(_BODY_TYPES) or iri.startswith(ds.base + "body/"):
         n = {"@id": iri, "@type": ["GovernmentOrganization", *ours], "name": ds.label(iri)}
-        parent = ds.iri(iri, ORG + "subOrganizationOf") or ds.iri(iri, ORG + "unitOf")
+        parent = me.iri(iri, ORG + "subOrganizationOf") or me.iri(iri, ORG + "unitOf")
         if parent:
             n["parentOrganization"] = _ref(ds, parent, "GovernmentOrganization")
-        same = ds.iris(iri, OWL + "sameAs")
+        same = me.iris(iri, OWL + "sameAs")
         if same:
             n["sameAs"] = same
         alt = sorted({o.value for o in ds.objects(iri, SKOS + "altLabel")})
         if alt:
             n["alternateName"] = alt
-        definition = ds.value(iri, SKOS + "definition")
+        definition = me.value(iri, SKOS + "definition")
         if definition:
             n["description"] = definition
         return n
     if SKOS + "Concept" in types or SKOS + "ConceptScheme" in types:
         scheme = SKOS + "ConceptScheme" in types
         n = {"@id": iri, "@type": ["DefinedTermSet" if scheme else "DefinedTerm"], "name": ds.label(iri)}
-        definition = ds.value(iri, SKOS + "definition")
+        definition = me.value(iri, SKOS + "definition")
         if definition:
             n["description"] = definition
-        for s in ds.iris(iri, SKOS + "inScheme"):
+        for s in me.iris(iri, SKOS + "inScheme"):
             n["inDefinedTermSet"] = _ref(ds, s, "DefinedTermSet")
-        code = ds.value(iri, SKOS + "notation")
+        code = me.value(iri, SKOS + "notation")
         if code and not scheme:
             n["termCode"] = code
         return n
     return {"@id": iri, "@type": ["Thing", *ours] if ours else "Thing", "name": ds.label(iri)}
 
 
-def _document(ds: Dataset, iri: str, ours: list[str], dataset_iri: str | None) -> dict:
-    schema_type, legislation_type = _doc_type(ds, iri)
+def _document(ds: Dataset, me: Reader, iri: str, ours: list[str], dataset_iri: str | None) -> dict:
+    """A document: ``ds`` reads other resources, ``me`` the document and its parts."""
+    schema_type, legislation_type = _doc_type(me, iri)
     n: dict = {"@id": iri, "@type": [schema_type, *ours]}
-    symbol = ds.value(iri, UNLD + "symbol")
-    title = ds.value(iri, DCT + "title")
+    symbol = me.value(iri, UNLD + "symbol")
+    title = me.value(iri, DCT + "title")
     n["name"] = title or symbol or ds.label(iri)
     if symbol:
         n["alternateName"] = symbol
         n["unld:symbol"] = symbol
-    date = ds.value(iri, UNLD + "adoptedOn")
+    date = me.value(iri, UNLD + "adoptedOn")
     if schema_type == "Legislation":
         if symbol:
             n["legislationIdentifier"] = symbol
@@ -186,19 +214,19 @@ def _document(ds: Dataset, iri: str, ours: list[str], dataset_iri: str | None) -
         if date:
             n["legislationDate"] = date
             n["unld:adoptedOn"] = {"@value": date, "@type": "xsd:date"}
-        organ = ds.iri(iri, UNLD + "adoptedBy")
+        organ = me.iri(iri, UNLD + "adoptedBy")
         if organ:
             n["legislationPassedBy"] = _ref(ds, organ, "GovernmentOrganization")
     elif date:
         n["dateCreated"] = date
-    committee = ds.iri(iri, UNLD + "reportOf")
+    committee = me.iri(iri, UNLD + "reportOf")
     if committee:
         n["author"] = _ref(ds, committee, "GovernmentOrganization")
     # acts are cited with eli:cites, other documents referenced with dcterms:references
-    cited = ds.iris(iri, ELI + "cites") + ds.iris(iri, DCT + "references")
+    cited = me.iris(iri, ELI + "cites") + me.iris(iri, DCT + "references")
     if cited:
         n["citation"] = [_ref(ds, c, _doc_type(ds, c)[0]) for c in cited]
-    see = ds.iris(iri, RDFS + "seeAlso")
+    see = me.iris(iri, RDFS + "seeAlso")
     if see:
         n["rdfs:seeAlso"] = [{"@id": s} for s in see]
     if title:
@@ -207,17 +235,17 @@ def _document(ds: Dataset, iri: str, ours: list[str], dataset_iri: str | None) -
         n["isPartOf"] = {"@id": dataset_iri, "@type": "Dataset"}
     parts = []
     top = {UNLD + "PreambularParagraph", UNLD + "OperativeParagraph", UNLD + "Footnote"}
-    for part in sorted(set(ds.iris(iri, ELI + "has_part")) | set(ds.fragments(iri))):
-        text = ds.value(part, UNLD + "text")
-        if text is None or not top & set(ds.types(part)):
+    for part in sorted(set(me.iris(iri, ELI + "has_part")) | set(ds.fragments(iri))):
+        text = me.value(part, UNLD + "text")
+        if text is None or not top & set(me.types(part)):
             continue
         p: dict = {
             "@id": part,
-            "@type": ["Legislation", *_ours(ds, part)],
+            "@type": ["Legislation", *_ours(me, part)],
             "isPartOf": {"@id": iri},
             "text": text,
         }
-        position = ds.value(part, UNLD + "position")
+        position = me.value(part, UNLD + "position")
         if position:
             p["position"] = int(position)
         parts.append(p)
@@ -227,8 +255,8 @@ def _document(ds: Dataset, iri: str, ours: list[str], dataset_iri: str | None) -
     return n
 
 
-def page_jsonld(ds: Dataset, iri: str, dataset_iri: str | None) -> str | None:
-    n = node(ds, iri, dataset_iri)
+def page_jsonld(ds: Dataset, iri: str, dataset_iri: str | None, own: Own | None = None) -> str | None:
+    n = node(ds, iri, dataset_iri, own)
     if n is None:
         return None
     return script_json({"@context": CONTEXT, **n})
