@@ -40,10 +40,10 @@ TERM_CACHE_SIZE = 200_000
 
 
 class Page(NamedTuple):
-    """The triples of a page: as an N-Triples document, and as rows ``(subject, predicate
-    * N + object)`` of term numbers (sorted) with the terms they use."""
+    """The triples of a page: their keys in the store (sorted), the same as rows
+    ``(subject, predicate * N + object)`` of term numbers, and the terms they use."""
 
-    ntriples: bytes
+    keys: list[int]
     rows: list[tuple[int, int]]
     terms: dict[int, Obj]
 
@@ -194,7 +194,7 @@ class Dataset:
                     else:
                         objs.append(terms[o])
                 self._props.put(st.value(s), props)
-        return Page(st.ntriples(keys), rows, terms)
+        return Page(keys, rows, terms)
 
     def incoming(self, o: str) -> list[tuple[str, str]]:
         """(subject, predicate) of every triple whose object is the IRI ``o`` and whose
