@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from unld.core.namespaces import UNLD, XSD
+from unld.publishing import dumps
 from unld.publishing.site.pages import reference_turtle
 from unld.publishing.site.render import Site, _work_order, load_quads
 
@@ -37,6 +38,21 @@ def test_page_turtle_is_the_reference_writers_on_every_corpus_page(corpus_site: 
     # the second time, every term comes from the cache
     iri = next(i for i in corpus_site.order if i.startswith(BASE + "doc/A/RES/"))
     assert corpus_site.turtle.document(ds.page(iri)) == reference_turtle(corpus_site, ds.page(iri))
+
+
+def test_page_jsonld_is_the_dump_writers_on_every_corpus_page(corpus_site: Site) -> None:
+    """The node objects kept by subject and triples (a resolution's page, then its
+    graph's) make the document the dumps' writer makes of the page's triples."""
+    ds = corpus_site.ds
+    context = corpus_site.context_doc
+    checked = 0
+    for iri in corpus_site.order:
+        page = ds.page(iri)
+        want = dumps.jsonld(ds.store.triples(page.keys), context, corpus_site.context_url)
+        assert corpus_site.jsonld.document(page) == want, iri
+        checked += 1
+    assert checked > 1000
+    assert len(corpus_site.jsonld.nodes.new) + len(corpus_site.jsonld.nodes.old) > 0
 
 
 def _site_of(quads: list[ox.Quad], tmp_path: Path) -> Site:
@@ -80,9 +96,8 @@ def test_page_turtle_writes_what_the_reference_writes_of_odd_terms(tmp_path: Pat
         pages += 1
     assert pages >= 2
     page = site.ds.page(s.value)
-    assert b"true" in reference_turtle(site, page) and len(page.rows) == len(
-        quads
-    )  # the graph describing it, whole
+    assert b"true" in reference_turtle(site, page)
+    assert len(page.keys) == len(quads)  # the graph describing it, whole
 
 
 def test_a_page_with_a_blank_node_gets_the_reference_writers_turtle(tmp_path: Path) -> None:

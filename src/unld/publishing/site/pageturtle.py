@@ -21,8 +21,7 @@ import pyoxigraph as ox
 
 from unld.core.namespaces import RDF_TYPE
 from unld.publishing import dumps
-from unld.publishing.site.model import TERM_CACHE_SIZE, Cache, Obj, Page
-from unld.publishing.site.store import Store
+from unld.publishing.site.model import TERM_CACHE_SIZE, Cache, Dataset, Obj, Page
 
 _P = ox.NamedNode("urn:unld:page-turtle:p")
 _MARK = b"<urn:unld:page-turtle:%d> <urn:unld:page-turtle:p> "
@@ -52,10 +51,11 @@ def _written(terms: Sequence[Obj]) -> list[bytes]:
 
 
 class PageTurtle:
-    """Writes the Turtle documents of the pages of one store."""
+    """Writes the Turtle documents of the pages of one dataset."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, ds: Dataset) -> None:
+        self.ds = ds
+        store = ds.store
         probe = ox.NamedNode("urn:unld:page-turtle:o")
         doc = dumps.serialize([ox.Triple(probe, _P, probe)], ox.RdfFormat.TURTLE)
         line = b"<urn:unld:page-turtle:o> <urn:unld:page-turtle:p> <urn:unld:page-turtle:o> .\n"
@@ -65,6 +65,9 @@ class PageTurtle:
         self.header = doc[: -len(line)]
         #: term number -> its Turtle text (subjects and objects alike)
         self.texts: Cache[int, bytes] = Cache(TERM_CACHE_SIZE)
+        #: a subject's statements (closed by `` .\n``), by its triple keys: a resolution's
+        #: page and its graph's page share most of them
+        self.blocks: Cache[tuple[int, ...], bytes] = Cache(4096)
         preds = [ox.NamedNode(store.value(p)) for p in store.preds]
         #: the text of each predicate, by its number in the store's keys, and a space
         self.ptexts = [
@@ -73,16 +76,61 @@ class PageTurtle:
 
     def document(self, page: Page) -> bytes | None:
         """The Turtle of ``page``; None when it holds a blank node (see the module)."""
-        if not page.rows:
+        if not page.groups:
             return b""
-        st = self.store
+        blocks = self.blocks
+        known = blocks.new
+        out: list[bytes | None] = [self.header]
+        missing: list[tuple[int, int, tuple[int, ...]]] = []  # (place in out, subject, keys)
+        for s, keys in page.groups:
+            block = known.get(keys)
+            if block is None:
+                block = blocks.get(keys)
+                if block is None:
+                    missing.append((len(out), s, keys))
+            out.append(block)
+        if missing:
+            n, m = self.ds.store.n, self.ds.store.m
+            rows = [[divmod(k - s * m, n) for k in keys] for _, s, keys in missing]
+            found = self._texts([s for _, s, _ in missing] + [o for r in rows for _, o in r])
+            if found is None:
+                return None
+            for (at, s, keys), r in zip(missing, rows, strict=True):
+                block = self._block(found, s, r)
+                blocks.put(keys, block)
+                out[at] = block
+        return b"".join(out)  # type: ignore[arg-type]
+
+    def _block(self, found: dict[int, bytes], s: int, rows: list[tuple[int, int]]) -> bytes:
+        """The statements of subject ``s`` with the (predicate, object) ``rows``, the terms'
+        texts in ``found``."""
+        ptexts = self.ptexts
+        p, o = rows[0]
+        out = [found[s] + b" " + ptexts[p] + found[o]]
+        add = out.append
+        last = p
+        for p, o in rows[1:]:
+            if p != last:
+                add(b" ;\n\t" + ptexts[p] + found[o])
+                last = p
+            else:
+                add(b" , " + found[o])
+        add(b" .\n")
+        return b"".join(out)
+
+    def _texts(self, ids: list[int]) -> dict[int, bytes] | None:
+        """The Turtle text of each term ``ids``; None when one is a blank node."""
+        st = self.ds.store
         texts = self.texts
+        known = texts.new
         found: dict[int, bytes] = {}
         ask: list[int] = []
         lit_end, iri_end = st.lit_end, st.iri_end
         blob, off = st.blob, st.off
-        for i in page.terms:
-            t = texts.get(i)
+        for i in ids:
+            t = known.get(i)
+            if t is None:
+                t = texts.get(i)
             if t is not None:
                 found[i] = t
             elif i >= iri_end:
@@ -98,26 +146,8 @@ class PageTurtle:
             else:
                 ask.append(i)
         if ask:
-            terms = page.terms
+            terms = self.ds.terms(ask)
             for i, t in zip(ask, _written([terms[i] for i in ask]), strict=True):
                 found[i] = t
                 texts.put(i, t)
-        n = st.n
-        ptexts = self.ptexts
-        out = [self.header]
-        add = out.append
-        last_s = last_p = -1
-        for s, r in page.rows:
-            p, o = divmod(r, n)
-            if s != last_s:
-                if last_s >= 0:
-                    add(b" .\n")
-                add(found[s] + b" " + ptexts[p] + found[o])
-                last_s, last_p = s, p
-            elif p != last_p:
-                add(b" ;\n\t" + ptexts[p] + found[o])
-                last_p = p
-            else:
-                add(b" , " + found[o])
-        add(b" .\n")
-        return b"".join(out)
+        return found

@@ -162,7 +162,7 @@ class Site(Links):
         #: resolves wherever the base IRI points (not only at the default base)
         self.context_url = base + "context.jsonld"
         self.jsonld = PageJsonLd(self.ds, self.context_doc["@context"], self.context_url)
-        self.turtle = PageTurtle(self.ds.store)
+        self.turtle = PageTurtle(self.ds)
         #: the slim copies for the search index written by this process: (path, changed)
         self.searchable: list[tuple[str, bool]] = []
         self.recorder = incremental.Recorder()
