@@ -16,6 +16,9 @@ import pyoxigraph as ox
 from unld.publishing.jsonld import Compactor, Entry, context_head
 from unld.publishing.site.model import TERM_CACHE_SIZE, Cache, Dataset, Page
 
+#: ``json.dumps(..., ensure_ascii=False)`` without making an encoder for every call
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
 
 class PageJsonLd:
     """Writes the JSON-LD documents of the pages of one dataset."""
@@ -83,6 +86,6 @@ class PageJsonLd:
                     made.append(item)
             subject = terms[s]
             name = subject.value if isinstance(subject, ox.NamedNode) else f"_:{subject.value}"
-            node = json.dumps(compactor.assemble(name, made), ensure_ascii=False).encode("utf-8")
+            node = _encode(compactor.assemble(name, made)).encode("utf-8")
             self.nodes.put(keys, node)
             out[at] = node
