@@ -31,6 +31,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from itertools import chain, starmap
 from pathlib import Path
 from typing import Any
 
@@ -151,9 +152,9 @@ class Recorder:
         """What was read since :meth:`start`, sorted."""
         seen, self.seen = self.seen or set(), None
         for what, calls in self.calls:
-            for args in calls:
-                seen.update(what(*args))
-            calls.clear()
+            if calls:
+                seen.update(chain.from_iterable(starmap(what, calls)))
+                calls.clear()
         return sorted(seen)
 
 
