@@ -31,6 +31,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from itertools import chain, starmap
 from pathlib import Path
 from typing import Any
 
@@ -103,30 +104,37 @@ class Recorder:
     already held.
 
     A page makes the same reads many times (a label for every link to a resource): a call
-    is kept as it is, ``what`` and its arguments, and named only once per page, when the
-    page is done (:meth:`stop`)."""
+    is kept as it is, its arguments in the set of its method, and named only once per
+    page, when the page is done (:meth:`stop`).  Millions of calls go through the
+    wrappers, so a call made inside a watched method (``depth`` set) costs one test, and
+    a call of the page builders one set insertion besides its own work."""
 
     def __init__(self) -> None:
         self.seen: set[str] | None = None
-        #: the watched calls made since :meth:`start`: (``what``, arguments)
-        self.calls: set[tuple[Callable[..., Iterable[str]], tuple]] = set()
+        #: each watched method's ``what`` and the arguments of its calls since :meth:`start`
+        self.calls: list[tuple[Callable[..., Iterable[str]], set[tuple]]] = []
         self.depth = 0
 
     def watch(self, obj: object, name: str, what: Callable[..., Iterable[str]]) -> None:
         """Watch the method ``name`` of ``obj``: ``what(*args)`` names what a call reads."""
         fn = getattr(obj, name)
+        calls: set[tuple] = set()
+        self.calls.append((what, calls))
+        keep = calls.add
 
         def watched(*args: Any, **kw: Any) -> Any:
-            if self.depth == 0 and self.seen is not None:
+            if self.depth:
+                return fn(*args, **kw)
+            if self.seen is not None:
                 try:
-                    self.calls.add((what, args))
+                    keep(args)
                 except TypeError:  # an argument that cannot be kept as a key: named now
                     self.seen.update(what(*args))
-            self.depth += 1
+            self.depth = 1
             try:
                 return fn(*args, **kw)
             finally:
-                self.depth -= 1
+                self.depth = 0
 
         setattr(obj, name, watched)
 
@@ -137,14 +145,16 @@ class Recorder:
 
     def start(self) -> None:
         self.seen = set()
-        self.calls = set()
+        for _, calls in self.calls:
+            calls.clear()
 
     def stop(self) -> list[str]:
         """What was read since :meth:`start`, sorted."""
         seen, self.seen = self.seen or set(), None
-        for what, args in self.calls:
-            seen.update(what(*args))
-        self.calls = set()
+        for what, calls in self.calls:
+            if calls:
+                seen.update(chain.from_iterable(starmap(what, calls)))
+                calls.clear()
         return sorted(seen)
 
 

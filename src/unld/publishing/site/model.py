@@ -10,8 +10,6 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
-from itertools import groupby
-from operator import itemgetter
 from typing import Generic, NamedTuple, TypeVar
 
 import pyoxigraph as ox
@@ -40,12 +38,13 @@ TERM_CACHE_SIZE = 200_000
 
 
 class Page(NamedTuple):
-    """The triples of a page: as an N-Triples document, and as rows ``(subject, predicate
-    * N + object)`` of term numbers (sorted) with the terms they use."""
+    """The triples of a page: their keys in the store (sorted), and the same keys by
+    subject, ``(subject, its keys)``: the unit of both the Turtle and the JSON-LD, and
+    what a resolution's page and its graph's page mostly share (their writers keep what
+    they wrote of a subject's keys, :class:`.PageTurtle` and :class:`.PageJsonLd`)."""
 
-    ntriples: bytes
-    rows: list[tuple[int, int]]
-    terms: dict[int, Obj]
+    keys: list[int]
+    groups: list[tuple[int, tuple[int, ...]]]
 
 
 K = TypeVar("K")
@@ -180,24 +179,31 @@ class Dataset:
         st = self.store
         keys = self.page_keys(iri)
         m, n = st.m, st.n
-        rows = [divmod(k, m) for k in keys]
-        ids = {s for s, _ in rows}
-        ids.update(r % n for _, r in rows)
-        terms = self.terms(ids)
+        groups: list[tuple[int, tuple[int, ...]]] = []
+        i, end = 0, len(keys)
+        bisect_left = bisect.bisect_left
+        while i < end:
+            s = keys[i] // m
+            j = bisect_left(keys, (s + 1) * m, i)
+            groups.append((s, tuple(keys[i:j])))
+            i = j
         own = set(self._subject_ids(iri))
-        pvalues = self._pvalues
-        for s, group in groupby(rows, key=itemgetter(0)):
-            if s in own:
+        if own:
+            mine = [(s, g) for s, g in groups if s in own]
+            terms = self.terms({k % n for _, g in mine for k in g})
+            pvalues = self._pvalues
+            for s, g in mine:
                 props: dict[str, list[Obj]] = {}
-                for _, r in group:
-                    pi, o = divmod(r, n)
+                base = s * m
+                for k in g:
+                    pi, o = divmod(k - base, n)
                     objs = props.get(pvalues[pi])
                     if objs is None:
                         props[pvalues[pi]] = [terms[o]]
                     else:
                         objs.append(terms[o])
                 self._props.put(st.value(s), props)
-        return Page(st.ntriples(keys), rows, terms)
+        return Page(keys, groups)
 
     def incoming(self, o: str) -> list[tuple[str, str]]:
         """(subject, predicate) of every triple whose object is the IRI ``o`` and whose

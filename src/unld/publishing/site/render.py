@@ -37,6 +37,7 @@ from unld.publishing.site.listings import LISTINGS
 from unld.publishing.site.model import Dataset
 from unld.publishing.site.pagejsonld import PageJsonLd
 from unld.publishing.site.pages import write_resource
+from unld.publishing.site.pageturtle import PageTurtle
 from unld.publishing.site.paths import PAGE_FILES, split_fragment
 from unld.publishing.site.store import Store
 from unld.publishing.site.writer import Writer
@@ -161,6 +162,7 @@ class Site(Links):
         #: resolves wherever the base IRI points (not only at the default base)
         self.context_url = base + "context.jsonld"
         self.jsonld = PageJsonLd(self.ds, self.context_doc["@context"], self.context_url)
+        self.turtle = PageTurtle(self.ds)
         #: the slim copies for the search index written by this process: (path, changed)
         self.searchable: list[tuple[str, bool]] = []
         #: the search index's shard of each resolution page (path), and the shards, newest
