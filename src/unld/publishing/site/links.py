@@ -9,7 +9,6 @@ everywhere.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -27,7 +26,7 @@ from unld.core.namespaces import (
     XSD_STRING,
 )
 from unld.publishing.site.incremental import key
-from unld.publishing.site.model import TYPE, VALUE_CACHE_SIZE, Dataset, Obj, number_key
+from unld.publishing.site.model import TYPE, VALUE_CACHE_SIZE, Dataset, Obj, literal, number_key
 from unld.publishing.site.names import curie, frag_key, fragment_name, human_date
 from unld.publishing.site.paths import relative, split_fragment
 
@@ -95,24 +94,6 @@ SKIP_INVERSE = {
 def cited(ds: Dataset | Own, iri: str) -> tuple[str, ...]:
     """What a document or part cites: acts (eli:cites) and other documents (dcterms:references)."""
     return ds.iris(iri, ELI + "cites") + ds.iris(iri, DCT + "references")
-
-
-def literal(objs: Iterable[Obj], lang: str | None = "en") -> str | None:
-    """``Dataset.value`` of a property's objects: the literal in ``lang`` when there is
-    one, else the first without a language, else the first."""
-    first = plain = None
-    for o in objs:
-        if isinstance(o, ox.Literal):
-            language = o.language
-            if lang and language == lang:
-                return o.value
-            if first is None:
-                first = o
-            if plain is None and not language:
-                plain = o
-    if first is None:
-        return None
-    return (plain or first).value
 
 
 @lru_cache(maxsize=VALUE_CACHE_SIZE)

@@ -30,6 +30,24 @@ def _num(value: str) -> tuple[int, str]:
     return (int(digits) if digits else 1 << 30, value)
 
 
+def literal(objs: Iterable[Obj], lang: str | None = "en") -> str | None:
+    """One literal value of a property's objects: the one in ``lang`` when there is one,
+    else the first without a language, else the first."""
+    first = plain = None
+    for o in objs:
+        if isinstance(o, ox.Literal):
+            language = o.language
+            if lang and language == lang:
+                return o.value
+            if first is None:
+                first = o
+            if plain is None and not language:
+                plain = o
+    if first is None:
+        return None
+    return (plain or first).value
+
+
 #: How many resources each process keeps decoded (all their properties), how many small
 #: values derived from them (labels, classes, one property's values...), how many terms.
 CACHE_SIZE = 20_000
@@ -76,6 +94,27 @@ class Cache(Generic[K, V]):
         if len(self.new) > self.size:
             self.old = self.new
             self.new = {}
+
+
+#: A subject of a page not written yet: (its place in the output, the subject, its keys).
+Missing = tuple[int, int, tuple[int, ...]]
+
+
+def kept_blocks(cache: Cache[tuple[int, ...], bytes], page: Page, out: list[bytes | None]) -> list[Missing]:
+    """Append to ``out`` what ``cache`` kept of each of ``page``'s subjects (by their triple
+    keys; None where it kept nothing), and return the subjects it did not keep.  A page's
+    Turtle and its JSON-LD are made of such blocks, and a resolution's page and its graph's
+    page share most of theirs."""
+    known = cache.new
+    missing: list[Missing] = []
+    for s, keys in page.groups:
+        block = known.get(keys)
+        if block is None:
+            block = cache.get(keys)
+            if block is None:
+                missing.append((len(out), s, keys))
+        out.append(block)
+    return missing
 
 
 _NONE: tuple = ()
@@ -322,21 +361,8 @@ class Dataset:
         return tuple([o.value for o in self.objects(s, p) if isinstance(o, ox.NamedNode)])
 
     def _value(self, s: str, p: str, lang: str | None = "en") -> str | None:
-        """One literal value: the one in ``lang`` when there is one, else the first without
-        a language, else the first."""
-        first = plain = None
-        for o in self.objects(s, p):
-            if isinstance(o, ox.Literal):
-                language = o.language
-                if lang and language == lang:
-                    return o.value
-                if first is None:
-                    first = o
-                if plain is None and not language:
-                    plain = o
-        if first is None:
-            return None
-        return (plain or first).value
+        """One literal value of ``s`` and ``p`` (see :func:`literal`)."""
+        return literal(self.objects(s, p), lang)
 
     def iri(self, s: str, p: str) -> str | None:
         v = self.iris(s, p)
