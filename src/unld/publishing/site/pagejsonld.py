@@ -14,7 +14,7 @@ import json
 import pyoxigraph as ox
 
 from unld.publishing.jsonld import Compactor, Entry, context_head
-from unld.publishing.site.model import TERM_CACHE_SIZE, Cache, Dataset, Page
+from unld.publishing.site.model import TERM_CACHE_SIZE, Cache, Dataset, Missing, Page, kept_blocks
 
 #: ``json.dumps(..., ensure_ascii=False)`` without making an encoder for every call
 _encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -33,23 +33,14 @@ class PageJsonLd:
 
     def document(self, page: Page) -> bytes:
         """The whole document of ``page``: one node object per line."""
-        nodes = self.nodes
-        known = nodes.new
         out: list[bytes | None] = []
-        missing: list[tuple[int, int, tuple[int, ...]]] = []  # (place in out, subject, keys)
-        for s, keys in page.groups:
-            node = known.get(keys)
-            if node is None:
-                node = nodes.get(keys)
-                if node is None:
-                    missing.append((len(out), s, keys))
-            out.append(node)
+        missing = kept_blocks(self.nodes, page, out)
         if missing:
             self._nodes(missing, out)
         body = b"  " + b",\n  ".join(out) if out else b""  # type: ignore[arg-type]
         return self.head + body + b"\n ]\n}\n"
 
-    def _nodes(self, missing: list[tuple[int, int, tuple[int, ...]]], out: list[bytes | None]) -> None:
+    def _nodes(self, missing: list[Missing], out: list[bytes | None]) -> None:
         """The node objects of the subjects ``missing`` (place in ``out``, subject, triple
         keys), put in ``out`` and kept; the terms they need decoded together."""
         st = self.ds.store

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from unld.core.namespaces import RDF_TYPE
 from unld.publishing import dumps
-from unld.publishing.site.model import TERM_CACHE_SIZE, Cache, Dataset, Obj, Page
+from unld.publishing.site.model import TERM_CACHE_SIZE, Cache, Dataset, Obj, Page, kept_blocks
 
 _P = ox.NamedNode("urn:unld:page-turtle:p")
 _MARK = b"<urn:unld:page-turtle:%d> <urn:unld:page-turtle:p> "
@@ -79,16 +79,8 @@ class PageTurtle:
         if not page.groups:
             return b""
         blocks = self.blocks
-        known = blocks.new
         out: list[bytes | None] = [self.header]
-        missing: list[tuple[int, int, tuple[int, ...]]] = []  # (place in out, subject, keys)
-        for s, keys in page.groups:
-            block = known.get(keys)
-            if block is None:
-                block = blocks.get(keys)
-                if block is None:
-                    missing.append((len(out), s, keys))
-            out.append(block)
+        missing = kept_blocks(blocks, page, out)
         if missing:
             n, m = self.ds.store.n, self.ds.store.m
             rows = [[divmod(k - s * m, n) for k in keys] for _, s, keys in missing]
