@@ -180,11 +180,8 @@ class Site(Links):
         self.ds.describing_graph  # noqa: B018
         self.ds.resolutions  # noqa: B018
         self.ds.hash_ids(self.base)
-        years: dict[str, str | None] = {}
-        for iri in self.ds.resolutions:
-            if iri in self.pages:
-                adopted = self.ds.value(iri, UNLD + "adoptedOn") or ""
-                years[self.pages[iri]] = adopted[:4] if adopted[:4].isdigit() else None
+        ds, pages = self.ds, self.pages
+        years = {pages[iri]: search.adoption_year(ds, iri) for iri in ds.resolutions if iri in pages}
         self.shard_of = search.shards(years)
         self.shard_order = search.shard_order(self.shard_of.values())
         for name in PAGE_TEMPLATES:
@@ -305,7 +302,7 @@ class Site(Links):
         self._index(
             {self.shard_of[p] for p, changed in slim if changed},
             prev is not None,
-            workers.jobs_for(requested, 64 * len(self.shard_order)),
+            workers.cores(requested),  # indexer runs, at most one per shard
         )
         clock = time.perf_counter()
         iri_of = {p: i for i, p in self.pages.items()}

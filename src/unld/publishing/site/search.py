@@ -69,6 +69,12 @@ class SearchIndexError(UnldError):
     exit_code = 1
 
 
+def adoption_year(ds: Dataset, iri: str) -> str | None:
+    """The year a resolution was adopted (its ``year`` filter and its shard), or None."""
+    adopted = ds.value(iri, UNLD + "adoptedOn") or ""
+    return adopted[:4] if adopted[:4].isdigit() else None
+
+
 def filters(ds: Dataset, iri: str) -> list[dict[str, str]]:
     """The filter values of a resolution page, as (name, value) pairs for the template.
 
@@ -80,9 +86,9 @@ def filters(ds: Dataset, iri: str) -> list[dict[str, str]]:
         out.append({"name": "organ", "value": ds.label(organ)})
     for session in ds.iris(iri, UNLD + "session"):
         out.append({"name": "session", "value": ds.label(session)})
-    adopted = ds.value(iri, UNLD + "adoptedOn")
-    if adopted and adopted[:4].isdigit():
-        out.append({"name": "year", "value": adopted[:4]})
+    year = adoption_year(ds, iri)
+    if year:
+        out.append({"name": "year", "value": year})
     committee = ds.iri(iri, UNLD + "recommendedBy")
     out.append(
         {
@@ -242,7 +248,8 @@ def build_index(root: Path, order: list[str], dirty: Iterable[str], jobs: int = 
         for old in extra.iterdir():
             if old.name not in order[1:]:
                 shutil.rmtree(old)
-    todo = [s for s in order if s in set(dirty)]
+    wanted = set(dirty)
+    todo = [s for s in order if s in wanted]
     work = root / STATE_WORK
     shutil.rmtree(work, ignore_errors=True)
     with ThreadPoolExecutor(max(1, min(jobs, len(todo) or 1))) as pool:

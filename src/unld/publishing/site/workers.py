@@ -24,17 +24,22 @@ def _run(task: object) -> object:
     return _ACTIVE(task)
 
 
+def cores(jobs: int | None) -> int:
+    """``jobs``, or by default the cores this process may use."""
+    if jobs is not None:
+        return max(1, jobs)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def jobs_for(jobs: int | None, pages: int) -> int:
     """How many processes to use: ``jobs`` (default: the cores this process may use), at
     most one per 64 pages, and one where processes cannot be forked."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    if jobs is None:
-        try:
-            jobs = len(os.sched_getaffinity(0))
-        except AttributeError:
-            jobs = os.cpu_count() or 1
-    return max(1, min(jobs, pages // 64 or 1))
+    return max(1, min(cores(jobs), pages // 64 or 1))
 
 
 def run(work: Callable[[T], R], tasks: list[T], jobs: int) -> list[R]:
