@@ -25,18 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from unld.core.namespaces import UNLD  # noqa: E402
+from site_pages import kind_of, print_table  # noqa: E402  (beside this script)
+
 from unld.publishing.site import listings  # noqa: E402
 from unld.publishing.site.pages import render_html, write_data  # noqa: E402
 from unld.publishing.site.render import Site, _work_order  # noqa: E402
 from unld.publishing.site.store import Store  # noqa: E402
-
-
-def kind_of(site: Site, iri: str, path: str) -> str:
-    """The row a page is counted in (as in ``site_pages.py``)."""
-    if iri in site.ds.describing_graph and site.ds.has_type(iri, UNLD + "Resolution"):
-        return "resolution"
-    return path.split("/", 1)[0]
 
 
 def one_run(src: Path, out: Path, every: int) -> tuple[dict[str, float], Counter[str]]:
@@ -79,15 +73,11 @@ def main() -> int:
             shutil.rmtree(out, ignore_errors=True)
         for kind, s in spent.items():
             best[kind] = min(best.get(kind, s), s)
-    total = sum(best.values())
-    print(f"HTML of the pages of `{args.src}` (every {args.every}), best of {args.repeat} runs, CPU:\n")
-    print("| kind | pages | CPU s | ms per page | share |")
-    print("|---|---:|---:|---:|---:|")
-    for kind, s in sorted(best.items(), key=lambda kv: -kv[1]):
-        per = 1000 * s / pages[kind]
-        print(f"| {kind} | {pages[kind]:,} | {s:.2f} | {per:.2f} | {100 * s / total:.1f} % |")
-    count = sum(pages.values())
-    print(f"| all | {count:,} | {total:.2f} | {1000 * total / max(1, count):.2f} | |")
+    print_table(
+        f"HTML of the pages of `{args.src}` (every {args.every}), best of {args.repeat} runs, CPU:",
+        best,
+        pages,
+    )
     return 0
 
 

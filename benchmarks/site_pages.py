@@ -10,7 +10,8 @@ grouped by kind: a resolution published here, a named graph's page, and the othe
 first segment of their path (``doc``, ``A``, ``phrase``, ``body``...).  ``--every K``
 writes every K-th page only (a quicker sample; the caches then see fewer repeats than a
 whole generation).  Each kind's figure is the best of ``--repeat`` runs.  The files go to
-``--out`` (default a temporary folder, removed at the end).  Prints a markdown table and
+``--out`` (a new or empty folder, one ``run-K`` folder per run, kept), by default to a
+temporary folder removed at the end.  Prints a markdown table and
 the CPU of reading and indexing the quads.
 """
 
@@ -62,20 +63,36 @@ def one_run(src: Path, out: Path, every: int) -> tuple[dict[str, float], Counter
     return spent, pages, read, index
 
 
+def print_table(title: str, best: dict[str, float], pages: Counter[str]) -> None:
+    """The markdown table of CPU seconds by kind of page (``site_html.py`` prints its own
+    with it)."""
+    total = sum(best.values())
+    print(f"{title}\n")
+    print("| kind | pages | CPU s | ms per page | share |")
+    print("|---|---:|---:|---:|---:|")
+    for kind, s in sorted(best.items(), key=lambda kv: -kv[1]):
+        per = 1000 * s / pages[kind]
+        print(f"| {kind} | {pages[kind]:,} | {s:.2f} | {per:.2f} | {100 * s / total:.1f} % |")
+    count = sum(pages.values())
+    print(f"| all | {count:,} | {total:.2f} | {1000 * total / max(1, count):.2f} | |")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--from", dest="src", type=Path, required=True, help="a built folder (with unld.nq)")
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--every", type=int, default=1)
-    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=None, help="a new or empty folder to keep the files in")
     args = ap.parse_args()
+    if args.out is not None and args.out.exists() and (not args.out.is_dir() or any(args.out.iterdir())):
+        sys.exit(f"{args.out}: exists and is not an empty folder; give a new one")
     best: dict[str, float] = {}
     pages: Counter[str] = Counter()
     read = index = float("inf")
-    for _ in range(args.repeat):
-        out = args.out or Path(tempfile.mkdtemp(prefix="unld-site-pages-"))
-        shutil.rmtree(out, ignore_errors=True)
-        out.mkdir(parents=True)
+    for run in range(args.repeat):
+        # each run into a folder of its own, made here: nothing else is ever removed
+        out = args.out / f"run-{run + 1}" if args.out else Path(tempfile.mkdtemp(prefix="unld-site-pages-"))
+        out.mkdir(parents=True, exist_ok=True)
         try:
             spent, pages, r, i = one_run(args.src, out, args.every)
         finally:
@@ -84,15 +101,7 @@ def main() -> int:
         read, index = min(read, r), min(index, i)
         for kind, s in spent.items():
             best[kind] = min(best.get(kind, s), s)
-    total = sum(best.values())
-    print(f"Pages of `{args.src}` (every {args.every}), best of {args.repeat} runs, CPU:\n")
-    print("| kind | pages | CPU s | ms per page | share |")
-    print("|---|---:|---:|---:|---:|")
-    for kind, s in sorted(best.items(), key=lambda kv: -kv[1]):
-        per = 1000 * s / pages[kind]
-        print(f"| {kind} | {pages[kind]:,} | {s:.2f} | {per:.2f} | {100 * s / total:.1f} % |")
-    count = sum(pages.values())
-    print(f"| all | {count:,} | {total:.2f} | {1000 * total / max(1, count):.2f} | |")
+    print_table(f"Pages of `{args.src}` (every {args.every}), best of {args.repeat} runs, CPU:", best, pages)
     print(f"\nReading unld.nq {read:.2f} s, indexing {index:.2f} s (CPU).")
     return 0
 
