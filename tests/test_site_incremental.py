@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, ROOT
+from unld.publishing import output
 from unld.publishing.site import generate
 
 BASE = "https://w3id.org/unld/"
@@ -30,6 +31,12 @@ def _files(root: Path) -> dict[str, bytes]:
 
 def _digests(root: Path) -> dict[str, str]:
     return {k: hashlib.sha256(v).hexdigest() for k, v in _files(root).items()}
+
+
+def _assert_manifest_true(out: Path) -> None:
+    """The build's manifest gives every file's true SHA-256 (hashes it took, not read)."""
+    gen = out / output.CURRENT
+    assert (gen / output.MANIFEST).read_bytes() == output.manifest(gen.resolve())
 
 
 def _changed_sources(folder: Path, sources: list[Path]) -> Path:
@@ -134,7 +141,12 @@ def test_a_build_starts_its_site_from_the_live_generation(tmp_path: Path) -> Non
     sources = sorted(CORPUS.glob("A_RES_7*.txt"))[:6]
     assert sources[0].name == "A_RES_72_309.txt"
     out = tmp_path / "out"
-    build([str(s) for s in sources], out, BASE, jobs=2)
+    result = build([str(s) for s in sources], out, BASE, jobs=2)
+    _assert_manifest_true(out)
+    # the pages' hashes came from the processes that wrote them, the downloads' from the
+    # dumps: the manifest read only the search index's files and the site's own state
+    written = len(list(output.files_of(out / "site")))
+    assert result.manifest["hashed"] < written // 10, (result.manifest, written)
     site = out / "site"
     inodes = {str(p.relative_to(site)): os.stat(p).st_ino for p in site.rglob("index.html")}
     changed = tmp_path / "src"
@@ -142,6 +154,7 @@ def test_a_build_starts_its_site_from_the_live_generation(tmp_path: Path) -> Non
     for s in sources[1:]:
         shutil.copy(s, changed / s.name)
     build([str(changed)], out, BASE, jobs=2)
+    _assert_manifest_true(out)
     full = tmp_path / "full" / "site"
     generate(out / "unld.nq", full, BASE, out, jobs=2)
     got, want = _files(site), _files(full)

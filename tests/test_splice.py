@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -198,6 +199,27 @@ def test_manifest_reuses_the_hashes_of_hard_linked_files(tmp_path: Path) -> None
     digest = output.read_manifest(got)["unld.nt"]
     assert output.manifest(new, {"unld.nt": digest}, None, counts) == got
     assert counts == {"hashed": 3, "reused": 1}
+
+
+def test_manifest_takes_stamped_hashes_only_for_the_very_file(tmp_path: Path) -> None:
+    """The site's writers hash the bytes they write and give the hashes by the file's
+    stamp; the manifest takes them only while the file is the one they wrote, and a hard
+    link of a file whose hash is known (the site's downloads) takes that hash."""
+    gen = tmp_path / "g"
+    (gen / "site" / "dumps").mkdir(parents=True)
+    (gen / "unld.nt").write_bytes(b"<urn:s> <urn:p> <urn:o> .\n")
+    (gen / "site" / "dumps" / "unld.nt").hardlink_to(gen / "unld.nt")
+    kept, rewritten = gen / "site" / "a.html", gen / "site" / "b.html"
+    kept.write_bytes(b"<p>a</p>")
+    rewritten.write_bytes(b"<p>b</p>")
+    stamped = {output.stamp(os.stat(p)): "1" * 64 for p in (kept, rewritten)}
+    rewritten.unlink()
+    rewritten.write_bytes(b"<p>B, longer</p>")  # another file now: its stamp is not given
+    want = output.read_manifest(output.manifest(gen))
+    counts: dict[str, int] = {}
+    got = output.read_manifest(output.manifest(gen, {"unld.nt": "2" * 64}, None, counts, stamped))
+    assert got == {**want, "site/a.html": "1" * 64, "unld.nt": "2" * 64, "site/dumps/unld.nt": "2" * 64}
+    assert counts == {"hashed": 1, "reused": 3}
 
 
 def test_source_line_sees_a_source_edited_in_the_same_process(tmp_path: Path) -> None:

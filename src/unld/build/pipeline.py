@@ -457,14 +457,16 @@ def build(
             from unld.publishing.site import generate
 
             # after the checksums: the site is a folder, and copies the dumps as downloads
-            generate(
+            site_report = generate(
                 stage.dir / "unld.nq",
                 stage.path("site"),
                 policy.base,
                 stage.dir,
                 jobs=jobs or os.cpu_count() or 1,
                 previous=(live / "site" if (live := output.live_generation(out)) else None),
+                hashing=True,
             )
+            stage.stamped.update(site_report.stamped)
             clock.tick("site")
         stage.commit()
     splice.save(store, base, stage.dir, stats)

@@ -132,6 +132,9 @@ class Generation(Staging):
         #: SHA-256 of files already hashed in this build (the dumps, for SHA256SUMS), by
         #: path: the manifest takes them rather than reading the files again
         self.digests: dict[str, str] = {}
+        #: SHA-256 of files whose writer hashed the bytes it wrote (the site's pages), by the
+        #: file's :func:`stamp`: the manifest takes them for a file that still has that stamp
+        self.stamped: dict[Stamp, str] = {}
         #: files the manifest hashed, and files whose hash it took from elsewhere
         self.hashed = 0
         self.reused = 0
@@ -151,7 +154,7 @@ class Generation(Staging):
         """
         old = current_generation(self.out)
         counts: dict[str, int] = {}
-        (self.dir / MANIFEST).write_bytes(manifest(self.dir, self.digests, old, counts))
+        (self.dir / MANIFEST).write_bytes(manifest(self.dir, self.digests, old, counts, self.stamped))
         self.hashed, self.reused = counts.get("hashed", 0), counts.get("reused", 0)
         names = sorted(p.name for p in self.dir.iterdir())
         for name in names:
@@ -221,11 +224,22 @@ def files_of(folder: Path) -> Iterator[str]:
             yield f if rel == "." else f"{rel}/{f}"
 
 
+#: What identifies a file's content without reading it: device, inode, size and
+#: modification time (a file written again gets another modification time).
+Stamp = tuple[int, int, int, int]
+
+
+def stamp(st: os.stat_result) -> Stamp:
+    """The :data:`Stamp` of a file's ``stat``."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def manifest(
     folder: Path,
     known: dict[str, str] | None = None,
     previous: Path | None = None,
     counts: dict[str, int] | None = None,
+    stamped: dict[Stamp, str] | None = None,
 ) -> bytes:
     """``sha256sum``-style lines for every file of a generation but the manifest itself,
     sorted by path (so that ``sha256sum -c MANIFEST.sha256`` checks a whole build).
@@ -233,10 +247,17 @@ def manifest(
     A file is read only when its hash is not known already: ``known`` gives the hashes the
     build took (the dumps, for SHA256SUMS), and a file that is the very file of the same
     path in the ``previous`` generation (a hard link: same device, inode, size and
-    modification time) has the hash that generation's manifest gives it.  ``counts``
-    receives how many files were hashed and how many hashes were taken.
+    modification time) has the hash that generation's manifest gives it.  ``stamped`` gives
+    the hashes of files by their :func:`stamp` (the site's pages, hashed by the processes
+    that wrote them), and the files of ``known`` lend theirs to their hard links (the
+    site's downloads are links to the dumps).  ``counts`` receives how many files were
+    hashed and how many hashes were taken.
     """
     known = known or {}
+    by_stamp = dict(stamped or {})
+    for rel, digest in known.items():
+        with contextlib.suppress(OSError):
+            by_stamp[stamp(os.stat(folder / rel))] = digest
     before: dict[str, str] = {}
     if previous is not None:
         with contextlib.suppress(OSError, UnicodeDecodeError):
@@ -246,11 +267,14 @@ def manifest(
     for rel in sorted(files_of(folder)):
         if rel == MANIFEST:
             continue
-        digest = known.get(rel)
+        digest: str | None = known.get(rel)
         if digest is None and rel in before and previous is not None:
             with contextlib.suppress(OSError):
                 if _same_file(os.stat(folder / rel), os.stat(previous / rel)):
                     digest = before[rel]
+        if digest is None and by_stamp:
+            with contextlib.suppress(OSError):
+                digest = by_stamp.get(stamp(os.stat(folder / rel)))
         if digest is None:
             h = hashlib.sha256()
             with open(folder / rel, "rb") as fh:
@@ -268,7 +292,7 @@ def manifest(
 
 def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
     """Whether two paths name one file (hard links) not written since."""
-    return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns) == (b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns)
+    return stamp(a) == stamp(b)
 
 
 def state(out: Path) -> dict[str, str]:

@@ -30,6 +30,7 @@ from unld.core.iri import IriPolicy
 from unld.core.namespaces import RDF_TYPE, UNLD
 from unld.core.resources import mappings_dir
 from unld.publishing import dumps
+from unld.publishing.output import Stamp
 from unld.publishing.site import files, home, incremental, listings, search, sitemap, workers
 from unld.publishing.site.frame import PAGE_TEMPLATES, environment
 from unld.publishing.site.links import Links
@@ -60,6 +61,8 @@ class SiteReport:
     jobs: int = 1
     #: pages carried over from the previous generation (not written again)
     carried: int = 0
+    #: with ``hashing``, the SHA-256 of the files written, by their stamp (for a manifest)
+    stamped: dict[Stamp, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         return (
@@ -145,7 +148,13 @@ class Site(Links):
     """One generation run: the dataset, the templates, and where each page lives."""
 
     def __init__(
-        self, quads: Store | Iterable[ox.Quad], base: str, root: Path, dumps_dir: Path | None
+        self,
+        quads: Store | Iterable[ox.Quad],
+        base: str,
+        root: Path,
+        dumps_dir: Path | None,
+        *,
+        hashing: bool = False,
     ) -> None:
         IriPolicy(base)  # raises a usage error for a malformed base
         ds = Dataset.from_quads(quads, base)
@@ -154,7 +163,7 @@ class Site(Links):
         self.root = root
         self.dumps_dir = dumps_dir
         self.env: jinja2.Environment = environment()
-        self.writer = Writer(root)
+        self.writer = Writer(root, hashing=hashing)
         self.order: list[str] = []
         self.dataset_iri = base + "dataset"
         self.context_doc = json.loads((mappings_dir() / "context.jsonld").read_text("utf-8"))
@@ -198,7 +207,8 @@ class Site(Links):
     def task(self, task: tuple[str, int, int]) -> _Done:
         """Do one share of the work: ``("pages", start, end)`` of the sorted page list, or
         ``("rest", 0, 0)`` (listings, home page, 404).  Returns (pages, files, bytes, the
-        resources each page read, the slim copies written)."""
+        resources each page read, the slim copies written, the hashes of the files written
+        when the writer hashes them)."""
         before = (self.report.pages, self.writer.files, self.writer.bytes)
         self.searchable = []
         kind, start, end = task
@@ -211,7 +221,8 @@ class Site(Links):
         else:
             self.rest()
         counts = (self.report.pages - before[0], self.writer.files - before[1], self.writer.bytes - before[2])
-        return (*counts, read, self.searchable)
+        stamped, self.writer.stamped = self.writer.stamped, {}
+        return (*counts, read, self.searchable, stamped)
 
     def tasks(self, jobs: int) -> list[tuple[str, int, int]]:
         """The shares of the work: the rest first, then slices of the pages."""
@@ -291,7 +302,10 @@ class Site(Links):
         requested = jobs
         jobs = self.report.jobs = workers.jobs_for(jobs, len(self.order))
         done = (self.writer.files, self.writer.bytes)
+        self.report.stamped, self.writer.stamped = self.writer.stamped, {}
         results = workers.run(self.task, self.tasks(jobs), jobs)
+        for r in results:
+            self.report.stamped.update(r[5])
         self.report.pages = sum(r[0] for r in results) + len(carried)
         self.report.files = done[0] + sum(r[1] for r in results) + len(carried) * len(PAGE_FILES)
         self.report.bytes = done[1] + sum(r[2] for r in results)
@@ -333,8 +347,9 @@ class Site(Links):
 
 
 #: What a share of the work returns: pages, files, bytes, (path, resources read) of each
-#: page, and (path, changed) of each slim copy for the search index.
-_Done = tuple[int, int, int, list[tuple[str, list[str]]], list[tuple[str, bool]]]
+#: page, (path, changed) of each slim copy for the search index, and the hashes of the
+#: files written (see :attr:`SiteReport.stamped`).
+_Done = tuple[int, int, int, list[tuple[str, list[str]]], list[tuple[str, bool]], dict[Stamp, str]]
 Blocks = dict[str, tuple[int, int]]
 
 
@@ -357,6 +372,7 @@ def generate(
     jobs: int | None = None,
     previous: Path | None = None,
     source: Path | None = None,
+    hashing: bool = False,
 ) -> SiteReport:
     """Write the static site for ``quads`` into ``out`` (replaced as a whole at the end).
 
@@ -372,6 +388,8 @@ def generate(
     over as hard links; the result is the same bytes as a full generation.  ``source`` is
     the ``unld.nq`` that ``quads``, a :class:`Store`, was read from (so that a caller that
     read the store first, to find the base, still starts from the previous generation).
+    With ``hashing``, the report's ``stamped`` has the SHA-256 of the files written, by
+    their stamp (a build's manifest takes them instead of reading the files again).
     """
     out = Path(out)
     clock = time.perf_counter()
@@ -387,7 +405,7 @@ def generate(
         root = stage.path(out.name)
         root.mkdir()
         clock = time.perf_counter()
-        site = Site(data, base, root, dumps_dir)
+        site = Site(data, base, root, dumps_dir, hashing=hashing)
         site.report.timings.update(read=read, index=time.perf_counter() - clock)
         report = site.run(jobs, previous, nq)
         clock = time.perf_counter()

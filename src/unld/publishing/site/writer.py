@@ -7,11 +7,13 @@ leave the output folder; the writer checks again before it creates a folder.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 from pathlib import Path
 from urllib.parse import unquote
 
+from unld.publishing.output import Stamp, stamp
 from unld.publishing.site.paths import disk_path, is_safe_path
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
@@ -20,8 +22,13 @@ _CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 class Writer:
     """The files of one generation: written, copied, or carried over from the previous one."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, hashing: bool = False) -> None:
         self.root = root
+        #: ``hashing``: the SHA-256 of every page file and file of the site written here,
+        #: by the file's stamp, taken from the bytes in hand (a build's manifest needs them:
+        #: reading the files back would cost as much again, on one process)
+        self.hashing = hashing
+        self.stamped: dict[Stamp, str] = {}
         self.files = 0
         self.bytes = 0
         self._made: tuple[str, str] = ("", "")
@@ -36,6 +43,8 @@ class Writer:
         folder.mkdir(parents=True, exist_ok=True)
         self._clear(folder / name)
         (folder / name).write_bytes(data)
+        if self.hashing:
+            self.stamped[stamp(os.stat(folder / name))] = hashlib.sha256(data).hexdigest()
         self.files += 1
         self.bytes += len(data)
 
@@ -89,6 +98,8 @@ class Writer:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
+            if self.hashing:
+                self.stamped[stamp(os.fstat(fd))] = hashlib.sha256(data).hexdigest()
         finally:
             os.close(fd)
         self.files += 1
