@@ -255,9 +255,9 @@ def manifest(
     """
     known = known or {}
     by_stamp = dict(stamped or {})
-    for rel, digest in known.items():
+    for rel, hexdigest in known.items():
         with contextlib.suppress(OSError):
-            by_stamp[stamp(os.stat(folder / rel))] = digest
+            by_stamp[stamp(os.stat(folder / rel))] = hexdigest
     before: dict[str, str] = {}
     if previous is not None:
         with contextlib.suppress(OSError, UnicodeDecodeError):
