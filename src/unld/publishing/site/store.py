@@ -189,6 +189,15 @@ class Store(Sequence[ox.Quad]):
         hi = bisect.bisect_left(ik, (o + 1) * self.m, lo)
         return ik[lo:hi]
 
+    def links_into(self, iri: str) -> int:
+        """How many links from IRI subjects go to the IRI ``iri`` (counted, not read)."""
+        o = self.find_iri(iri)
+        if o is None:
+            return 0
+        ik = self.ikeys
+        lo = bisect.bisect_left(ik, o * self.m)
+        return bisect.bisect_left(ik, (o + 1) * self.m, lo) - lo
+
     def split_incoming(self, ik: int) -> tuple[int, int]:
         """(subject, predicate term) of an incoming key."""
         return (ik // self.np) % self.n, self.preds[ik % self.np]
