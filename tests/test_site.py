@@ -26,7 +26,9 @@ from rdflib.compare import isomorphic
 
 from tests.conftest import EXAMPLE, ROOT, unavailable
 from tests.webservers import free_port, nginx
+from unld.core.namespaces import RDF_TYPE
 from unld.publishing.site import detect_base, generate, load_quads, render
+from unld.publishing.site.pages import write_resource
 from unld.publishing.site.paths import disk_path, is_safe_path, page_path, relative
 from unld.publishing.site.schema import script_json
 from unld.publishing.site.store import Store
@@ -84,6 +86,30 @@ def test_the_most_linked_pages_are_written_first_one_per_task(
     # what links here is counted as the store reads it
     some = s.order[0]
     assert quads.links_into(some) == len(quads.incoming_keys(quads.find_iri(some)))
+
+
+def test_what_links_here_reads_a_linking_part_s_class_only_where_its_title_needs_it(
+    built: Path, quads: Store, tmp_path: Path
+) -> None:
+    """Regression (speed): a phrase's page read the class of every paragraph that opens with
+    it (thousands at 20,000 resolutions), though only a session's groups are titled by the
+    class of what links to them.  The page records the reads it makes, so the reads it no
+    longer makes are not there; a session's page still reads its linking resources' classes."""
+    s = render.Site(quads, BASE, tmp_path / "site", built)
+    s.order = render._work_order(s.base, s.pages)
+    s.prepare()
+
+    def class_reads(iri: str) -> list[str]:
+        reads = write_resource(s, iri, s.pages[iri])
+        return [r for r in reads if r.endswith("\t" + RDF_TYPE) and not r.startswith(iri + "\t")]
+
+    phrase = BASE + "phrase/recalling"
+    assert class_reads(phrase) == []
+    page = (tmp_path / "site" / s.pages[phrase] / "index.html").read_text("utf-8")
+    assert "Paragraphs that open with this phrase" in page
+    sessions = BASE + "A/session/"
+    session = next(i for i in s.order if i.startswith(sessions) and "/" not in i[len(sessions) :])
+    assert class_reads(session)
 
 
 def resource_graph(built: Path, iri: str) -> rdflib.Graph:

@@ -62,6 +62,8 @@ INVERSE: dict[tuple[str, str | None], str] = {
     (VOID + "exampleResource", None): "Example resource of the dataset",
     (VOID + "subset", None): "Part of the dataset",
 }
+#: The predicates whose group title depends on the class of the linking resource.
+_TITLED_BY_KIND = frozenset(p for p, kind in INVERSE if kind is not None)
 _GROUP_ORDER = {
     title: i
     for i, title in enumerate(
@@ -290,7 +292,9 @@ class Links:
             head, frag = split_fragment(s)
             if head == iri:
                 continue  # the page's own parts
-            kind = self.kind_of(s)
+            # the linking resource's class is read only where the title depends on it:
+            # a phrase's page has tens of thousands of linking paragraphs
+            kind = self.kind_of(s) if p in _TITLED_BY_KIND else None
             title = INVERSE.get((p, kind)) or INVERSE.get((p, None))
             if title is None:
                 title = f"Linked with {curie(p)}"
