@@ -19,6 +19,7 @@ import json
 import shutil
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -344,18 +345,23 @@ class Site(Links):
         slim = [s for r in results for s in r[4]]
         if prev is not None:
             self.tidy(prev, carried, {p for p, _ in slim})
-        self._index(
-            {self.shard_of[p] for p, changed in slim if changed},
-            prev is not None,
-            workers.cores(requested),  # indexer runs, at most one per shard
-        )
-        clock = time.perf_counter()
-        iri_of = {p: i for i, p in self.pages.items()}
-        read = {path: (iri_of[path], deps) for r in results for path, deps in r[3]}
-        if prev is not None:
-            read.update((p, (prev.pages[p][0], prev.read_by(p))) for p in carried)
-        incremental.State(version, graphs, read).save(self.root)
-        self.report.timings["state"] = time.perf_counter() - clock
+        # the indexer runs in child processes, which this thread only waits for: the state
+        # is put together and written meanwhile (it has no file in common with the index)
+        with ThreadPoolExecutor(1) as background:
+            indexing = background.submit(
+                self._index,
+                {self.shard_of[p] for p, changed in slim if changed},
+                prev is not None,
+                workers.cores(requested),  # indexer runs, at most one per shard
+            )
+            clock = time.perf_counter()
+            iri_of = {p: i for i, p in self.pages.items()}
+            read = {path: (iri_of[path], deps) for r in results for path, deps in r[3]}
+            if prev is not None:
+                read.update((p, (prev.pages[p][0], prev.read_by(p))) for p in carried)
+            incremental.State(version, graphs, read).save(self.root)
+            self.report.timings["state"] = time.perf_counter() - clock
+            indexing.result()
         return self.report
 
     def _index(self, changed: set[str], incremental_run: bool, jobs: int) -> None:
