@@ -4,6 +4,7 @@ local names it escapes, blank nodes)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,7 +12,7 @@ import pytest
 
 from unld.core.namespaces import UNLD, XSD
 from unld.publishing import dumps
-from unld.publishing.site.pages import reference_turtle
+from unld.publishing.site.pages import reference_turtle, write_data
 from unld.publishing.site.render import Site, _work_order, load_quads
 
 BASE = "https://w3id.org/unld/"
@@ -53,6 +54,47 @@ def test_page_jsonld_is_the_dump_writers_on_every_corpus_page(corpus_site: Site)
         checked += 1
     assert checked > 1000
     assert len(corpus_site.jsonld.nodes.new) + len(corpus_site.jsonld.nodes.old) > 0
+
+
+def test_a_graph_page_with_its_resolution_s_triples_links_its_data_files(
+    corpus_build: Path, tmp_path: Path
+) -> None:
+    """A resolution's graph page says what the resolution's page says, nearly always: its
+    Turtle and JSON-LD are then hard links to the resolution's files.  Every page's files
+    are what the writers make of that page's own triples, linked or not."""
+    site = Site(load_quads(corpus_build), BASE, tmp_path / "site", corpus_build)
+    site.order = _work_order(site.base, site.pages)
+    ds = site.ds
+    linked = 0
+    for iri in site.order:
+        write_data(site, iri, site.pages[iri])
+    for iri in site.order:
+        folder = tmp_path / "site" / site.pages[iri]
+        page = ds.page(iri)
+        assert (folder / "index.ttl").read_bytes() == reference_turtle(site, page), iri
+        want = dumps.jsonld(ds.store.triples(page.keys), site.context_doc, site.context_url)
+        assert (folder / "index.jsonld").read_bytes() == want, iri
+        described = ds.iri(iri, UNLD + "describes") if iri.startswith(BASE + "graph/") else None
+        if described is None or described not in site.pages:
+            continue
+        doc = site.pages[described]
+        same = ds.page(described).keys == page.keys
+        for name in ("index.ttl", "index.jsonld"):
+            shared = os.path.samefile(folder / name, tmp_path / "site" / doc / name)
+            assert shared == same, (iri, name)
+        linked += same
+    assert linked > 30
+    # a page after another's with other triples: written, not linked
+    graph = next(i for i in site.order if i.startswith(BASE + "graph/A/RES/"))
+    keys = ds.page(graph).keys
+    other = next(i for i in site.order if i.startswith(BASE + "doc/A/RES/") and ds.page(i).keys != keys)
+    again = Site(site.ds.store, BASE, tmp_path / "again", corpus_build)
+    write_data(again, other, again.pages[other])
+    write_data(again, graph, again.pages[graph])
+    folder = tmp_path / "again" / again.pages[graph]
+    assert os.stat(folder / "index.ttl").st_nlink == 1
+    first = tmp_path / "site" / site.pages[graph]
+    assert (folder / "index.ttl").read_bytes() == (first / "index.ttl").read_bytes()
 
 
 def _site_of(quads: list[ox.Quad], tmp_path: Path) -> Site:

@@ -33,11 +33,24 @@ def reference_turtle(site: Site, page: Page) -> bytes:
 
 
 def write_data(site: Site, iri: str, path: str) -> None:
-    """The page's Turtle and JSON-LD."""
+    """The page's Turtle and JSON-LD.
+
+    A resolution's named graph says everything its page says, so the graph's page (written
+    right after it, see :func:`.render._work_order`) has, nearly always, the very same
+    triples: its two files are then hard links to the resolution's (the same bytes, made
+    of the same keys), not written again."""
     page = site.ds.page(iri)
+    last = site.last_data
+    if last is not None and last[0] == page.keys:
+        for name, data in zip(("index.ttl", "index.jsonld"), last[2:], strict=True):
+            site.writer.link_page(path, name, last[1], data)
+        return
     turtle = site.turtle.document(page)
-    site.writer.write_page(path, "index.ttl", reference_turtle(site, page) if turtle is None else turtle)
-    site.writer.write_page(path, "index.jsonld", site.jsonld.document(page))
+    ttl = reference_turtle(site, page) if turtle is None else turtle
+    jsonld = site.jsonld.document(page)
+    site.writer.write_page(path, "index.ttl", ttl)
+    site.writer.write_page(path, "index.jsonld", jsonld)
+    site.last_data = (page.keys, path, ttl, jsonld)
 
 
 def render_html(site: Site, iri: str, path: str) -> bytes:

@@ -171,6 +171,9 @@ class Site(Links):
         self.env: jinja2.Environment = environment()
         self.writer = Writer(root, hashing=hashing)
         self.order: list[str] = []
+        #: the last page's data files as :func:`.pages.write_data` wrote them: its triple
+        #: keys, its path, its Turtle and its JSON-LD
+        self.last_data: tuple[list[int], str, bytes, bytes] | None = None
         #: how many pages at the start of :attr:`order` are written one per task
         self.heavy = 0
         self.dataset_iri = base + "dataset"

@@ -87,6 +87,20 @@ class Writer:
         self.files += 1
         self.bytes += (folder / name).stat().st_size
 
+    def link_page(self, path: str, name: str, src: str, data: bytes) -> None:
+        """The file ``name`` of the page at ``path`` as a hard link to the same file of the
+        page at ``src``, written here in this generation with the bytes ``data`` (which are
+        written again where the file system cannot link)."""
+        target = os.path.join(self.page_folder(path), name)
+        self._clear(target)
+        try:
+            os.link(os.path.join(self.root, unquote(src), name), target)
+        except OSError:
+            self.write_page(path, name, data)
+            return
+        self.files += 1
+        self.bytes += len(data)
+
     def write_page(self, path: str, name: str, data: bytes) -> None:
         """A file of a resource page."""
         target = os.path.join(self.page_folder(path), name)
