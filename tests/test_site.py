@@ -8,6 +8,7 @@ only when the binaries are absent; CI installs them (``apt-get install nginx chr
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import shutil
@@ -27,7 +28,7 @@ from rdflib.compare import isomorphic
 from tests.conftest import EXAMPLE, ROOT, unavailable
 from tests.webservers import free_port, nginx
 from unld.core.namespaces import RDF_TYPE
-from unld.publishing.site import detect_base, generate, load_quads, render
+from unld.publishing.site import detect_base, generate, load_quads, render, workers
 from unld.publishing.site.pages import write_resource
 from unld.publishing.site.paths import disk_path, is_safe_path, page_path, relative
 from unld.publishing.site.schema import script_json
@@ -859,3 +860,18 @@ def test_browser_shows_script_as_text(evil_site: Path, tmp_path: Path) -> None:
     assert '&lt;script&gt;alert("x")&lt;/script&gt;' in dom
     assert "<b>bold</b>" not in dom
     assert len(re.findall(r"<script\b", dom)) == 1
+
+
+def _thresholds(_: int) -> tuple[int, int, int]:
+    return gc.get_threshold()
+
+
+def test_page_writers_run_the_garbage_collector_rarely_and_restore_it() -> None:
+    """The page writers' caches hold millions of objects that each full pass of the
+    collector walks (a quarter of the pages' CPU at 20,000 resolutions): they write with
+    high thresholds, in forked processes as in this one, and the thresholds come back."""
+    before = gc.get_threshold()
+    assert before != workers.PAGE_GC_THRESHOLDS
+    for jobs in (1, 2):
+        assert workers.run(_thresholds, [1, 2, 3], jobs) == [workers.PAGE_GC_THRESHOLDS] * 3
+        assert gc.get_threshold() == before
