@@ -27,6 +27,7 @@ from rdflib.compare import isomorphic
 
 from tests.conftest import EXAMPLE, ROOT, unavailable
 from tests.webservers import free_port, nginx
+from unld.core import collector
 from unld.core.namespaces import RDF_TYPE
 from unld.publishing.site import detect_base, generate, load_quads, render, workers
 from unld.publishing.site.pages import write_resource
@@ -871,7 +872,7 @@ def test_page_writers_run_the_garbage_collector_rarely_and_restore_it() -> None:
     collector walks (a quarter of the pages' CPU at 20,000 resolutions): they write with
     high thresholds, in forked processes as in this one, and the thresholds come back."""
     before = gc.get_threshold()
-    assert before != workers.PAGE_GC_THRESHOLDS
+    assert before != collector.THRESHOLDS
     for jobs in (1, 2):
-        assert workers.run(_thresholds, [1, 2, 3], jobs) == [workers.PAGE_GC_THRESHOLDS] * 3
+        assert workers.run(_thresholds, [1, 2, 3], jobs) == [collector.THRESHOLDS] * 3
         assert gc.get_threshold() == before

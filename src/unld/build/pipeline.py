@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from unld.build import splice
 from unld.build.cache import BuildCache, write_atomic
+from unld.core import collector
 from unld.core.errors import InputError, UnldError, UsageError
 from unld.core.iri import DEFAULT_BASE, IriPolicy
 from unld.core.namespaces import ONTOLOGY_IRI, RDF_TYPE
@@ -333,6 +334,7 @@ def _holding_the_lock(fn: Callable[_P, _R]) -> Callable[_P, _R]:
 
 
 @_holding_the_lock
+@collector.rarely()
 def build(
     sources: list[str],
     out: Path,

@@ -27,6 +27,7 @@ from urllib.parse import unquote
 import jinja2
 import pyoxigraph as ox
 
+from unld.core import collector
 from unld.core.iri import IriPolicy
 from unld.core.namespaces import RDF_TYPE, UNLD
 from unld.core.resources import mappings_dir
@@ -403,6 +404,7 @@ def _prune(folder: Path, root: Path) -> None:
         folder = folder.parent
 
 
+@collector.rarely()
 def generate(
     quads: Store | Path | str | Iterable[ox.Quad],
     out: Path,
