@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
+from unld.cli import main
 from unld.publishing.site import generate, store
 from unld.publishing.site.store import Store
 
@@ -134,11 +136,43 @@ def _die(path: Path, start: int, end: int) -> store._Part:
 
 
 @pytest.mark.usefixtures("parallel")
-def test_worker_killed_is_a_clear_error(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_worker_killed_is_a_clear_error(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reading process killed: an error that says so (no hang, no traceback from the
+    command), not a store made of what the others read."""
     monkeypatch.setattr(store, "_split_part_unpatched", store._split_part, raising=False)
     monkeypatch.setattr(store, "_split_part", _die)
     with pytest.raises(OSError, match="stopped before it finished"):
         Store.from_nquads(generated, jobs=2)
+    build = _folder_with(tmp_path / "build", generated.read_bytes())
+    result = CliRunner().invoke(main, ["site", "--from", str(build), "--out", str(tmp_path / "site")])
+    assert result.exit_code == 2, result.output
+    assert "unld.nq: cannot read it: a process reading the file stopped before it finished" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "site").exists()
+
+
+def _folder_with(folder: Path, nquads: bytes) -> Path:
+    folder.mkdir()
+    (folder / "unld.nq").write_bytes(nquads)
+    return folder
+
+
+def test_command_reports_a_broken_file_alike(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``unld site`` on a file that is not N-Quads: the same message and exit code whether
+    the file is read by one process or by several."""
+    build = _folder_with(
+        tmp_path / "build", generated.read_bytes() + b"<http://ex.org/s> <http://ex.org/p> .\n"
+    )
+    outputs = []
+    for least in (1 << 62, 0):  # one process; several
+        monkeypatch.setattr(store, "PARALLEL_MIN_BYTES", least)
+        result = CliRunner().invoke(main, ["site", "--from", str(build), "--out", str(tmp_path / "site")])
+        assert result.exit_code == 2 and "unld.nq: cannot read it:" in result.output, result.output
+        outputs.append(result.output)
+    assert outputs[0] == outputs[1]
 
 
 def _digests(folder: Path) -> dict[str, str]:

@@ -431,26 +431,17 @@ _BLOCK = 1 << 16
 _LOOK_AHEAD = 1 << 23
 
 
-def _split(path: Path, start: int, end: int) -> _Builder:
-    """The quads of the lines in bytes ``start`` to ``end`` of ``path`` (both at the start
-    of a line, or at the end of the file), split without a parser; a line that cannot be
-    split with certainty raises :class:`_NotCanonical`.
-
-    The file is read in blocks cut at line ends, each split at its newlines only (as a file
-    is iterated; ``bytes.splitlines`` would also cut at carriage returns), so that the lines
-    are those of the file, without their newline."""
-    b = _Builder()
-    ids = b.ids
-    intern = ids.setdefault
-    sa, pa, oa, ga = b.s.append, b.p.append, b.o.append, b.g.append
-    last_s = last_g = None
-    si = gi = 0
+def _lines(path: Path, start: int, end: int, block_size: int = 1 << 16) -> Iterator[list[bytes]]:
+    """The lines in bytes ``start`` to ``end`` of ``path`` (both at the start of a line, or
+    at the end of the file), without their newline, a block of about ``block_size`` bytes
+    at a time.  Each block is split at its newlines only, as a file is iterated
+    (``bytes.splitlines`` would also cut at carriage returns)."""
     left = end - start
     tail = b""
     with open(path, "rb") as fh:
         fh.seek(start)
         while left > 0 or tail:
-            block = fh.read(min(_BLOCK, left)) if left > 0 else b""
+            block = fh.read(min(block_size, left)) if left > 0 else b""
             left -= len(block)
             if not block:
                 left = 0  # the file is shorter than it was: read what there is
@@ -463,28 +454,42 @@ def _split(path: Path, start: int, end: int) -> _Builder:
             lines = block.split(b"\n")
             if not lines[-1]:
                 lines.pop()  # after the block's last newline
-            for line in lines:
-                if not line.endswith(b" ."):
-                    raise _NotCanonical
-                try:
-                    s, p, rest = line[:-2].split(b" ", 2)
-                except ValueError:
-                    raise _NotCanonical from None
-                if s != last_s:
-                    si = intern(s, len(ids))
-                    last_s = s
-                sa(si)
-                pa(intern(p, len(ids)))
-                o, sep, g = rest.rpartition(b" ")
-                if sep and (g[:1] == b"<" and g[-1:] == b">" or g[:2] == b"_:"):
-                    if g != last_g:
-                        gi = intern(g, len(ids))
-                        last_g = g
-                    oa(intern(o, len(ids)))
-                    ga(gi)
-                else:
-                    oa(intern(rest, len(ids)))
-                    ga(_DEFAULT)
+            yield lines
+
+
+def _split(path: Path, start: int, end: int) -> _Builder:
+    """The quads of the lines in bytes ``start`` to ``end`` of ``path``, split without a
+    parser, a line at a time; a line that cannot be split with certainty raises
+    :class:`_NotCanonical`."""
+    b = _Builder()
+    ids = b.ids
+    intern = ids.setdefault
+    sa, pa, oa, ga = b.s.append, b.p.append, b.o.append, b.g.append
+    last_s = last_g = None
+    si = gi = 0
+    for lines in _lines(path, start, end, _BLOCK):
+        for line in lines:
+            if not line.endswith(b" ."):
+                raise _NotCanonical
+            try:
+                s, p, rest = line[:-2].split(b" ", 2)
+            except ValueError:
+                raise _NotCanonical from None
+            if s != last_s:
+                si = intern(s, len(ids))
+                last_s = s
+            sa(si)
+            pa(intern(p, len(ids)))
+            o, sep, g = rest.rpartition(b" ")
+            if sep and (g[:1] == b"<" and g[-1:] == b">" or g[:2] == b"_:"):
+                if g != last_g:
+                    gi = intern(g, len(ids))
+                    last_g = g
+                oa(intern(o, len(ids)))
+                ga(gi)
+            else:
+                oa(intern(rest, len(ids)))
+                ga(_DEFAULT)
     return b
 
 
