@@ -95,6 +95,35 @@ def test_graph_lines_apart(generated: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("parallel")
+def test_default_graph_blank_nodes_and_no_links(tmp_path: Path) -> None:
+    """Canonical lines in the default graph and in blank nodes' graphs, blank subjects,
+    predicates met in one range only; then a file with no link between two IRIs (no
+    incoming keys at all) and an empty file: the same stores as one process."""
+    lines = []
+    for i in range(300):
+        lines.append(b'<http://ex.org/s%d> <http://ex.org/p%d> "v %d"@en .\n' % (i % 7, i % 3, i))
+        lines.append(b"_:b%d <http://ex.org/q> <http://ex.org/o%d> _:g%d .\n" % (i, i % 5, i % 4))
+        lines.append(
+            b"<http://ex.org/s%d> <http://ex.org/r%d> _:b%d <http://ex.org/g> .\n" % (i, i // 150, i)
+        )
+    mixed = _write(tmp_path / "mixed.nq", b"".join(lines))
+    literals = _write(tmp_path / "literals.nq", b"".join(lines[::3]))
+    empty = _write(tmp_path / "empty.nq", b"")
+    for nq in (mixed, literals, empty):
+        one = Store.from_nquads(nq, jobs=1)
+        _same(Store.from_nquads(nq, jobs=2), one)
+        _same(Store.from_nquads(nq, jobs=3), one)
+        parsed = ox.parse(nq.read_bytes(), format=ox.RdfFormat.N_QUADS)
+        assert sorted(map(str, one)) == sorted(map(str, parsed))
+    assert len(Store.from_nquads(literals, jobs=2).ikeys) == 0
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.usefixtures("parallel")
 def test_not_canonical_falls_back_to_the_parser(generated: Path, tmp_path: Path) -> None:
     """A comment and a line with a space inside a literal in the last range: the fast reader
     of that range gives up, and the parser reads the whole file, to the same store."""

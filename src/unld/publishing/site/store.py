@@ -532,7 +532,7 @@ def _read_parallel(path: Path, jobs: int) -> Store:
     parts: list[_Part] = workers.run(lambda r: _split_part(path, *r), ranges, jobs)
     # the terms: merged, ranked once; each part's first-met numbers -> global ranks
     merged = sorted(chain.from_iterable(part.texts for part in parts))  # sorted runs: merged
-    texts = list(compress(merged, map(ne, merged, [None, *islice(merged, len(merged) - 1)])))
+    texts = list(compress(merged, map(ne, merged, chain((None,), merged))))
     del merged
     number = dict(zip(texts, range(len(texts)), strict=True))
     ranks = []
@@ -568,7 +568,7 @@ def _read_parallel(path: Path, jobs: int) -> Store:
     np_ = max(1, len(preds))
     geometry = _Shape(np_ * n, n, np_, lit_end, iri_end)
     sources = [(gkeys, a, z) for _, a, z in graphs]
-    bounds = _bounds(gkeys, n * n * np_)
+    bounds = _bounds(gkeys, n * n * np_, jobs)
     marked = workers.run(lambda r: _merge_range(sources, r, geometry, len(texts)), bounds, jobs)
     keys = array("q")
     roles = 0
@@ -579,7 +579,7 @@ def _read_parallel(path: Path, jobs: int) -> Store:
     flat = array("q")
     for _, _, inc in marked:
         flat.extend(inc)
-    ibounds = _bounds(flat, n * n * np_)
+    ibounds = _bounds(flat, n * n * np_, jobs)
     del flat
     ikeys = array("q")
     for part_keys in workers.run(lambda r: _merge_range(links, r, None, 0)[0], ibounds, jobs):
@@ -668,11 +668,13 @@ def _part_keys(
     return runs, out
 
 
-def _bounds(keys: array, bound: int) -> list[tuple[int, int]]:
+def _bounds(keys: array, bound: int, least: int) -> list[tuple[int, int]]:
     """Ranges of values that cut ``keys`` (all in ``range(bound)``) into parts of at most
-    about :data:`_MERGE_KEYS` (two at least, for two processes), from a sample."""
-    parts = max(2, -(-len(keys) // _MERGE_KEYS))
+    about :data:`_MERGE_KEYS` (``least`` at least, one for each process), from a sample."""
+    parts = max(least, -(-len(keys) // _MERGE_KEYS))
     sample = sorted(keys[:: max(1, len(keys) // (64 * parts))])
+    if not sample:
+        return [(0, bound)]
     cuts = sorted({0, *(sample[len(sample) * i // parts] for i in range(1, parts)), bound})
     return list(zip(cuts[:-1], cuts[1:], strict=True))
 
@@ -692,7 +694,7 @@ def _merge_range(
             pieces.append(keys[x:y])
     merged = sorted(chain.from_iterable(pieces))
     del pieces
-    out = array("q", compress(merged, map(ne, merged, [None, *islice(merged, len(merged) - 1)])))
+    out = array("q", compress(merged, map(ne, merged, chain((None,), merged))))
     del merged
     if shape is None:
         return out, b"", array("q")
