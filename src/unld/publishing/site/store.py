@@ -479,12 +479,17 @@ def _split(path: Path, start: int, end: int) -> _Builder:
                 si = intern(s, len(ids))
                 last_s = s
             sa(si)
-            pa(intern(p, len(ids)))
+            try:  # the few predicates are met again and again
+                pa(ids[p])
+            except KeyError:
+                pa(intern(p, len(ids)))
             o, sep, g = rest.rpartition(b" ")
-            if sep and (g[:1] == b"<" and g[-1:] == b">" or g[:2] == b"_:"):
-                if g != last_g:
-                    gi = intern(g, len(ids))
-                    last_g = g
+            if sep and g == last_g:  # the graph of the line before (so a graph's name)
+                oa(intern(o, len(ids)))
+                ga(gi)
+            elif sep and (g[:1] == b"<" and g[-1:] == b">" or g[:2] == b"_:"):
+                gi = intern(g, len(ids))
+                last_g = g
                 oa(intern(o, len(ids)))
                 ga(gi)
             else:
