@@ -498,9 +498,9 @@ def _split(path: Path, start: int, end: int) -> _Builder:
     return b
 
 
-#: below this size a file is read in one process: starting the others would cost more
-#: than they save (``benchmarks/site_read.py`` measures where they start to pay)
-PARALLEL_MIN_BYTES = 24 << 20
+#: below this size a file is read in one process: starting the others costs more than
+#: they save (``benchmarks/site_read.py --prefixes``; docs/performance-site.md)
+PARALLEL_MIN_BYTES = 64 << 20
 
 #: at most this many keys are sorted at a time (as Python integers) when merging
 _MERGE_KEYS = 2_000_000
@@ -584,10 +584,12 @@ def _read_parallel(path: Path, jobs: int) -> Store:
     flat = array("q")
     for _, _, inc in marked:
         flat.extend(inc)
-    ibounds = _bounds(flat, n * n * np_, jobs)
+    # merged here when few: starting processes for them would cost more than it saves
+    merging = jobs if len(flat) > _MERGE_KEYS else 1
+    ibounds = _bounds(flat, n * n * np_, merging)
     del flat
     ikeys = array("q")
-    for part_keys in workers.run(lambda r: _merge_range(links, r, None, 0)[0], ibounds, jobs):
+    for part_keys in workers.run(lambda r: _merge_range(links, r, None, 0)[0], ibounds, merging):
         ikeys.extend(part_keys)
     marked.clear()
     links.clear()
