@@ -10,7 +10,8 @@ same integers, and the links between IRIs a third array, sorted by object.  So a
 costs eight bytes, plus eight per quad and eight per link, the terms their text; and these
 few large objects are shared, not copied, by the worker processes forked from the one that
 built them.  Reading a build's ``unld.nq`` never holds more than a few million Python
-objects at once.
+objects at once; a large one is read by one process per core (:func:`_read_parallel`),
+to the same arrays.
 
 Terms come back as ``pyoxigraph`` objects by parsing the N-Triples lines made from the
 texts, so that values, languages and datatypes are exactly what the dumps say.
@@ -431,7 +432,7 @@ _BLOCK = 1 << 16
 _LOOK_AHEAD = 1 << 23
 
 
-def _lines(path: Path, start: int, end: int, block_size: int = 1 << 16) -> Iterator[list[bytes]]:
+def _lines(path: Path, start: int, end: int, block_size: int = _BLOCK) -> Iterator[list[bytes]]:
     """The lines in bytes ``start`` to ``end`` of ``path`` (both at the start of a line, or
     at the end of the file), without their newline, a block of about ``block_size`` bytes
     at a time.  Each block is split at its newlines only, as a file is iterated
@@ -467,7 +468,7 @@ def _split(path: Path, start: int, end: int) -> _Builder:
     sa, pa, oa, ga = b.s.append, b.p.append, b.o.append, b.g.append
     last_s = last_g = None
     si = gi = 0
-    for lines in _lines(path, start, end, _BLOCK):
+    for lines in _lines(path, start, end):
         for line in lines:
             if not line.endswith(b" ."):
                 raise _NotCanonical
