@@ -678,8 +678,10 @@ def _part_keys(
 
 def _bounds(keys: array, bound: int, least: int) -> list[tuple[int, int]]:
     """Ranges of values that cut ``keys`` (all in ``range(bound)``) into parts of at most
-    about :data:`_MERGE_KEYS` (``least`` at least, one for each process), from a sample."""
-    parts = max(least, -(-len(keys) // _MERGE_KEYS))
+    about :data:`_MERGE_KEYS`, from a sample; as many as ``least`` processes or a multiple,
+    so that each process gets as many parts of about the same size."""
+    parts = -(-len(keys) // _MERGE_KEYS)
+    parts = max(1, -(-parts // least)) * least
     sample = sorted(keys[:: max(1, len(keys) // (64 * parts))])
     if not sample:
         return [(0, bound)]
