@@ -75,11 +75,12 @@ class SiteReport:
         )
 
 
-def load_quads(folder: Path) -> Store:
+def load_quads(folder: Path, jobs: int | None = None) -> Store:
     """The quads of a built folder (its ``unld.nq``), as a compact :class:`Store` (a
-    sequence of quads that :func:`generate` uses as it is).  A file that is not N-Quads
-    raises ``SyntaxError``."""
-    return Store.from_nquads(Path(folder) / "unld.nq")
+    sequence of quads that :func:`generate` uses as it is), read by ``jobs`` processes
+    (default: one per core).  A file that is not N-Quads raises ``SyntaxError``; a reading
+    process that dies, ``OSError``."""
+    return Store.from_nquads(Path(folder) / "unld.nq", jobs)
 
 
 def detect_base(quads: Iterable[ox.Quad]) -> str | None:
@@ -439,7 +440,7 @@ def generate(
     data: Store | Iterable[ox.Quad]
     if isinstance(quads, (str, Path)):
         nq = Path(quads)
-        data = Store.from_nquads(nq)
+        data = Store.from_nquads(nq, jobs)
     else:
         data = quads
     read = time.perf_counter() - clock

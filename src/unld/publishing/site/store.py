@@ -10,7 +10,8 @@ same integers, and the links between IRIs a third array, sorted by object.  So a
 costs eight bytes, plus eight per quad and eight per link, the terms their text; and these
 few large objects are shared, not copied, by the worker processes forked from the one that
 built them.  Reading a build's ``unld.nq`` never holds more than a few million Python
-objects at once.
+objects at once; a large one is read by one process per core (:func:`_read_parallel`),
+to the same arrays.
 
 Terms come back as ``pyoxigraph`` objects by parsing the N-Triples lines made from the
 texts, so that values, languages and datatypes are exactly what the dumps say.
@@ -19,12 +20,14 @@ texts, so that values, languages and datatypes are exactly what the dumps say.
 from __future__ import annotations
 
 import bisect
+import multiprocessing
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import compress, groupby, islice
-from operator import lt, ne
+from concurrent.futures.process import BrokenProcessPool
+from itertools import chain, compress, groupby, islice
+from operator import itemgetter, lt, ne
 from pathlib import Path
-from typing import overload
+from typing import NamedTuple, overload
 
 import pyoxigraph as ox
 
@@ -56,9 +59,12 @@ class Store(Sequence[ox.Quad]):
         preds: list[int],
         graphs: list[tuple[int, int, int]],
         gkeys: array,
+        links: tuple[bytes, array] | None = None,
     ) -> None:
         """``texts`` sorted; ``keys`` sorted and distinct; ``graphs`` as (graph term or -1,
-        start, end) into ``gkeys``, sorted by graph."""
+        start, end) into ``gkeys``, sorted by graph.  ``links``: the subject and object
+        roles of the terms and the sorted incoming keys when they were already worked out
+        from ``keys`` (by :func:`_mark` on slices of them, in several processes)."""
         self.n = max(1, len(texts))
         self.nterms = len(texts)
         self.off = array("Q", [0])
@@ -83,29 +89,24 @@ class Store(Sequence[ox.Quad]):
         for _, start, end in self.by_name:
             self.gstart.append(total)
             total += end - start
-        roles = bytearray(len(texts))
+        if links is None:
+            roles = bytearray(len(texts))
+            incoming = array("q")
+            _mark(keys, self._shape(), roles, incoming)
+            self.ikeys = _sorted_distinct(incoming, self.n * self.m)
+            del incoming
+        else:
+            roles = bytearray(links[0])
+            self.ikeys = links[1]
         for p in preds:
             roles[p] |= PREDICATE
         for g, _, _ in graphs:
             if g >= 0:
                 roles[g] |= GRAPH
-        incoming = array("q")
-        m, n, np_ = self.m, self.n, self.np
-        lit_end, iri_end = self.lit_end, self.iri_end
-        last_s = -1
-        for k in keys:
-            s, r = divmod(k, m)
-            o = r % n
-            if s != last_s:
-                roles[s] |= SUBJECT
-                last_s = s
-            roles[o] |= OBJECT
-            if lit_end <= s < iri_end and lit_end <= o < iri_end:
-                roles[o] |= OBJECT_OF_IRI
-                incoming.append((o * n + s) * np_ + r // n)
-        self.ikeys = _sorted_distinct(incoming, self.n * self.m)
-        del incoming
         self.roles = bytes(roles)
+
+    def _shape(self) -> _Shape:
+        return _Shape(self.m, self.n, self.np, self.lit_end, self.iri_end)
 
     # --- building ------------------------------------------------------------------------
 
@@ -124,11 +125,24 @@ class Store(Sequence[ox.Quad]):
         return b.finish()
 
     @classmethod
-    def from_nquads(cls, path: Path) -> Store:
+    def from_nquads(cls, path: Path, jobs: int | None = None) -> Store:
         """A store of an N-Quads file.  A file as the build writes it (canonical N-Triples
         terms, one quad a line) is split without a parser and every distinct term is then
-        checked by the parser; any other file is read by the parser."""
+        checked by the parser; any other file is read by the parser.  The split is done by
+        ``jobs`` forked processes (default: one per core) when the file is large enough for
+        them to pay (:data:`PARALLEL_MIN_BYTES`); the store is the same."""
+        from unld.publishing.site import workers
+
+        path = Path(path)
+        jobs = workers.cores(jobs) if "fork" in multiprocessing.get_all_start_methods() else 1
         try:
+            if jobs > 1 and path.stat().st_size >= PARALLEL_MIN_BYTES:
+                try:
+                    return _read_parallel(path, jobs)
+                except BrokenProcessPool:
+                    raise OSError(
+                        "a process reading the file stopped before it finished (killed, or out of memory)"
+                    ) from None
             return _read_canonical(path)
         except _NotCanonical:
             with open(path, "rb") as fh:
@@ -384,43 +398,329 @@ def _sorted_distinct(keys: array, bound: int) -> array:
     return out
 
 
+class _Shape(NamedTuple):
+    """How a store's triple keys are made: ``(s * np + p) * n + o``, ``m = np * n``; IRIs
+    are the terms ``lit_end`` to ``iri_end``."""
+
+    m: int
+    n: int
+    np: int
+    lit_end: int
+    iri_end: int
+
+
+def _mark(keys: Iterable[int], shape: _Shape, roles: bytearray, incoming: array) -> None:
+    """Mark the subjects and objects of the triples ``keys`` (sorted) in ``roles``, and add
+    to ``incoming`` the link ``(o * n + s) * np + p`` of each triple between two IRIs."""
+    m, n, np_, lit_end, iri_end = shape
+    last_s = -1
+    for k in keys:
+        s, r = divmod(k, m)
+        o = r % n
+        if s != last_s:
+            roles[s] |= SUBJECT
+            last_s = s
+        roles[o] |= OBJECT
+        if lit_end <= s < iri_end and lit_end <= o < iri_end:
+            roles[o] |= OBJECT_OF_IRI
+            incoming.append((o * n + s) * np_ + r // n)
+
+
 def _read_canonical(path: Path) -> Store:
     """Split a file of canonical N-Quads lines without a parser (then check every term)."""
+    b = _split(path, 0, path.stat().st_size)
+    _check_terms(b)
+    return b.finish()
+
+
+#: bytes of the file read at a time by :func:`_split` (more is slower: the lines of a
+#: block are all alive at once, and fall out of the processor's caches)
+_BLOCK = 1 << 16
+
+#: how far :func:`_cuts` looks for the start of a graph
+_LOOK_AHEAD = 1 << 23
+
+
+def _lines(path: Path, start: int, end: int, block_size: int = _BLOCK) -> Iterator[list[bytes]]:
+    """The lines in bytes ``start`` to ``end`` of ``path`` (both at the start of a line, or
+    at the end of the file), without their newline, a block of about ``block_size`` bytes
+    at a time.  Each block is split at its newlines only, as a file is iterated
+    (``bytes.splitlines`` would also cut at carriage returns)."""
+    left = end - start
+    tail = b""
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        while left > 0 or tail:
+            block = fh.read(min(block_size, left)) if left > 0 else b""
+            left -= len(block)
+            if not block:
+                left = 0  # the file is shorter than it was: read what there is
+            block = tail + block
+            if left > 0:
+                cut = block.rfind(b"\n") + 1
+                block, tail = block[:cut], block[cut:]
+            else:
+                tail = b""
+            lines = block.split(b"\n")
+            if not lines[-1]:
+                lines.pop()  # after the block's last newline
+            yield lines
+
+
+def _split(path: Path, start: int, end: int) -> _Builder:
+    """The quads of the lines in bytes ``start`` to ``end`` of ``path``, split without a
+    parser, a line at a time; a line that cannot be split with certainty raises
+    :class:`_NotCanonical`."""
     b = _Builder()
     ids = b.ids
     intern = ids.setdefault
     sa, pa, oa, ga = b.s.append, b.p.append, b.o.append, b.g.append
     last_s = last_g = None
     si = gi = 0
-    with open(path, "rb") as fh:
-        for line in fh:
-            if line.endswith(b" .\n"):
-                body = line[:-3]
-            elif line.endswith(b" ."):
-                body = line[:-2]
-            else:
+    for lines in _lines(path, start, end):
+        for line in lines:
+            if not line.endswith(b" ."):
                 raise _NotCanonical
             try:
-                s, p, rest = body.split(b" ", 2)
+                s, p, rest = line[:-2].split(b" ", 2)
             except ValueError:
                 raise _NotCanonical from None
             if s != last_s:
                 si = intern(s, len(ids))
                 last_s = s
             sa(si)
-            pa(intern(p, len(ids)))
+            try:  # the few predicates are met again and again
+                pa(ids[p])
+            except KeyError:
+                pa(intern(p, len(ids)))
             o, sep, g = rest.rpartition(b" ")
-            if sep and (g[:1] == b"<" and g[-1:] == b">" or g[:2] == b"_:"):
-                if g != last_g:
-                    gi = intern(g, len(ids))
-                    last_g = g
+            if sep and g == last_g:  # the graph of the line before (so a graph's name)
+                oa(intern(o, len(ids)))
+                ga(gi)
+            elif sep and (g[:1] == b"<" and g[-1:] == b">" or g[:2] == b"_:"):
+                gi = intern(g, len(ids))
+                last_g = g
                 oa(intern(o, len(ids)))
                 ga(gi)
             else:
                 oa(intern(rest, len(ids)))
                 ga(_DEFAULT)
+    return b
+
+
+#: below this size a file is read in one process: starting the others costs more than
+#: they save (``benchmarks/site_read.py --prefixes``; docs/performance-site.md)
+PARALLEL_MIN_BYTES = 64 << 20
+
+#: at most this many keys are sorted at a time (as Python integers) when merging
+_MERGE_KEYS = 2_000_000
+
+
+class _Part(NamedTuple):
+    """What a process made of its range of the file: its distinct terms sorted, the rank
+    there of each term (by the number it had when first met), and the quads as those
+    numbers."""
+
+    texts: list[bytes]
+    rank: array
+    s: array
+    p: array
+    o: array
+    g: array
+
+
+def _read_parallel(path: Path, jobs: int) -> Store:
+    """The store :func:`_read_canonical` makes, made by ``jobs`` forked processes.
+
+    The file is cut into ``jobs`` ranges at the start of a named graph's lines; each
+    process splits its range, checks its terms and sorts them (:func:`_split_part`).  Here
+    the sorted terms of the parts are merged and ranked once, and each part's numbers
+    mapped to those ranks with an array lookup; the processes then make the triple keys of
+    their part's graphs (:func:`_part_keys`), and, each for a range of the keys' values, the
+    distinct triples, the roles of their terms and the links between IRIs
+    (:func:`_merge_range`, :func:`_mark`), merged here again in order.  Same arrays as the
+    single process, for any number of processes."""
+    from unld.publishing.site import workers
+
+    cuts = _cuts(path, jobs)
+    ranges = list(zip(cuts[:-1], cuts[1:], strict=True))
+    parts: list[_Part] = workers.run(lambda r: _split_part(path, *r), ranges, jobs)
+    # the terms: merged, ranked once; each part's first-met numbers -> global ranks
+    merged = sorted(chain.from_iterable(part.texts for part in parts))  # sorted runs: merged
+    texts = list(compress(merged, map(ne, merged, chain((None,), merged))))
+    del merged
+    number = dict(zip(texts, range(len(texts)), strict=True))
+    ranks = []
+    for part in parts:
+        local = array("I", map(number.__getitem__, part.texts))
+        ranks.append(array("I", map(local.__getitem__, part.rank)))
+    del number
+    for part in parts:
+        part.texts.clear()
+    n = max(1, len(texts))
+    preds = sorted({ranks[i][p] for i, part in enumerate(parts) for p in set(part.p)})
+    ranked = (n, preds)
+    keyed = workers.run(lambda i: _part_keys(parts[i], ranks[i], ranked), list(range(len(parts))), jobs)
+    parts.clear()  # the processes are done with them
+    ranks.clear()
+    # the graphs, in the order of their terms; a graph met in several runs: its keys merged
+    pieces = sorted((g, i, a, z) for i, (runs, _) in enumerate(keyed) for g, a, z in runs)
+    graphs: list[tuple[int, int, int]] = []
+    gkeys = array("q")
+    for g, group in groupby(pieces, key=itemgetter(0)):
+        runs = list(group)
+        if len(runs) == 1:
+            _, i, a, z = runs[0]
+            chunk = keyed[i][1][a:z]
+        else:
+            chunk = array("q", sorted(set(chain.from_iterable(keyed[i][1][a:z] for _, i, a, z in runs))))
+        graphs.append((g, len(gkeys), len(gkeys) + len(chunk)))
+        gkeys.extend(chunk)
+    del keyed, pieces
+    # the distinct triples, their terms' roles and the links, by ranges of the keys
+    lit_end = bisect.bisect_left(texts, b"<")
+    iri_end = bisect.bisect_left(texts, b"=", lit_end)
+    np_ = max(1, len(preds))
+    geometry = _Shape(np_ * n, n, np_, lit_end, iri_end)
+    sources = [(gkeys, a, z) for _, a, z in graphs]
+    bounds = _bounds(gkeys, n * n * np_, jobs)
+    marked = workers.run(lambda r: _merge_range(sources, r, geometry, len(texts)), bounds, jobs)
+    keys = array("q")
+    roles = 0
+    for ks, rs, _ in marked:
+        keys.extend(ks)
+        roles |= int.from_bytes(rs, "little")
+    links = [(inc, 0, len(inc)) for _, _, inc in marked]
+    flat = array("q")
+    for _, _, inc in marked:
+        flat.extend(inc)
+    # merged here when few: starting processes for them would cost more than it saves
+    merging = jobs if len(flat) > _MERGE_KEYS else 1
+    ibounds = _bounds(flat, n * n * np_, merging)
+    del flat
+    ikeys = array("q")
+    for part_keys in workers.run(lambda r: _merge_range(links, r, None, 0)[0], ibounds, merging):
+        ikeys.extend(part_keys)
+    marked.clear()
+    links.clear()
+    return Store(texts, keys, preds, graphs, gkeys, (roles.to_bytes(len(texts), "little"), ikeys))
+
+
+def _cuts(path: Path, parts: int) -> list[int]:
+    """Where to cut the file into about ``parts`` ranges of lines: at the first line of a
+    named graph (the lines of a graph are together in a build's file), or at a line start
+    when no other graph starts in the next few megabytes."""
+    size = path.stat().st_size
+    cuts = [0]
+    with open(path, "rb") as fh:
+        for i in range(1, parts):
+            fh.seek(max(size * i // parts, cuts[-1] + 1) - 1)
+            fh.readline()  # to the start of the next line
+            at = fh.tell()
+            first = fh.readline()
+            pos = at + len(first)
+            while pos < at + _LOOK_AHEAD:
+                line = fh.readline()
+                if not line:
+                    pos = size
+                    break
+                if _graph_field(line) != _graph_field(first):
+                    break
+                pos += len(line)
+            else:
+                pos = at
+            if cuts[-1] < pos < size:
+                cuts.append(pos)
+    cuts.append(size)
+    return cuts
+
+
+def _graph_field(line: bytes) -> bytes:
+    """The last term of a line (its graph, in a line of a named graph's quad)."""
+    return line.rstrip(b"\n").rpartition(b" ")[0].rpartition(b" ")[2]
+
+
+def _split_part(path: Path, start: int, end: int) -> _Part:
+    """In a worker: split bytes ``start`` to ``end``, check the terms, sort them."""
+    b = _split(path, start, end)
     _check_terms(b)
-    return b.finish()
+    texts = list(b.ids)
+    b.ids = {}
+    order = sorted(range(len(texts)), key=texts.__getitem__)
+    rank = array("I", bytes(4 * len(texts)))
+    for new, old in enumerate(order):
+        rank[old] = new
+    return _Part([texts[i] for i in order], rank, b.s, b.p, b.o, b.g)
+
+
+def _part_keys(
+    part: _Part, rank: array, shape: tuple[int, list[int]]
+) -> tuple[list[tuple[int, int, int]], array]:
+    """In a worker: the triple keys of each run of a part's quads in one graph (sorted and
+    distinct), as (graph term, start, end) into one array, as :meth:`_Builder.finish` makes
+    them."""
+    n, preds = shape
+    np_ = max(1, len(preds))
+    dense = {p: i for i, p in enumerate(preds)}
+    pk = {old: dense[rank[old]] for old in set(part.p)}
+    names = {g: rank[g] for g in set(part.g) if g >= 0}
+    names[_DEFAULT] = _DEFAULT
+    graph_of = array("i", map(names.__getitem__, part.g))
+    s_, p_, o_ = part.s, part.p, part.o
+    size = len(graph_of)
+    cuts = [0, *compress(range(1, size), map(ne, graph_of, islice(graph_of, 1, None))), size]
+    runs: list[tuple[int, int, int]] = []
+    out = array("q")
+    for start, end in zip(cuts[:-1], cuts[1:], strict=True):
+        if start == end:
+            continue
+        chunk = [
+            (rank[s] * np_ + pk[p]) * n + rank[o]
+            for s, p, o in zip(s_[start:end], p_[start:end], o_[start:end], strict=True)
+        ]
+        if not all(map(lt, chunk, islice(chunk, 1, None))):
+            chunk = sorted(set(chunk))
+        runs.append((graph_of[start], len(out), len(out) + len(chunk)))
+        out.extend(chunk)
+    return runs, out
+
+
+def _bounds(keys: array, bound: int, least: int) -> list[tuple[int, int]]:
+    """Ranges of values that cut ``keys`` (all in ``range(bound)``) into parts of at most
+    about :data:`_MERGE_KEYS`, from a sample; as many as ``least`` processes or a multiple,
+    so that each process gets as many parts of about the same size."""
+    parts = -(-len(keys) // _MERGE_KEYS)
+    parts = max(1, -(-parts // least)) * least
+    sample = sorted(keys[:: max(1, len(keys) // (64 * parts))])
+    if not sample:
+        return [(0, bound)]
+    cuts = sorted({0, *(sample[len(sample) * i // parts] for i in range(1, parts)), bound})
+    return list(zip(cuts[:-1], cuts[1:], strict=True))
+
+
+def _merge_range(
+    sources: list[tuple[array, int, int]], lohi: tuple[int, int], shape: _Shape | None, nterms: int
+) -> tuple[array, bytes, array]:
+    """In a worker: the distinct values in ``range(lo, hi)`` of the sorted runs ``sources``
+    (array, start, end), sorted; with a ``shape``, also the roles of their terms and their
+    links, sorted, as :class:`Store` makes them (:func:`_mark`)."""
+    lo, hi = lohi
+    pieces = []
+    for keys, a, z in sources:
+        x = bisect.bisect_left(keys, lo, a, z)
+        y = bisect.bisect_left(keys, hi, x, z)
+        if x < y:
+            pieces.append(keys[x:y])
+    merged = sorted(chain.from_iterable(pieces))
+    del pieces
+    out = array("q", compress(merged, map(ne, merged, chain((None,), merged))))
+    del merged
+    if shape is None:
+        return out, b"", array("q")
+    roles = bytearray(nterms)
+    incoming = array("q")
+    _mark(out, shape, roles, incoming)
+    return out, bytes(roles), array("q", sorted(incoming))
 
 
 def _check_terms(b: _Builder) -> None:
