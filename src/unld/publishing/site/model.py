@@ -402,8 +402,12 @@ class Dataset:
     # --- labels --------------------------------------------------------------------------
 
     def _label(self, iri: str) -> str:
-        """What a person calls the resource: its label, name, title or symbol."""
-        for p in (RDFS + "label", SKOS + "prefLabel"):
+        """What a person calls the resource: its preferred label, label, title or symbol.
+
+        ``skos:prefLabel`` comes first: a body of the registry has its full name there,
+        while its ``rdfs:label`` may be the name a resolution printed ("Panel of Experts",
+        the same for three panels)."""
+        for p in (SKOS + "prefLabel", RDFS + "label"):
             v = self.value(iri, p)
             if v:
                 return v
