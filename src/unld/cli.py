@@ -594,7 +594,7 @@ def site(
     written again; the result is the same bytes as with --full.
     Example: unld site --from build --out build/site
     """
-    from unld.publishing.site import detect_base, generate, load_quads
+    from unld.publishing.site import check_checksum, detect_base, generate, load_quads
 
     _check_verbosity(quiet, verbose)
     if not (from_dir / "unld.nq").is_file():
@@ -602,6 +602,9 @@ def site(
     clock = time.perf_counter()
     try:
         quads = load_quads(from_dir)
+        check_checksum(from_dir)  # a file cut at a line's end is still N-Quads
+    except UnldError as exc:
+        _fail(str(exc), exc.exit_code)
     except (OSError, SyntaxError, ValueError) as exc:
         _fail(f"{from_dir / 'unld.nq'}: cannot read it: {exc}")
     read = time.perf_counter() - clock

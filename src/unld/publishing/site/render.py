@@ -15,6 +15,7 @@ points, what links here), :mod:`.frame` (templates, navigation, breadcrumbs),
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import time
@@ -26,6 +27,7 @@ from urllib.parse import unquote
 import jinja2
 import pyoxigraph as ox
 
+from unld.core.errors import InputError
 from unld.core.iri import IriPolicy
 from unld.core.namespaces import RDF_TYPE, UNLD
 from unld.core.resources import mappings_dir
@@ -75,6 +77,32 @@ def load_quads(folder: Path) -> Store:
     sequence of quads that :func:`generate` uses as it is).  A file that is not N-Quads
     raises ``SyntaxError``."""
     return Store.from_nquads(Path(folder) / "unld.nq")
+
+
+def check_checksum(folder: Path) -> None:
+    """Raise ``InputError`` when the folder's ``SHA256SUMS`` (written by the build) gives
+    ``unld.nq`` another digest than the file has: a file cut short at a line's end is
+    still N-Quads, and would give a smaller site without a word.  A folder without
+    ``SHA256SUMS``, or one that does not list ``unld.nq``, is read as it is."""
+    sums, nq = Path(folder) / "SHA256SUMS", Path(folder) / "unld.nq"
+    try:
+        lines = sums.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return
+    wanted = next((ln.split()[0] for ln in lines if ln.split()[1:] == ["unld.nq"]), None)
+    if wanted is None:
+        return
+    digest = hashlib.sha256()
+    with open(nq, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != wanted.lower():
+        raise InputError(
+            str(nq),
+            f"its SHA-256 is not the one {sums.name} gives for it: cut short or changed since "
+            "the build; run 'unld build' again (or remove the line of unld.nq from "
+            f"{sums.name} to publish the file as it is)",
+        )
 
 
 def detect_base(quads: Iterable[ox.Quad]) -> str | None:
