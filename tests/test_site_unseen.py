@@ -1,0 +1,292 @@
+"""The site on inputs the General Assembly corpus does not cover: the Security Council's
+resolutions (copies of real Council texts, tests/data/sc/), an unannotated Assembly
+resolution of session 78, another base IRI than the default, and hostile build folders.
+
+Each test here failed before the behaviour it checks was fixed; the link checker reads
+every generated page from disk, as a static host would serve it under the base's path.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import CORPUS, ROOT
+from unld.cli import main
+from unld.publishing.site import SiteReport, generate, load_quads
+from unld.publishing.site.paths import is_safe_path, page_path
+
+BASE = "https://data.example.org/un/"
+MOUNT = "/un/"  # the path the site is served at, the base's
+UNLD = "https://w3id.org/unld/ontology#"
+SC = ROOT / "tests" / "data" / "sc" / "corpus"
+WILD = ROOT / "tests" / "data" / "wild78"
+#: Assembly resolutions beside the Council's (A/RES/76/19, the bundled example, left out)
+ASSEMBLY = [CORPUS / "A_RES_73_3.txt", CORPUS / "A_RES_78_220.txt", WILD / "A_RES_78_40.txt"]
+
+
+@pytest.fixture(scope="module")
+def unseen(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SiteReport]:
+    """The 41 Council resolutions and three Assembly ones built under another base, and
+    the report of the site written from the build."""
+    from unld.build.pipeline import build
+
+    src = tmp_path_factory.mktemp("unseen-src")
+    for path in [*sorted(SC.glob("S_RES_*.txt")), *ASSEMBLY]:
+        shutil.copy(path, src / path.name)
+    out = tmp_path_factory.mktemp("unseen-build")
+    result = build([str(src)], out, BASE, jobs=2, site=False)
+    assert not result.skipped
+    report = generate(out / "unld.nq", out / "site", BASE, out, jobs=2)
+    return out, report
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        for name in ("href", "src", "action"):
+            if a.get(name):
+                self.links.append(a[name] or "")
+        if a.get("id"):
+            self.ids.add(a["id"] or "")
+
+
+def _read(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    return page
+
+
+def _sections(page: str) -> dict[str, list[tuple[str, str]]]:
+    """Listing sections: title -> (symbol, detail) of each item, with the count checked."""
+    out = {}
+    for block in page.split('<section class="listing"')[1:]:
+        head = re.search(
+            r'<h2 id="s\d+">(?:<a [^>]*>)?([^<]+)(?:</a>)? <span class="count">\((\d+)\)</span>', block
+        )
+        assert head, block[:200]
+        items = re.findall(
+            r'<li><a href="[^"]+">([^<]+)</a>(?: <span class="detail">([^<]*)</span>)?</li>', block
+        )
+        assert len(items) == int(head.group(2))
+        assert head.group(1) not in out, f"two sections named {head.group(1)!r}"
+        out[head.group(1)] = items
+    return out
+
+
+def _listing(site: Path, path: str) -> dict[str, list[tuple[str, str]]]:
+    return _sections((site / path / "index.html").read_text(encoding="utf-8"))
+
+
+# --- every IRI a page, every link a file -----------------------------------------------------
+
+
+def test_every_iri_of_the_build_gets_a_page(unseen: tuple[Path, SiteReport]) -> None:
+    """No IRI of a real build is refused: the ontology's version IRI has its page whatever
+    the base, and a working group with a long name (a 233-byte slug, A/RES/78/40) too."""
+    out, report = unseen
+    assert report.skipped == []
+    site = out / "site"
+    assert (site / "ontology" / "0.1.0" / "index.html").is_file()
+    long_names = [p for p in (site / "body").iterdir() if len(p.name.encode()) > 200]
+    assert long_names and all((p / "index.html").is_file() for p in long_names)
+
+
+def test_every_internal_link_resolves(unseen: tuple[Path, SiteReport]) -> None:
+    """Every href/src of every page (the 404 page's links from the base's path included)
+    points to a file, or a folder with index.html, and every fragment to an id there."""
+    site = unseen[0] / "site"
+    pages = {p: _read(p) for p in sorted(site.rglob("*.html")) if "pagefind" not in p.parts}
+    broken: list[tuple[str, str]] = []
+    checked = fragments = 0
+    for path, page in pages.items():
+        for link in page.links:
+            if link.startswith(BASE):
+                broken.append((str(path.relative_to(site)), link))  # a page would link to it
+                continue
+            if link.startswith("/"):
+                if not link.startswith(MOUNT):
+                    broken.append((str(path.relative_to(site)), link))
+                    continue
+                link = site.as_uri() + "/" + link[len(MOUNT) :]
+            elif urlsplit(link).scheme or link.startswith("//"):
+                continue  # another site's IRI
+            target, frag = urldefrag(urljoin(path.as_uri(), link))
+            file = Path(unquote(urlsplit(target).path))
+            if file.is_dir():
+                file = file / "index.html"
+            checked += 1
+            if not file.is_file() or site.resolve() not in file.resolve().parents:
+                broken.append((str(path.relative_to(site)), link))
+            elif frag and file.suffix == ".html":
+                fragments += 1
+                ids = pages[file].ids if file in pages else _read(file).ids
+                if unquote(frag) not in ids:
+                    broken.append((str(path.relative_to(site)), link))
+    assert broken == []
+    assert len(pages) > 800 and checked > 30_000 and fragments > 5_000
+
+
+def test_the_not_found_page_links_from_the_base_path(unseen: tuple[Path, SiteReport]) -> None:
+    page = _read(unseen[0] / "site" / "404.html")
+    rooted = [link for link in page.links if link.startswith("/")]
+    assert rooted and all(link.startswith(MOUNT) for link in rooted)
+    assert f"{MOUNT}static/style.css" in rooted
+
+
+# --- the dataset's description ---------------------------------------------------------------
+
+
+def test_void_example_is_a_resolution_of_the_build(unseen: tuple[Path, SiteReport]) -> None:
+    """The VoID example resource is one the build holds (it was A/RES/76/19 whatever was
+    built, a page with no data here)."""
+    out = unseen[0]
+    quads = load_quads(out)
+    published = {q.object.value for q in quads if q.predicate.value == UNLD + "describes"}
+    examples = [
+        q.object.value for q in quads if q.predicate.value == "http://rdfs.org/ns/void#exampleResource"
+    ]
+    assert len(examples) == 1 and examples[0] in published
+    assert not (out / "site" / "doc" / "A" / "RES" / "76" / "19").exists()
+    path = page_path(examples[0], BASE)
+    assert path
+    assert "unld:symbol" in (out / "site" / path / "index.ttl").read_text(encoding="utf-8")
+
+
+def test_home_page_does_not_say_general_assembly_only(unseen: tuple[Path, SiteReport]) -> None:
+    home = (unseen[0] / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>United Nations resolutions as linked data</h1>" in home
+    assert "General Assembly resolutions as linked data" not in home
+
+
+# --- listings --------------------------------------------------------------------------------
+
+
+def test_every_listing_shows_a_council_resolutions_subject(unseen: tuple[Path, SiteReport]) -> None:
+    """Beside a Council resolution's symbol, every listing shows what the listing by organ
+    shows (the mandate it decides on), not only its date."""
+    site = unseen[0] / "site"
+    by_organ = dict(_listing(site, "browse/organ")["Security Council"])
+    assert (
+        by_organ["S/RES/186 (1964)"]
+        == "Establishes the mandate of United Nations Peacekeeping Force in Cyprus"
+    )
+    seen = 0
+    for path in ("browse/year", "doc", "browse/body"):
+        for items in _listing(site, path).values():
+            for symbol, detail in items:
+                if symbol in by_organ:
+                    assert detail == by_organ[symbol], (path, symbol)
+                    seen += 1
+    assert seen >= 2 * len(by_organ)
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Extends the mandate of" in home  # the latest resolutions are the Council's
+
+
+def test_committee_listing_holds_the_assembly_resolutions_only(unseen: tuple[Path, SiteReport]) -> None:
+    """Main Committees are the Assembly's: a Council resolution is not "without reference
+    to a Main Committee"."""
+    sections = _listing(unseen[0] / "site", "browse/committee")
+    symbols = [s for items in sections.values() for s, _ in items]
+    assert sorted(symbols) == ["A/RES/73/3", "A/RES/78/220", "A/RES/78/40"]
+
+
+def test_bodies_are_named_by_their_preferred_label(unseen: tuple[Path, SiteReport]) -> None:
+    """Three panels of experts whose resolutions print "Panel of Experts" are told apart by
+    the registry's names (``_sections`` refuses two sections of the same name)."""
+    site = unseen[0] / "site"
+    titles = set(_listing(site, "browse/body"))
+    assert {
+        "Panel of Experts on Libya",
+        "Panel of Experts on the Sudan",
+        "Panel of Experts on Al-Shabaab",
+    } <= titles
+    by_organ = dict(_listing(site, "browse/organ")["Security Council"])
+    assert by_organ["S/RES/2769 (2025)"] == "Extends the mandate of Panel of Experts on Libya"
+
+
+# --- a Council meeting -----------------------------------------------------------------------
+
+
+def test_council_meeting_is_reached_from_its_organ(unseen: tuple[Path, SiteReport]) -> None:
+    """A Council meeting has no session: its breadcrumbs go through the Council, not the
+    listing of the Assembly's sessions."""
+    html = (unseen[0] / "site" / "S" / "meeting" / "9836" / "index.html").read_text(encoding="utf-8")
+    crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', html, re.S)
+    assert crumbs
+    labels = re.findall(r"<li>(?:<a [^>]*>|<span [^>]*>)([^<]+)<", crumbs.group(0))
+    assert labels == ["Home", "Bodies", "Security Council", "Security Council meeting 9836"]
+    assert "S/RES/2768 (2025)" in html
+
+
+# --- hostile build folders -------------------------------------------------------------------
+
+
+def _copy_build(out: Path, to: Path) -> Path:
+    """A copy of a build folder (its links into its generation kept), to spoil."""
+    shutil.copytree(out, to, symlinks=True)
+    return to
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_site_refuses_an_unld_nq_cut_at_a_line_end(unseen: tuple[Path, SiteReport], tmp_path: Path) -> None:
+    """A file cut short at the end of a line is still N-Quads: the build's SHA256SUMS tells
+    it from the real one; exit 2, a message naming the file, the previous site whole."""
+    folder = _copy_build(unseen[0], tmp_path / "build")
+    before = _files(folder / "site")
+    lines = (folder / "unld.nq").read_bytes().splitlines(keepends=True)
+    (folder / "unld.nq").write_bytes(b"".join(lines[: len(lines) // 3]))
+    result = CliRunner().invoke(main, ["site", "--from", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert f"{folder / 'unld.nq'}: its SHA-256 is not the one SHA256SUMS gives" in result.output
+    assert "Traceback" not in result.output
+    assert _files(folder / "site") == before
+    # cut inside a line: the parser names the line
+    (folder / "unld.nq").write_bytes(b"".join(lines[:100]) + lines[100][:30])
+    result = CliRunner().invoke(main, ["site", "--from", str(folder)])
+    assert result.exit_code == 2 and "line 101" in result.output and "Traceback" not in result.output
+    assert _files(folder / "site") == before
+
+
+@pytest.mark.parametrize("path", ["doc/%C0%AE%C0%AE/x", "doc/%FF", "doc/a%E2%80"])
+def test_escapes_that_are_not_utf8_are_not_safe(path: str) -> None:
+    assert not is_safe_path(path)
+    assert page_path(BASE + path, BASE) is None
+
+
+def test_site_skips_iris_with_escapes_that_are_not_utf8(
+    unseen: tuple[Path, SiteReport], tmp_path: Path
+) -> None:
+    """An IRI whose escapes decode to no UTF-8 (an overlong '.', ``%C0%AE``) gets no page
+    and is counted; the rest of the site is written (it was a traceback)."""
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    nq = (unseen[0] / "unld.nq").read_bytes()
+    evil = [
+        f"<{BASE}doc/%C0%AE%C0%AE/%C0%AE%C0%AE/escaped> <http://www.w3.org/2000/01/rdf-schema#label> "
+        f'"overlong" <{BASE}graph/evil> .\n',
+        f'<{BASE}doc/%FF> <http://www.w3.org/2000/01/rdf-schema#label> "latin-1" <{BASE}graph/evil> .\n',
+    ]
+    (folder / "unld.nq").write_bytes(nq + "".join(evil).encode())
+    result = CliRunner().invoke(main, ["site", "--from", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "2 IRI(s) without a safe path" in result.output
+    written = Counter(p.suffix for p in (folder / "site").rglob("index.*"))
+    assert written[".html"] > 800
+    assert not list(tmp_path.rglob("escaped"))
