@@ -8,16 +8,21 @@ every generated page from disk, as a static host would serve it under the base's
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import quote_plus, unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
 
+from tests.browser import Browser
 from tests.conftest import CORPUS, ROOT
 from unld.cli import main
 from unld.publishing.site import SiteReport, generate, load_quads
@@ -290,3 +295,104 @@ def test_site_skips_iris_with_escapes_that_are_not_utf8(
     written = Counter(p.suffix for p in (folder / "site").rglob("index.*"))
     assert written[".html"] > 800
     assert not list(tmp_path.rglob("escaped"))
+
+
+# --- served under the base's path by a plain static server, read in a browser ----------------
+
+
+@contextmanager
+def _plain_nginx(site: Path, prefix: Path, port: int) -> Iterator[str]:
+    """nginx as a plain static host (no configuration of ours): the site at the base's path
+    (``/un/``), its 404 page for what is missing; yields the host's URL."""
+    from tests.webservers import _stop, _wait, nginx_binary
+
+    binary = nginx_binary()
+    (prefix / "root").mkdir()
+    (prefix / "root" / MOUNT.strip("/")).symlink_to(site, target_is_directory=True)
+    temps = " ".join(
+        f"{k}_temp_path {prefix}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    conf = prefix / "nginx.conf"
+    conf.write_text(f"""
+daemon off;
+master_process off;
+worker_processes 1;
+error_log {prefix}/error.log;
+pid {prefix}/nginx.pid;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    {temps}
+    types {{
+        text/html html; text/css css; text/javascript js; application/wasm wasm;
+        application/json json; text/turtle ttl; application/ld+json jsonld;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        root {prefix}/root;
+        index index.html;
+        error_page 404 {MOUNT}404.html;
+    }}
+}}
+""")
+    proc = subprocess.Popen(
+        [binary, "-c", str(conf), "-p", str(prefix), "-e", str(prefix / "error.log")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    _wait(proc, port, "nginx", prefix / "error.log")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def hosted(unseen: tuple[Path, SiteReport], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from tests.webservers import free_port
+
+    with _plain_nginx(unseen[0] / "site", tmp_path_factory.mktemp("plain-nginx"), free_port()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    b = Browser()
+    yield b
+    b.close()
+
+
+HITS = "[...document.querySelectorAll('#results a.hit')].map(a => a.getAttribute('href'))"
+
+
+def test_search_by_organ_under_another_base(hosted: str, browser: Browser) -> None:
+    """Under /un/, a search by organ lists every Council resolution, each hit a page that
+    loads; the committee filter offers the Assembly's resolutions only."""
+    browser.navigate(f"{hosted}{MOUNT}search/?organ={quote_plus('Security Council')}")
+    hits = browser.wait_for(f"document.querySelectorAll('#results a.hit').length && {HITS}")
+    assert len(hits) == len(list(SC.glob("S_RES_*.txt")))
+    assert all(h.startswith(f"{MOUNT}doc/S/RES/") for h in hits)
+    statuses = browser.evaluate(f"Promise.all({json.dumps(hits)}.map(h => fetch(h).then(r => r.status)))")
+    assert set(statuses) == {200}
+    committees = browser.evaluate("[...document.getElementById('f-committee').options].map(o => o.text)")
+    assert sum(int(re.search(r"\((\d+)\)$", o).group(1)) for o in committees[1:]) == len(ASSEMBLY)  # type: ignore[union-attr]
+
+
+def test_text_search_lands_on_a_council_paragraph(hosted: str, browser: Browser) -> None:
+    browser.navigate(f"{hosted}{MOUNT}search/?q={quote_plus('release the M/V Galaxy Leader and its crew')}")
+    hits = browser.wait_for(f"document.querySelectorAll('#results a.hit').length && {HITS}")
+    assert hits[0] == f"{MOUNT}doc/S/RES/2768(2025)/#op2"
+    browser.navigate(hosted + hits[0])
+    assert browser.evaluate("document.getElementById('op2').textContent").find("Galaxy Leader") >= 0
+
+
+def test_not_found_page_is_styled_and_leads_home(hosted: str, browser: Browser) -> None:
+    browser.navigate(f"{hosted}{MOUNT}doc/S/RES/1(1946)/")
+    assert browser.evaluate("document.querySelector('h1').textContent") == "Not found"
+    # the stylesheet loaded (a rule of it applies) and every link stays under the base's path
+    assert browser.evaluate("document.styleSheets.length && document.styleSheets[0].cssRules.length") > 0
+    links = browser.evaluate("[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))")
+    rooted = [link for link in links if link.startswith("/")]
+    assert rooted and all(link.startswith(MOUNT) for link in rooted)
+    statuses = browser.evaluate(f"Promise.all({json.dumps(rooted)}.map(h => fetch(h).then(r => r.status)))")
+    assert set(statuses) == {200}
