@@ -396,3 +396,14 @@ def test_not_found_page_is_styled_and_leads_home(hosted: str, browser: Browser) 
     assert rooted and all(link.startswith(MOUNT) for link in rooted)
     statuses = browser.evaluate(f"Promise.all({json.dumps(rooted)}.map(h => fetch(h).then(r => r.status)))")
     assert set(statuses) == {200}
+
+
+def test_documents_known_by_their_iri_alone_are_named_by_their_symbol(
+    unseen: tuple[Path, SiteReport],
+) -> None:
+    """The body registry cites Council resolutions nothing else describes: they are listed
+    by symbol (``S/RES/1279 (1999)``), not by site path (``doc/S/RES/1279(1999)``)."""
+    sections = _listing(unseen[0] / "site", "doc")
+    labels = [s for items in sections.values() for s, _ in items]
+    assert not [s for s in labels if s.startswith("doc/")]
+    assert "S/RES/1279 (1999)" in [s for s, _ in sections["Other"]]
