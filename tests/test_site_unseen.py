@@ -407,3 +407,32 @@ def test_documents_known_by_their_iri_alone_are_named_by_their_symbol(
     labels = [s for items in sections.values() for s, _ in items]
     assert not [s for s in labels if s.startswith("doc/")]
     assert "S/RES/1279 (1999)" in [s for s, _ in sections["Other"]]
+
+
+def test_site_never_replaces_a_folder_that_is_not_a_site(
+    unseen: tuple[Path, SiteReport], tmp_path: Path
+) -> None:
+    """The site replaces its output folder as a whole: ``--out`` given the build's folder
+    (or a folder holding it, or any folder with other files) is refused with exit 2 and
+    nothing is deleted (the build folder was replaced by the site, its dumps and
+    generations gone); a site's own folder is written again."""
+    folder = _copy_build(unseen[0], tmp_path / "build")
+    before = _files(folder)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine", encoding="utf-8")
+    for out, says in (
+        (folder, "holds the build folder"),
+        (tmp_path, "holds the build folder"),
+        (mine, "not empty and not a site written by unld"),
+        (folder / "unld.nq", "not a folder"),
+    ):
+        result = CliRunner().invoke(main, ["site", "--from", str(folder), "--out", str(out)])
+        assert result.exit_code == 2 and says in result.output and "Traceback" not in result.output
+    assert _files(folder) == before
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "mine"
+    site = tmp_path / "site"
+    for _ in range(2):  # a new folder, then the site now in it
+        result = CliRunner().invoke(main, ["site", "--from", str(folder), "--out", str(site)])
+        assert result.exit_code == 0, result.output
+    assert "carried over" in result.output

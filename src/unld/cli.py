@@ -594,7 +594,7 @@ def site(
     written again; the result is the same bytes as with --full.
     Example: unld site --from build --out build/site
     """
-    from unld.publishing.site import check_checksum, detect_base, generate, load_quads
+    from unld.publishing.site import check_checksum, check_output, detect_base, generate, load_quads
 
     _check_verbosity(quiet, verbose)
     if not (from_dir / "unld.nq").is_file():
@@ -610,6 +610,10 @@ def site(
     read = time.perf_counter() - clock
     base = base_iri or detect_base(quads) or DEFAULT_BASE
     target = out or from_dir / "site"
+    try:
+        check_output(target, from_dir)
+    except UnldError as exc:
+        _fail(str(exc), exc.exit_code)
     # the site there now (a build's link into its generation resolved): what this one starts from
     previous = None if full or not target.is_dir() else target.resolve()
     try:

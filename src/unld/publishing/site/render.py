@@ -27,7 +27,7 @@ from urllib.parse import unquote
 import jinja2
 import pyoxigraph as ox
 
-from unld.core.errors import InputError
+from unld.core.errors import InputError, UsageError
 from unld.core.iri import IriPolicy
 from unld.core.namespaces import RDF_TYPE, UNLD
 from unld.core.resources import mappings_dir
@@ -102,6 +102,27 @@ def check_checksum(folder: Path) -> None:
             f"its SHA-256 is not the one {sums.name} gives for it: cut short or changed since "
             "the build; run 'unld build' again (or remove the line of unld.nq from "
             f"{sums.name} to publish the file as it is)",
+        )
+
+
+def check_output(out: Path, build: Path) -> None:
+    """Raise ``UsageError`` when ``out`` cannot be a site's folder: the site replaces its
+    output folder as a whole, so that folder must be new, empty or a site (one written by
+    unld: it has ``.unld-site/`` or ``_config/nginx-unld.conf``), and neither the build
+    folder nor a folder holding it (``--out`` given the build's own folder, or ``.``,
+    would otherwise delete the build and whatever else is there)."""
+    target, source = Path(out).resolve(), Path(build).resolve()
+    if target == source or target in source.parents:
+        raise UsageError(f"{out}: holds the build folder {build}; the site needs a folder of its own")
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise UsageError(f"{out}: not a folder")
+    is_site = (target / incremental.STATE_DIR).is_dir() or (target / "_config" / "nginx-unld.conf").is_file()
+    if not is_site and any(target.iterdir()):
+        raise UsageError(
+            f"{out}: not empty and not a site written by unld; the site replaces its output folder "
+            "as a whole, so give a new or empty folder (or a site's)"
         )
 
 
