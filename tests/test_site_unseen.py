@@ -436,3 +436,23 @@ def test_site_never_replaces_a_folder_that_is_not_a_site(
         result = CliRunner().invoke(main, ["site", "--from", str(folder), "--out", str(site)])
         assert result.exit_code == 0, result.output
     assert "carried over" in result.output
+
+
+def test_site_refuses_a_base_no_document_is_under(unseen: tuple[Path, SiteReport], tmp_path: Path) -> None:
+    """``--base-iri`` other than the build's (here the default) left every page of the
+    data out and wrote a near-empty site with exit 0; it is a usage error."""
+    result = CliRunner().invoke(
+        main,
+        [
+            "site",
+            "--from",
+            str(unseen[0]),
+            "--out",
+            str(tmp_path / "site"),
+            "--base-iri",
+            "https://w3id.org/unld/",
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert f"no document of {unseen[0] / 'unld.nq'} is under it (the build's base is {BASE})" in result.output
+    assert not (tmp_path / "site").exists()

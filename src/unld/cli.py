@@ -594,6 +594,7 @@ def site(
     written again; the result is the same bytes as with --full.
     Example: unld site --from build --out build/site
     """
+    from unld.core.iri import IriPolicy
     from unld.publishing.site import check_checksum, check_output, detect_base, generate, load_quads
 
     _check_verbosity(quiet, verbose)
@@ -608,7 +609,18 @@ def site(
     except (OSError, SyntaxError, ValueError) as exc:
         _fail(f"{from_dir / 'unld.nq'}: cannot read it: {exc}")
     read = time.perf_counter() - clock
-    base = base_iri or detect_base(quads) or DEFAULT_BASE
+    detected = detect_base(quads)
+    base = base_iri or detected or DEFAULT_BASE
+    try:
+        IriPolicy(base)  # a malformed base is a usage error before anything else
+    except UnldError as exc:
+        _fail(str(exc), exc.exit_code)
+    if base_iri and not len(quads.iris_with_prefix(base_iri + "doc/")):
+        # every page of the data would be missing, and its links would leave the site
+        _fail(
+            f"--base-iri {base_iri}: no document of {from_dir / 'unld.nq'} is under it"
+            + (f" (the build's base is {detected})" if detected else "")
+        )
     target = out or from_dir / "site"
     try:
         check_output(target, from_dir)
