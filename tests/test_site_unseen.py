@@ -456,3 +456,14 @@ def test_site_refuses_a_base_no_document_is_under(unseen: tuple[Path, SiteReport
     assert result.exit_code == 2, result.output
     assert f"no document of {unseen[0] / 'unld.nq'} is under it (the build's base is {BASE})" in result.output
     assert not (tmp_path / "site").exists()
+
+
+def test_council_resolution_is_headed_as_printed(unseen: tuple[Path, SiteReport]) -> None:
+    """A Council resolution has no title: its heading is "Resolution 2768 (2025)", as the
+    Council prints it (it was the number and then the symbol, "2768 (2025). S/RES/2768
+    (2025)"); an Assembly resolution keeps its number and title."""
+    site = unseen[0] / "site"
+    council = (site / "doc" / "S" / "RES" / "2768(2025)" / "index.html").read_text(encoding="utf-8")
+    assert '<h1 id="title">Resolution 2768 (2025)</h1>' in council
+    assembly = (site / "doc" / "A" / "RES" / "73" / "3" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h1 id="title"><span class="resnum">73/3\.</span> Political declaration', assembly)
