@@ -467,3 +467,27 @@ def test_council_resolution_is_headed_as_printed(unseen: tuple[Path, SiteReport]
     assert '<h1 id="title">Resolution 2768 (2025)</h1>' in council
     assembly = (site / "doc" / "A" / "RES" / "73" / "3" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<h1 id="title"><span class="resnum">73/3\.</span> Political declaration', assembly)
+
+
+@pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
+def test_council_pages_use_the_screen_and_break_no_word(
+    unseen: tuple[Path, SiteReport], hosted: str, browser: Browser, width: int, height: int, name: str
+) -> None:
+    """The pages the Assembly's corpus does not have: a Council resolution and meeting, the
+    body with the longest name (a 233-byte IRI), the listings by organ and by body."""
+    from tests.test_site_browse import CUT_WORDS
+
+    longest = max((p.name for p in (unseen[0] / "site" / "body").iterdir() if p.is_dir()), key=len)
+    browser.size(width, height, mobile=name == "phone")
+    for path in (
+        "doc/S/RES/2768(2025)/",
+        "doc/S/RES/2769(2025)/",
+        "S/meeting/9836/",
+        f"body/{longest}/",
+        "browse/organ/",
+        "browse/body/",
+    ):
+        browser.navigate(hosted + MOUNT + path)
+        assert browser.evaluate("document.querySelector('h1').textContent"), path
+        assert browser.evaluate("document.documentElement.scrollWidth") <= width, path
+        assert browser.evaluate(CUT_WORDS) == [], path
