@@ -491,3 +491,17 @@ def test_council_pages_use_the_screen_and_break_no_word(
         assert browser.evaluate("document.querySelector('h1').textContent"), path
         assert browser.evaluate("document.documentElement.scrollWidth") <= width, path
         assert browser.evaluate(CUT_WORDS) == [], path
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["doc/S/RES/2768(2025)/", "S/meeting/9836/", "body/security-council/", "browse/committee/", "404.html"],
+)
+def test_council_pages_have_no_serious_accessibility_finding(
+    hosted: str, browser: Browser, path: str
+) -> None:
+    browser.size(1280, 900)
+    browser.navigate(hosted + MOUNT + path)
+    found = browser.axe()
+    serious = [v for v in found if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
