@@ -505,3 +505,41 @@ def test_council_pages_have_no_serious_accessibility_finding(
     found = browser.axe()
     serious = [v for v in found if v["impact"] in ("serious", "critical")]
     assert serious == [], serious
+
+
+def test_site_refuses_an_empty_unld_nq(tmp_path: Path) -> None:
+    """An empty file is N-Quads without a quad: it was a traceback; the site of nothing
+    would replace the one in place."""
+    (tmp_path / "unld.nq").write_bytes(b"")
+    result = CliRunner().invoke(main, ["site", "--from", str(tmp_path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{tmp_path / 'unld.nq'}: holds no quads" in result.output
+    assert not (tmp_path / "site").exists()
+
+
+def test_generate_writes_the_frame_of_a_dataset_without_quads(tmp_path: Path) -> None:
+    report = generate([], tmp_path / "site", BASE)
+    assert report.resolutions == 0 and (tmp_path / "site" / "index.html").is_file()
+
+
+def test_iris_naming_one_folder_get_one_page(unseen: tuple[Path, SiteReport], tmp_path: Path) -> None:
+    """``doc/X/1`` and ``doc/%58/1`` (or ``%c3%a9`` and ``%C3%A9``) are one folder on disk:
+    the first by IRI gets the page, the other is counted; two pages in one folder
+    overwrote each other, the winner depending on the processes."""
+    folder = tmp_path / "collide"
+    folder.mkdir()
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    lines = [
+        f'<{BASE}doc/X/1> {label} "plain" <{BASE}graph/c> .\n',
+        f'<{BASE}doc/%58/1> {label} "encoded" <{BASE}graph/c> .\n',
+        f'<{BASE}doc/%c3%a9> {label} "lower" <{BASE}graph/c> .\n',
+        f'<{BASE}doc/%C3%A9> {label} "upper" <{BASE}graph/c> .\n',
+    ]
+    (folder / "unld.nq").write_bytes((unseen[0] / "unld.nq").read_bytes() + "".join(lines).encode())
+    result = CliRunner().invoke(main, ["site", "--from", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "2 IRI(s) without a safe path" in result.output
+    site = folder / "site" / "doc"
+    assert f"<{BASE}doc/%58/1>" in (site / "X" / "1" / "index.ttl").read_text(encoding="utf-8")
+    assert '"plain"' not in (site / "X" / "1" / "index.ttl").read_text(encoding="utf-8")
+    assert '"lower"' not in (site / "é" / "index.ttl").read_text(encoding="utf-8")

@@ -603,6 +603,8 @@ def site(
     clock = time.perf_counter()
     try:
         quads = load_quads(from_dir)
+        if not len(quads):
+            raise InputError(str(from_dir / "unld.nq"), "holds no quads (expected the dataset a build wrote)")
         check_checksum(from_dir)  # a file cut at a line's end is still N-Quads
     except UnldError as exc:
         _fail(str(exc), exc.exit_code)

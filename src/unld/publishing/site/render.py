@@ -136,16 +136,21 @@ def detect_base(quads: Iterable[ox.Quad]) -> str | None:
 
 
 def _page_paths(ds: Dataset, skipped: list[str]) -> dict[str, str]:
-    """IRI -> path of every page; IRIs whose path is a listing's or taken go to ``skipped``."""
+    """IRI -> path of every page; IRIs whose path is a listing's or taken go to ``skipped``.
+
+    A path is taken when another IRI's path names the same folder on disk: escapes are
+    decoded there (``doc/%58`` is ``doc/X``, ``%c3%a9`` is ``%C3%A9``), and two pages in
+    one folder would overwrite each other (which one won depended on the processes)."""
     pages: dict[str, str] = {}
     seen_paths: set[str] = set()
     found = ds.pages  # computing them makes the list of refused IRIs
     skipped.extend(ds.refused)
     for iri, path in found.items():
-        if path in LISTINGS or path in seen_paths:
+        on_disk = unquote(path)
+        if path in LISTINGS or on_disk in seen_paths:
             skipped.append(iri)
             continue
-        seen_paths.add(path)
+        seen_paths.add(on_disk)
         pages[iri] = path
     return pages
 
