@@ -846,7 +846,7 @@ def test_browser_renders_the_resolution(server: str, tmp_path: Path) -> None:
 
 def test_browser_renders_the_home_page(server: str, tmp_path: Path) -> None:
     dom = _browse(server + "/", "--dump-dom")
-    assert "<h1>United Nations General Assembly resolutions as linked data</h1>" in dom
+    assert "<h1>United Nations resolutions as linked data</h1>" in dom
     assert 'href="./dumps/unld.ttl"' in dom and 'href="./ontology/"' in dom
     shot = tmp_path / "home.png"
     _browse(server + "/", f"--screenshot={shot}", "--window-size=1280,1400")

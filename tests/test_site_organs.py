@@ -76,7 +76,7 @@ def test_listing_by_organ_counts_each_organs_resolutions(mixed: Path) -> None:
     council = dict(sections["Security Council"])
     assert (
         council["S/RES/186 (1964)"]
-        == "Establishes the mandate of United Nations Peace-keeping Force in Cyprus"
+        == "Establishes the mandate of United Nations Peacekeeping Force in Cyprus"
     )
     assert council["S/RES/599 (1987)"].startswith(
         "Extends the mandate of United Nations Interim Force in Lebanon"

@@ -594,7 +594,8 @@ def site(
     written again; the result is the same bytes as with --full.
     Example: unld site --from build --out build/site
     """
-    from unld.publishing.site import detect_base, generate, load_quads
+    from unld.core.iri import IriPolicy
+    from unld.publishing.site import check_checksum, check_output, detect_base, generate, load_quads
 
     _check_verbosity(quiet, verbose)
     if not (from_dir / "unld.nq").is_file():
@@ -602,11 +603,31 @@ def site(
     clock = time.perf_counter()
     try:
         quads = load_quads(from_dir)
+        if not len(quads):
+            raise InputError(str(from_dir / "unld.nq"), "holds no quads (expected the dataset a build wrote)")
+        check_checksum(from_dir)  # a file cut at a line's end is still N-Quads
+    except UnldError as exc:
+        _fail(str(exc), exc.exit_code)
     except (OSError, SyntaxError, ValueError) as exc:
         _fail(f"{from_dir / 'unld.nq'}: cannot read it: {exc}")
     read = time.perf_counter() - clock
-    base = base_iri or detect_base(quads) or DEFAULT_BASE
+    detected = detect_base(quads)
+    base = base_iri or detected or DEFAULT_BASE
+    try:
+        IriPolicy(base)  # a malformed base is a usage error before anything else
+    except UnldError as exc:
+        _fail(str(exc), exc.exit_code)
+    if base_iri and not len(quads.iris_with_prefix(base_iri + "doc/")):
+        # every page of the data would be missing, and its links would leave the site
+        _fail(
+            f"--base-iri {base_iri}: no document of {from_dir / 'unld.nq'} is under it"
+            + (f" (the build's base is {detected})" if detected else "")
+        )
     target = out or from_dir / "site"
+    try:
+        check_output(target, from_dir)
+    except UnldError as exc:
+        _fail(str(exc), exc.exit_code)
     # the site there now (a build's link into its generation resolved): what this one starts from
     previous = None if full or not target.is_dir() else target.resolve()
     try:

@@ -25,6 +25,7 @@ from unld.core import namespaces
 from unld.core.iri import IriPolicy
 from unld.core.namespaces import DCAT, DCT, OWL, RDFS, SPDX, UNLD, VOID, WD, XSD
 from unld.publishing.dumps import Stats
+from unld.validation.inputs import SHARED_GRAPH_SUFFIXES
 
 RDF_TYPE = ox.NamedNode(namespaces.RDF_TYPE)
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -73,7 +74,8 @@ def describe(policy: IriPolicy, stats: Stats, graphs: list[str]) -> list[ox.Trip
         ds,
         DCT + "description",
         ox.Literal(
-            "Resolutions of the United Nations General Assembly parsed from their text: paragraphs, "
+            "Resolutions of the United Nations General Assembly and Security Council parsed from "
+            "their text: paragraphs, "
             "citations, agenda items, committees, meetings, working groups and mandates.",
             language="en",
         ),
@@ -99,7 +101,9 @@ def describe(policy: IriPolicy, stats: Stats, graphs: list[str]) -> list[ox.Trip
     add(ds, VOID + "distinctSubjects", integer(stats.subjects))
     add(ds, VOID + "classes", integer(len(classes)))
     add(ds, VOID + "vocabulary", ox.NamedNode(UNLD))
-    add(ds, VOID + "exampleResource", ox.NamedNode(f"{policy.base}doc/A/RES/76/19"))
+    example = example_resource(policy, graphs)
+    if example:
+        add(ds, VOID + "exampleResource", ox.NamedNode(example))
     day = _build_day() or stats.last_issued
     if day:
         add(ds, DCT + "issued", ox.Literal(day, datatype=ox.NamedNode(XSD + "date")))
@@ -137,6 +141,15 @@ def describe(policy: IriPolicy, stats: Stats, graphs: list[str]) -> list[ox.Trip
         sub = ox.NamedNode(g)
         add(ds, VOID + "subset", sub)
     return sorted(out, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def example_resource(policy: IriPolicy, graphs: list[str]) -> str | None:
+    """The document of the first resolution graph, by name: a resource the dataset holds,
+    whatever was built (a fixed symbol would name a page with no data in a build without
+    it, such as one of Security Council resolutions only)."""
+    prefix = f"{policy.base}graph/"
+    names = sorted(g for g in graphs if g.startswith(prefix) and not g.endswith(SHARED_GRAPH_SUFFIXES))
+    return f"{policy.base}doc/{names[0][len(prefix) :]}" if names else None
 
 
 def _build_day() -> str | None:

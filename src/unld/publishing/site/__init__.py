@@ -7,6 +7,13 @@ of quads.  Pages are written by one process per core; the output is the same wha
 their number.
 """
 
-from unld.publishing.site.render import SiteReport, detect_base, generate, load_quads
+from unld.publishing.site.render import (
+    SiteReport,
+    check_checksum,
+    check_output,
+    detect_base,
+    generate,
+    load_quads,
+)
 
-__all__ = ["SiteReport", "detect_base", "generate", "load_quads"]
+__all__ = ["SiteReport", "check_checksum", "check_output", "detect_base", "generate", "load_quads"]

@@ -113,10 +113,13 @@ def breadcrumbs(links: Links, iri: str, path: str) -> list[tuple[str, str | None
     me = (ds.label(iri), None)
     if IriPolicy(base).is_organ_scoped(iri):
         session = ds.iri(iri, UNLD + "session")
-        trail = [home, listing("session")]
         if session and session != iri and session in pages:
-            trail.append(crumb(session))
-        return [*trail, me]
+            return [home, listing("session"), crumb(session), me]
+        # a meeting of an organ without sessions (the Council's) is found from its organ
+        organ = None if session else ds.iri(iri, UNLD + "meetingOf")
+        if organ and organ in pages:
+            return [home, listing("body"), crumb(organ), me]
+        return [home, listing("session"), me]
     if iri.startswith(base + "doc/"):
         session = ds.iri(iri, UNLD + "session")
         if session and session in pages:

@@ -5,24 +5,25 @@ page served for any missing path."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from unld.core.namespaces import UNLD, VOID
+from unld.core.namespaces import DEFAULT_BASE, UNLD, VOID
 from unld.publishing import dumps
 from unld.publishing.site import schema, search
 from unld.publishing.site.files import DUMP_FILES
 from unld.publishing.site.frame import frame
-from unld.publishing.site.listings import LISTINGS
+from unld.publishing.site.listings import LISTINGS, resolution_item
 from unld.publishing.site.names import size
 from unld.publishing.site.paths import relative
 
 if TYPE_CHECKING:
     from unld.publishing.site.render import Site
 
-TITLE = "UN General Assembly resolutions as linked data"
+TITLE = "UN resolutions as linked data"
 DESCRIPTION = (
-    "United Nations General Assembly resolutions as linked data: every "
+    "United Nations resolutions (General Assembly, Security Council) as linked data: every "
     "resolution, paragraph, session, agenda item, meeting and body with "
     "its own IRI, in HTML, Turtle and JSON-LD."
 )
@@ -95,7 +96,7 @@ def home(site: Site) -> None:
     files = downloads(site, path)
     recent = sorted(ds.resolutions, key=lambda r: (ds.value(r, UNLD + "adoptedOn") or "", r), reverse=True)
     jsonld = schema.dataset_jsonld(
-        "unld: UN General Assembly resolutions as linked data", DESCRIPTION, site.dataset_iri, files
+        "unld: UN resolutions as linked data", DESCRIPTION, site.dataset_iri, files
     )
     page = frame(path, TITLE, [], site.base, jsonld, alternates=True, description=DESCRIPTION)
     void = ds.graph_triples(site.base + "graph/void")
@@ -106,7 +107,7 @@ def home(site: Site) -> None:
         page=page,
         counts=counts(site, path),
         downloads=files,
-        recent=[site.item(r, path) for r in recent[:10]],
+        recent=[resolution_item(site, r, path) for r in recent[:10]],
         base=site.base,
         ontology_doc=(
             relative(path, "dumps/ontology.html", folder=False)
@@ -144,13 +145,22 @@ def search_page(site: Site) -> None:
     site.report.pages += 1
 
 
+def site_root(base: str) -> str:
+    """The path at which the site is served, for the links of a page served at every
+    depth (the 404 page): the base's path (``/un/`` for ``https://data.example.org/un/``),
+    where the site is published to make its IRIs resolve; for the default base, a
+    redirect service whose target can be any host, the host's root."""
+    return "/" if base == DEFAULT_BASE else urlsplit(base).path
+
+
 def not_found(site: Site) -> None:
-    """The page served for any missing path: its links start at the root, since it is
-    served at every depth."""
+    """The page served for any missing path: its links start at the site's root path,
+    since it is served at every depth."""
+    root = site_root(site.base)
     page = frame("", "Not found", [("Home", "./"), ("Not found", None)], None, None, alternates=False)
-    page["css"] = "/static/style.css"
-    page["home"] = "/"
+    page["css"] = root + "static/style.css"
+    page["home"] = root
     for item in page["nav"]:
-        item["href"] = "/" + item["href"].lstrip("./")
-    page["crumbs"][0]["href"] = "/"
+        item["href"] = root + item["href"].lstrip("./")
+    page["crumbs"][0]["href"] = root
     site.writer.write("", "404.html", site.render("404.html", page=page))

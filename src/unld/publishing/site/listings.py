@@ -80,7 +80,12 @@ def documents(site: Site) -> None:
     """Every resolution published here and every document they cite, by kind and symbol."""
     ds, p = site.ds, "doc"
     docs = [i for i in site.pages if i.startswith(site.base + "doc/")]
-    sections = [{"title": "Resolutions published here", "items": [site.item(r, p) for r in ds.resolutions]}]
+    sections = [
+        {
+            "title": "Resolutions published here",
+            "items": [resolution_item(site, r, p) for r in ds.resolutions],
+        }
+    ]
     placed = set(ds.resolutions)
     for cls, title in _DOC_KINDS:
         items = sorted((d for d in docs if d not in placed and ds.has_type(d, UNLD + cls)), key=site.sort_key)
@@ -167,18 +172,25 @@ def phrases(site: Site) -> None:
 
 
 def by_committee(site: Site) -> None:
-    """Resolutions grouped by the Main Committee whose report recommended them."""
+    """Resolutions grouped by the Main Committee whose report recommended them.
+
+    Main Committees are the General Assembly's: a resolution another organ adopted (the
+    Security Council's) is not "without reference to a Main Committee", it is not listed."""
     ds, p = site.ds, "browse/committee"
+    assembly = site.base + "body/general-assembly"
     groups: dict[str, list[str]] = defaultdict(list)
     for r in ds.resolutions:
-        groups[ds.iri(r, UNLD + "recommendedBy") or ""].append(r)
+        committee = ds.iri(r, UNLD + "recommendedBy")
+        organs = ds.iris(r, UNLD + "adoptedBy")
+        if committee or not organs or assembly in organs:
+            groups[committee or ""].append(r)
     sections = []
     for c in sorted(groups, key=lambda c: (c == "", site.sort_key(c) if c else ())):
         sections.append(
             {
                 "title": ds.label(c) if c else "Without reference to a Main Committee",
                 "href": site.href(c, p) if c else None,
-                "items": [site.item(r, p) for r in groups[c]],
+                "items": [resolution_item(site, r, p) for r in groups[c]],
             }
         )
     write_listing(
@@ -221,7 +233,7 @@ def by_year(site: Site) -> None:
         sections.append(
             {
                 "title": year or "Date of adoption not known",
-                "items": [site.item(r, p) for r in sorted(years[year], key=site.sort_key)],
+                "items": [resolution_item(site, r, p) for r in sorted(years[year], key=site.sort_key)],
             }
         )
     write_listing(
@@ -243,7 +255,7 @@ def by_body(site: Site) -> None:
             {
                 "title": ds.label(b),
                 "href": site.href(b, p),
-                "items": [site.item(r, p) for r in sorted(mentioned[b], key=site.sort_key)],
+                "items": [resolution_item(site, r, p) for r in sorted(mentioned[b], key=site.sort_key)],
             }
         )
     write_listing(
@@ -280,6 +292,12 @@ def subject(site: Site, r: str) -> str | None:
     return site.detail(r)
 
 
+def resolution_item(site: Site, r: str, frm: str) -> dict:
+    """A resolution in a listing: its symbol, and its title or subject (:func:`subject`)
+    beside it, the same in every listing (a Council resolution's date alone says little)."""
+    return site.item(r, frm, subject(site, r))
+
+
 def by_organ(site: Site) -> None:
     """Resolutions by the organ that adopted them (General Assembly, Security Council),
     most resolutions first, in symbol order within, each with its title or subject."""
@@ -297,9 +315,7 @@ def by_organ(site: Site) -> None:
             {
                 "title": ds.label(organ) if organ else "Organ not stated",
                 "href": site.href(organ, p) if organ else None,
-                "items": [
-                    site.item(r, p, subject(site, r)) for r in sorted(organs[organ], key=site.sort_key)
-                ],
+                "items": [resolution_item(site, r, p) for r in sorted(organs[organ], key=site.sort_key)],
             }
         )
     write_listing(

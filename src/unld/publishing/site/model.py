@@ -7,10 +7,12 @@ list comes out sorted so that the pages are the same bytes for the same input.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from typing import Generic, NamedTuple, TypeVar
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
@@ -118,6 +120,10 @@ def kept_blocks(cache: Cache[tuple[int, ...], bytes], page: Page, out: list[byte
 
 
 _NONE: tuple = ()
+
+
+#: The year of a Council symbol's path (``S/RES/1279(1999)``), printed ``S/RES/1279 (1999)``
+_COUNCIL_YEAR = re.compile(r"(?<=\d)\((\d{4})\)$")
 
 
 class Dataset:
@@ -402,8 +408,12 @@ class Dataset:
     # --- labels --------------------------------------------------------------------------
 
     def _label(self, iri: str) -> str:
-        """What a person calls the resource: its label, name, title or symbol."""
-        for p in (RDFS + "label", SKOS + "prefLabel"):
+        """What a person calls the resource: its preferred label, label, title or symbol.
+
+        ``skos:prefLabel`` comes first: a body of the registry has its full name there,
+        while its ``rdfs:label`` may be the name a resolution printed ("Panel of Experts",
+        the same for three panels)."""
+        for p in (SKOS + "prefLabel", RDFS + "label"):
             v = self.value(iri, p)
             if v:
                 return v
@@ -422,6 +432,10 @@ class Dataset:
             return frag
         if frag:
             return f"{self.label(head)} #{frag}"
+        if iri.startswith(self.base + "doc/"):
+            # a document known by its IRI alone (the body registry's sources): the symbol
+            # its path was made of, a Council resolution's year set apart as printed
+            return _COUNCIL_YEAR.sub(r" (\1)", unquote(iri[len(self.base) + len("doc/") :]))
         if iri.startswith(self.base):
             return iri[len(self.base) :] or iri
         return iri

@@ -35,6 +35,8 @@ def _written(terms: Sequence[Obj]) -> list[bytes]:
         [ox.Triple(ox.NamedNode(f"urn:unld:page-turtle:{i}"), _P, t) for i, t in enumerate(terms)],
         ox.RdfFormat.TURTLE,
     )
+    if not terms:
+        return []  # no document to search (a dataset without a triple)
     out = []
     at = doc.index(_MARK % 0)
     for i in range(len(terms)):

@@ -51,7 +51,10 @@ RESERVED = frozenset(
 _PATH_CHARS = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*")
 _PCT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _BAD_ESCAPES = re.compile(r"%(?:2[Ff]|5[Cc]|[01][0-9A-Fa-f]|7[Ff])")
-_MAX_SEGMENT_BYTES = 200
+#: Longest folder name written: the file systems' own limit (NAME_MAX, 255 bytes on ext4,
+#: XFS, btrfs, APFS), since real body names give long ones (a working group's slug of 233
+#: bytes in A/RES/78/40); a longer one could not be created.
+_MAX_SEGMENT_BYTES = 255
 #: Deepest and longest page path written (file systems refuse paths over 4,096 bytes, and
 #: creating thousands of nested folders exhausts the interpreter's recursion).
 _MAX_SEGMENTS = 24
@@ -79,6 +82,9 @@ def page_path(iri: str, base: str) -> str | None:
         rest = head[len(base) :]
     elif head == ONTOLOGY_IRI or head == ONTOLOGY_IRI + "/":
         return "ontology"
+    elif head.startswith(ONTOLOGY_IRI + "/"):
+        # the ontology's version IRI (``ontology/0.1.0``), fixed as the ontology is
+        rest = "ontology" + head[len(ONTOLOGY_IRI) :]
     elif head.startswith(PHRASE_NS):
         rest = "phrase/" + head[len(PHRASE_NS) :]
     else:
@@ -99,7 +105,11 @@ def is_safe_path(rest: str, *, own: bool = False) -> bool:
         return False
     if _BAD_ESCAPES.search(rest) or rest.startswith("/") or rest.endswith("/"):
         return False
-    segments = unquote(rest, errors="strict").split("/")
+    try:
+        segments = unquote(rest, errors="strict").split("/")
+    except UnicodeDecodeError:
+        # escapes that are not UTF-8 (``%C0%AE``, an overlong '.'): no file name to give them
+        return False
     if segments[0] in RESERVED and not own:
         return False
     if len(segments) > _MAX_SEGMENTS or len(rest.encode("utf-8")) > _MAX_PATH_BYTES:

@@ -15,6 +15,7 @@ points, what links here), :mod:`.frame` (templates, navigation, breadcrumbs),
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import time
@@ -28,6 +29,7 @@ import jinja2
 import pyoxigraph as ox
 
 from unld.core import collector
+from unld.core.errors import InputError, UsageError
 from unld.core.iri import IriPolicy
 from unld.core.namespaces import RDF_TYPE, UNLD
 from unld.core.resources import mappings_dir
@@ -83,6 +85,53 @@ def load_quads(folder: Path, jobs: int | None = None) -> Store:
     return Store.from_nquads(Path(folder) / "unld.nq", jobs)
 
 
+def check_checksum(folder: Path) -> None:
+    """Raise ``InputError`` when the folder's ``SHA256SUMS`` (written by the build) gives
+    ``unld.nq`` another digest than the file has: a file cut short at a line's end is
+    still N-Quads, and would give a smaller site without a word.  A folder without
+    ``SHA256SUMS``, or one that does not list ``unld.nq``, is read as it is."""
+    sums, nq = Path(folder) / "SHA256SUMS", Path(folder) / "unld.nq"
+    try:
+        lines = sums.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return
+    wanted = next((ln.split()[0] for ln in lines if ln.split()[1:] == ["unld.nq"]), None)
+    if wanted is None:
+        return
+    digest = hashlib.sha256()
+    with open(nq, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != wanted.lower():
+        raise InputError(
+            str(nq),
+            f"its SHA-256 is not the one {sums.name} gives for it: cut short or changed since "
+            "the build; run 'unld build' again (or remove the line of unld.nq from "
+            f"{sums.name} to publish the file as it is)",
+        )
+
+
+def check_output(out: Path, build: Path) -> None:
+    """Raise ``UsageError`` when ``out`` cannot be a site's folder: the site replaces its
+    output folder as a whole, so that folder must be new, empty or a site (one written by
+    unld: it has ``.unld-site/`` or ``_config/nginx-unld.conf``), and neither the build
+    folder nor a folder holding it (``--out`` given the build's own folder, or ``.``,
+    would otherwise delete the build and whatever else is there)."""
+    target, source = Path(out).resolve(), Path(build).resolve()
+    if target == source or target in source.parents:
+        raise UsageError(f"{out}: holds the build folder {build}; the site needs a folder of its own")
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise UsageError(f"{out}: not a folder")
+    is_site = (target / incremental.STATE_DIR).is_dir() or (target / "_config" / "nginx-unld.conf").is_file()
+    if not is_site and any(target.iterdir()):
+        raise UsageError(
+            f"{out}: not empty and not a site written by unld; the site replaces its output folder "
+            "as a whole, so give a new or empty folder (or a site's)"
+        )
+
+
 def detect_base(quads: Iterable[ox.Quad]) -> str | None:
     """The base IRI a build used, read from the name of its VoID graph."""
     names = quads.graph_names() if isinstance(quads, Store) else (q.graph_name for q in quads)
@@ -98,16 +147,21 @@ HEAVY_LINKS = 1000
 
 
 def _page_paths(ds: Dataset, skipped: list[str]) -> dict[str, str]:
-    """IRI -> path of every page; IRIs whose path is a listing's or taken go to ``skipped``."""
+    """IRI -> path of every page; IRIs whose path is a listing's or taken go to ``skipped``.
+
+    A path is taken when another IRI's path names the same folder on disk: escapes are
+    decoded there (``doc/%58`` is ``doc/X``, ``%c3%a9`` is ``%C3%A9``), and two pages in
+    one folder would overwrite each other (which one won depended on the processes)."""
     pages: dict[str, str] = {}
     seen_paths: set[str] = set()
     found = ds.pages  # computing them makes the list of refused IRIs
     skipped.extend(ds.refused)
     for iri, path in found.items():
-        if path in LISTINGS or path in seen_paths:
+        on_disk = unquote(path)
+        if path in LISTINGS or on_disk in seen_paths:
             skipped.append(iri)
             continue
-        seen_paths.add(path)
+        seen_paths.add(on_disk)
         pages[iri] = path
     return pages
 

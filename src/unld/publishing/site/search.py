@@ -78,11 +78,13 @@ def adoption_year(ds: Dataset, iri: str) -> str | None:
 def filters(ds: Dataset, iri: str) -> list[dict[str, str]]:
     """The filter values of a resolution page, as (name, value) pairs for the template.
 
-    Labels, not IRIs: they are what a reader picks from.  A resolution without a committee
-    is filed as adopted without reference to one, as the UN lists them.
+    Labels, not IRIs: they are what a reader picks from.  An Assembly resolution without a
+    committee is filed as adopted without reference to one, as the UN lists them; another
+    organ's (the Security Council's) has no Main Committee to be filed under.
     """
     out: list[dict[str, str]] = []
-    for organ in ds.iris(iri, UNLD + "adoptedBy"):
+    organs = ds.iris(iri, UNLD + "adoptedBy")
+    for organ in organs:
         out.append({"name": "organ", "value": ds.label(organ)})
     for session in ds.iris(iri, UNLD + "session"):
         out.append({"name": "session", "value": ds.label(session)})
@@ -90,12 +92,13 @@ def filters(ds: Dataset, iri: str) -> list[dict[str, str]]:
     if year:
         out.append({"name": "year", "value": year})
     committee = ds.iri(iri, UNLD + "recommendedBy")
-    out.append(
-        {
-            "name": "committee",
-            "value": ds.label(committee) if committee else "Without reference to a committee",
-        }
-    )
+    if committee or not organs or ds.base + "body/general-assembly" in organs:
+        out.append(
+            {
+                "name": "committee",
+                "value": ds.label(committee) if committee else "Without reference to a committee",
+            }
+        )
     for item in ds.iris(iri, UNLD + "agendaItem"):
         title = ds.value(item, DCT + "title")
         out.append({"name": "agenda", "value": f"{ds.label(item)}: {title}" if title else ds.label(item)})
