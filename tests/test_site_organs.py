@@ -47,6 +47,7 @@ def _sections(page: str) -> dict[str, list[tuple[str, str]]]:
             r'<li><a href="[^"]+">([^<]+)</a>(?: <span class="detail">([^<]*)</span>)?</li>', block
         )
         assert len(items) == int(head.group(2))
+        assert head.group(1) not in out, f"two sections named {head.group(1)!r}"
         out[head.group(1)] = items
     return out
 

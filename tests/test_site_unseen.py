@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from click.testing import CliRunner
 
 from tests.browser import Browser
 from tests.conftest import CORPUS, ROOT
+from tests.test_site_organs import _sections
 from unld.cli import main
 from unld.publishing.site import SiteReport, generate, load_quads
 from unld.publishing.site.paths import is_safe_path, page_path
@@ -73,23 +73,6 @@ def _read(path: Path) -> _Page:
     page.feed(path.read_text(encoding="utf-8"))
     page.close()
     return page
-
-
-def _sections(page: str) -> dict[str, list[tuple[str, str]]]:
-    """Listing sections: title -> (symbol, detail) of each item, with the count checked."""
-    out = {}
-    for block in page.split('<section class="listing"')[1:]:
-        head = re.search(
-            r'<h2 id="s\d+">(?:<a [^>]*>)?([^<]+)(?:</a>)? <span class="count">\((\d+)\)</span>', block
-        )
-        assert head, block[:200]
-        items = re.findall(
-            r'<li><a href="[^"]+">([^<]+)</a>(?: <span class="detail">([^<]*)</span>)?</li>', block
-        )
-        assert len(items) == int(head.group(2))
-        assert head.group(1) not in out, f"two sections named {head.group(1)!r}"
-        out[head.group(1)] = items
-    return out
 
 
 def _listing(site: Path, path: str) -> dict[str, list[tuple[str, str]]]:
@@ -304,47 +287,17 @@ def test_site_skips_iris_with_escapes_that_are_not_utf8(
 def _plain_nginx(site: Path, prefix: Path, port: int) -> Iterator[str]:
     """nginx as a plain static host (no configuration of ours): the site at the base's path
     (``/un/``), its 404 page for what is missing; yields the host's URL."""
-    from tests.webservers import _stop, _wait, nginx_binary
+    from tests.webservers import nginx
 
-    binary = nginx_binary()
     (prefix / "root").mkdir()
     (prefix / "root" / MOUNT.strip("/")).symlink_to(site, target_is_directory=True)
-    temps = " ".join(
-        f"{k}_temp_path {prefix}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    conf = prefix / "nginx.conf"
-    conf.write_text(f"""
-daemon off;
-master_process off;
-worker_processes 1;
-error_log {prefix}/error.log;
-pid {prefix}/nginx.pid;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    {temps}
-    types {{
+    types = """types {
         text/html html; text/css css; text/javascript js; application/wasm wasm;
         application/json json; text/turtle ttl; application/ld+json jsonld;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        root {prefix}/root;
-        index index.html;
-        error_page 404 {MOUNT}404.html;
-    }}
-}}
-""")
-    proc = subprocess.Popen(
-        [binary, "-c", str(conf), "-p", str(prefix), "-e", str(prefix / "error.log")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    _wait(proc, port, "nginx", prefix / "error.log")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        _stop(proc)
+    }"""
+    server = f"root {prefix}/root; index index.html; error_page 404 {MOUNT}404.html;"
+    with nginx(prefix / "root", prefix, port, server=server, http=types) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

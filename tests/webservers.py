@@ -69,12 +69,15 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def nginx(root: Path, prefix: Path, port: int) -> Iterator[str]:
-    """nginx serving ``root`` with the site's own snippet; yields its URL."""
+def nginx(root: Path, prefix: Path, port: int, server: str | None = None, http: str = "") -> Iterator[str]:
+    """nginx serving ``root`` with the site's own snippet (or with the ``server`` block's
+    own directives, and ``http`` ones beside it: a plain static host); yields its URL."""
     binary = nginx_binary()
     temps = " ".join(
         f"{k}_temp_path {prefix}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
+    if server is None:
+        server = f"server_name localhost; root {root}; include {root}/_config/nginx-unld.conf;"
     conf = prefix / "nginx.conf"
     conf.write_text(f"""
 daemon off;
@@ -86,11 +89,10 @@ events {{ worker_connections 64; }}
 http {{
     access_log off;
     {temps}
+    {http}
     server {{
         listen 127.0.0.1:{port};
-        server_name localhost;
-        root {root};
-        include {root}/_config/nginx-unld.conf;
+        {server}
     }}
 }}
 """)
