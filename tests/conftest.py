@@ -7,9 +7,11 @@ must not write into it; a test that changes a build copies it first.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -65,3 +67,17 @@ def example_record() -> dict:
     from unld.sources import read_source
 
     return parse_source(read_source(EXAMPLE))
+
+
+def load_make_corpus() -> Any:
+    """``benchmarks/make_corpus.py`` as a module (it is a script, not a package module),
+    loaded once: objects made by a second copy of the module would not pickle as the
+    first's (worker processes look its classes up by name)."""
+    if "make_corpus" in sys.modules:
+        return sys.modules["make_corpus"]
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" / "make_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses and worker processes look it up by name
+    spec.loader.exec_module(module)
+    return module

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import load_make_corpus
 from unld.parse import parse_source
 from unld.sources import read_source
 
@@ -17,15 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 N, SEED = 40, 1234
 
 
-def _load():
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" / "make_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses and worker processes look it up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-make_corpus = _load()
+make_corpus = load_make_corpus()
 
 
 @pytest.fixture(scope="module")

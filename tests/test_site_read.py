@@ -5,17 +5,16 @@ graphs' lines are apart or that the fast reader cannot split; the same errors; t
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import random
 import signal
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import load_make_corpus
 from unld.cli import main
 from unld.publishing.site import generate, store
 from unld.publishing.site.store import Store
@@ -25,21 +24,13 @@ BASE = "https://w3id.org/unld/"
 ARRAYS = ("blob", "off", "keys", "gkeys", "graphs", "preds", "ikeys", "roles", "by_name", "gstart")
 
 
-def _load_make_corpus():
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" / "make_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses and worker processes look it up by name
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated corpus of 40 resolutions (seed 0), built without its site."""
     from unld.build.pipeline import build
 
     work = tmp_path_factory.mktemp("read-gen")
-    _load_make_corpus().generate(40, work / "corpus", seed=0)
+    load_make_corpus().generate(40, work / "corpus", seed=0)
     build([str(work / "corpus")], work / "out", BASE, jobs=2, site=False)
     return work / "out" / "unld.nq"
 

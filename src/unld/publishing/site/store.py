@@ -336,12 +336,7 @@ class _Builder:
     def finish(self) -> Store:
         texts = list(self.ids)
         self.ids = {}
-        order = sorted(range(len(texts)), key=texts.__getitem__)
-        rank = array("I", bytes(4 * len(texts)))
-        for new, old in enumerate(order):
-            rank[old] = new
-        texts = [texts[i] for i in order]
-        del order
+        texts, rank = _ranked(texts)
         n = max(1, len(texts))
         preds = sorted({rank[p] for p in set(self.p)})
         np_ = max(1, len(preds))
@@ -646,11 +641,18 @@ def _split_part(path: Path, start: int, end: int) -> _Part:
     _check_terms(b)
     texts = list(b.ids)
     b.ids = {}
+    texts, rank = _ranked(texts)
+    return _Part(texts, rank, b.s, b.p, b.o, b.g)
+
+
+def _ranked(texts: list[bytes]) -> tuple[list[bytes], array]:
+    """``texts`` sorted, and the place of each (by its number in ``texts``) in that order:
+    terms are numbered in the byte order of their texts."""
     order = sorted(range(len(texts)), key=texts.__getitem__)
     rank = array("I", bytes(4 * len(texts)))
     for new, old in enumerate(order):
         rank[old] = new
-    return _Part([texts[i] for i in order], rank, b.s, b.p, b.o, b.g)
+    return [texts[i] for i in order], rank
 
 
 def _part_keys(
