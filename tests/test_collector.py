@@ -41,3 +41,16 @@ def test_a_build_and_its_site_run_with_the_collector_s_thresholds(
     render.generate(tmp_path / "out" / "unld.nq", tmp_path / "site", BASE, jobs=1)
     assert seen == {"site": collector.THRESHOLDS}
     assert gc.get_threshold() == before
+
+
+def test_overlapping_uses_restore_the_thresholds_once_the_last_ends() -> None:
+    """Uses that overlap (nested, or a build in one thread while another starts) keep the
+    high thresholds until the last ends, then give back those from before the first."""
+    before = gc.get_threshold()
+    first, second = collector.rarely(), collector.rarely()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first to start ends first: the other still runs
+    assert gc.get_threshold() == collector.THRESHOLDS
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before

@@ -15,6 +15,7 @@ once; the cycles wait for the rare passes.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -24,13 +25,26 @@ from contextlib import contextmanager
 THRESHOLDS = (100_000, 50, 1_000)
 
 
+_lock = threading.Lock()
+_depth = 0
+_saved: tuple[int, ...] = ()
+
+
 @contextmanager
 def rarely() -> Iterator[None]:
     """Run the collector with :data:`THRESHOLDS` inside (and in processes forked there),
-    the thresholds as they were afterwards.  Also a decorator."""
-    before = gc.get_threshold()
-    gc.set_threshold(*THRESHOLDS)
+    the thresholds as they were once the last of the overlapping uses ends (nested, or in
+    several threads: the thresholds are the process's).  Also a decorator."""
+    global _depth, _saved
+    with _lock:
+        if _depth == 0:
+            _saved = gc.get_threshold()
+            gc.set_threshold(*THRESHOLDS)
+        _depth += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                gc.set_threshold(*_saved)
