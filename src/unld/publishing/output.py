@@ -23,7 +23,6 @@ import contextlib
 import ctypes
 import errno
 import fcntl
-import hashlib
 import os
 import shutil
 import signal
@@ -32,7 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from unld.core.errors import UsageError
-from unld.publishing.dumps import Staging
+from unld.publishing.dumps import Staging, file_digest
 
 LOCK = ".unld-lock"
 GENERATIONS = ".unld-gen"
@@ -276,11 +275,7 @@ def manifest(
             with contextlib.suppress(OSError):
                 digest = by_stamp.get(stamp(os.stat(folder / rel)))
         if digest is None:
-            h = hashlib.sha256()
-            with open(folder / rel, "rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    h.update(chunk)
-            digest = h.hexdigest()
+            digest = file_digest(folder / rel)
             hashed += 1
         else:
             reused += 1
@@ -307,7 +302,7 @@ def state(out: Path) -> dict[str, str]:
             continue  # a link whose target is not (yet, or any more) there
         paths = [entry] if not p.is_dir() else [f"{entry}/{r}" for r in files_of(p)]
         for rel in paths:
-            seen[rel] = hashlib.sha256((out / rel).read_bytes()).hexdigest()
+            seen[rel] = file_digest(out / rel)
     return seen
 
 

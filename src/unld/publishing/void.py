@@ -13,7 +13,6 @@ builds), else the latest distribution date printed on a published resolution.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,7 +23,7 @@ from unld import __version__
 from unld.core import namespaces
 from unld.core.iri import IriPolicy
 from unld.core.namespaces import DCAT, DCT, OWL, RDFS, SPDX, UNLD, VOID, WD, XSD
-from unld.publishing.dumps import Stats
+from unld.publishing.dumps import Stats, file_digest
 from unld.validation.inputs import SHARED_GRAPH_SUFFIXES
 
 RDF_TYPE = ox.NamedNode(namespaces.RDF_TYPE)
@@ -174,11 +173,7 @@ def file_facts(policy: IriPolicy, folder: Path, digests: dict[str, str] | None =
         checksum = ox.NamedNode(f"{policy.base}dataset/dump/{name}#sha256")
         hexdigest = known.get(name)
         if hexdigest is None:
-            digest = hashlib.sha256()
-            with open(path, "rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(block)
-            hexdigest = digest.hexdigest()
+            hexdigest = file_digest(path)
         size = ox.Literal(str(path.stat().st_size), datatype=ox.NamedNode(XSD + "nonNegativeInteger"))
         out += [
             ox.Triple(dist, ox.NamedNode(DCAT + "byteSize"), size),

@@ -15,7 +15,6 @@ points, what links here), :mod:`.frame` (templates, navigation, breadcrumbs),
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import time
@@ -98,11 +97,7 @@ def check_checksum(folder: Path) -> None:
     wanted = next((ln.split()[0] for ln in lines if ln.split()[1:] == ["unld.nq"]), None)
     if wanted is None:
         return
-    digest = hashlib.sha256()
-    with open(nq, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    if digest.hexdigest() != wanted.lower():
+    if dumps.file_digest(nq) != wanted.lower():
         raise InputError(
             str(nq),
             f"its SHA-256 is not the one {sums.name} gives for it: cut short or changed since "
