@@ -198,19 +198,21 @@ class Store(Sequence[ox.Quad]):
 
     def incoming_keys(self, o: int) -> array:
         """Links into ``o`` from IRI subjects, as ``(o * N + s) * P + p``, sorted."""
-        ik = self.ikeys
-        lo = bisect.bisect_left(ik, o * self.m)
-        hi = bisect.bisect_left(ik, (o + 1) * self.m, lo)
-        return ik[lo:hi]
+        return self.ikeys[slice(*self._incoming_span(o))]
 
     def links_into(self, iri: str) -> int:
         """How many links from IRI subjects go to the IRI ``iri`` (counted, not read)."""
         o = self.find_iri(iri)
         if o is None:
             return 0
+        lo, hi = self._incoming_span(o)
+        return hi - lo
+
+    def _incoming_span(self, o: int) -> tuple[int, int]:
+        """Where the links into ``o`` are in :attr:`ikeys`."""
         ik = self.ikeys
         lo = bisect.bisect_left(ik, o * self.m)
-        return bisect.bisect_left(ik, (o + 1) * self.m, lo) - lo
+        return lo, bisect.bisect_left(ik, (o + 1) * self.m, lo)
 
     def split_incoming(self, ik: int) -> tuple[int, int]:
         """(subject, predicate term) of an incoming key."""
@@ -340,44 +342,10 @@ class _Builder:
         n = max(1, len(texts))
         preds = sorted({rank[p] for p in set(self.p)})
         np_ = max(1, len(preds))
-        dense = {p: i for i, p in enumerate(preds)}
-        pk = {old: dense[rank[old]] for old in set(self.p)}
-        names = {g: rank[g] for g in set(self.g) if g >= 0}
-        names[_DEFAULT] = _DEFAULT
-        graph_of = array("i", map(names.__getitem__, self.g))
-        self.g = array("i")
-        s_, p_, o_ = self.s, self.p, self.o
-        size = len(graph_of)
-        cuts = [0, *compress(range(1, size), map(ne, graph_of, islice(graph_of, 1, None))), size]
-        runs = sorted((graph_of[a], a, b) for a, b in zip(cuts[:-1], cuts[1:], strict=True) if a < b)
-        if len({g for g, _, _ in runs}) != len(runs):
-            # the quads of a graph are not together (the lines of a build's file are)
-            order = sorted(range(size), key=graph_of.__getitem__)
-            graph_of = array("i", [graph_of[i] for i in order])
-            s_ = array("I", [s_[i] for i in order])
-            p_ = array("I", [p_[i] for i in order])
-            o_ = array("I", [o_[i] for i in order])
-            del order
-            runs = []
-            start = 0
-            for g in sorted(set(graph_of)):
-                end = bisect.bisect_right(graph_of, g, start)
-                runs.append((g, start, end))
-                start = end
-        # each graph's triples, sorted and distinct (a build's file has them so)
-        graphs: list[tuple[int, int, int]] = []
-        gkeys = array("q")
-        for g, start, end in runs:
-            chunk = [
-                (rank[s] * np_ + pk[p]) * n + rank[o]
-                for s, p, o in zip(s_[start:end], p_[start:end], o_[start:end], strict=True)
-            ]
-            if not all(map(lt, chunk, islice(chunk, 1, None))):
-                chunk = sorted(set(chunk))
-            graphs.append((g, len(gkeys), len(gkeys) + len(chunk)))
-            gkeys.extend(chunk)
-        del graph_of, s_, p_, o_
+        keyed = _part_keys((self.s, self.p, self.o, self.g), rank, (n, preds))
         self.s = self.p = self.o = array("I")
+        self.g = array("i")
+        graphs, gkeys = _graph_keys([keyed])
         return Store(texts, _sorted_distinct(gkeys, n * n * np_), preds, graphs, gkeys)
 
 
@@ -511,6 +479,10 @@ PARALLEL_MIN_BYTES = 64 << 20
 _MERGE_KEYS = 2_000_000
 
 
+#: triple keys in runs of one graph: (graph term, start, end) into one array, and the array
+_Runs = tuple[list[tuple[int, int, int]], array]
+
+
 class _Part(NamedTuple):
     """What a process made of its range of the file: its distinct terms sorted, the rank
     there of each term (by the number it had when first met), and the quads as those
@@ -555,23 +527,15 @@ def _read_parallel(path: Path, jobs: int) -> Store:
     n = max(1, len(texts))
     preds = sorted({ranks[i][p] for i, part in enumerate(parts) for p in set(part.p)})
     ranked = (n, preds)
-    keyed = workers.run(lambda i: _part_keys(parts[i], ranks[i], ranked), list(range(len(parts))), jobs)
+    keyed = workers.run(
+        lambda i: _part_keys((parts[i].s, parts[i].p, parts[i].o, parts[i].g), ranks[i], ranked),
+        list(range(len(parts))),
+        jobs,
+    )
     parts.clear()  # the processes are done with them
     ranks.clear()
-    # the graphs, in the order of their terms; a graph met in several runs: its keys merged
-    pieces = sorted((g, i, a, z) for i, (runs, _) in enumerate(keyed) for g, a, z in runs)
-    graphs: list[tuple[int, int, int]] = []
-    gkeys = array("q")
-    for g, group in groupby(pieces, key=itemgetter(0)):
-        runs = list(group)
-        if len(runs) == 1:
-            _, i, a, z = runs[0]
-            chunk = keyed[i][1][a:z]
-        else:
-            chunk = array("q", sorted(set(chain.from_iterable(keyed[i][1][a:z] for _, i, a, z in runs))))
-        graphs.append((g, len(gkeys), len(gkeys) + len(chunk)))
-        gkeys.extend(chunk)
-    del keyed, pieces
+    graphs, gkeys = _graph_keys(keyed)
+    del keyed
     # the distinct triples, their terms' roles and the links, by ranges of the keys
     lit_end = bisect.bisect_left(texts, b"<")
     iri_end = bisect.bisect_left(texts, b"=", lit_end)
@@ -655,20 +619,19 @@ def _ranked(texts: list[bytes]) -> tuple[list[bytes], array]:
     return [texts[i] for i in order], rank
 
 
-def _part_keys(
-    part: _Part, rank: array, shape: tuple[int, list[int]]
-) -> tuple[list[tuple[int, int, int]], array]:
-    """In a worker: the triple keys of each run of a part's quads in one graph (sorted and
-    distinct), as (graph term, start, end) into one array, as :meth:`_Builder.finish` makes
-    them."""
+def _part_keys(quads: tuple[array, array, array, array], rank: array, shape: tuple[int, list[int]]) -> _Runs:
+    """The triple keys of each run of ``quads`` (subjects, predicates, objects and graphs
+    as first-met term numbers, ``rank`` giving each its term) in one graph, sorted and
+    distinct, as (graph term, start, end) into one array: for the whole file in one
+    process, for its part in each of several."""
+    s_, p_, o_, g_ = quads
     n, preds = shape
     np_ = max(1, len(preds))
     dense = {p: i for i, p in enumerate(preds)}
-    pk = {old: dense[rank[old]] for old in set(part.p)}
-    names = {g: rank[g] for g in set(part.g) if g >= 0}
+    pk = {old: dense[rank[old]] for old in set(p_)}
+    names = {g: rank[g] for g in set(g_) if g >= 0}
     names[_DEFAULT] = _DEFAULT
-    graph_of = array("i", map(names.__getitem__, part.g))
-    s_, p_, o_ = part.s, part.p, part.o
+    graph_of = array("i", map(names.__getitem__, g_))
     size = len(graph_of)
     cuts = [0, *compress(range(1, size), map(ne, graph_of, islice(graph_of, 1, None))), size]
     runs: list[tuple[int, int, int]] = []
@@ -685,6 +648,28 @@ def _part_keys(
         runs.append((graph_of[start], len(out), len(out) + len(chunk)))
         out.extend(chunk)
     return runs, out
+
+
+def _graph_keys(
+    keyed: list[tuple[list[tuple[int, int, int]], array]],
+) -> tuple[list[tuple[int, int, int]], array]:
+    """The keys of each graph, in the order of the graphs' terms, as (graph term, start,
+    end) into one array, from the runs :func:`_part_keys` made: a graph met in several runs
+    (its quads not together in the file, or in several processes' parts) has their keys
+    merged, sorted and distinct."""
+    pieces = sorted((g, i, a, z) for i, (runs, _) in enumerate(keyed) for g, a, z in runs)
+    graphs: list[tuple[int, int, int]] = []
+    gkeys = array("q")
+    for g, group in groupby(pieces, key=itemgetter(0)):
+        runs = list(group)
+        if len(runs) == 1:
+            _, i, a, z = runs[0]
+            chunk = keyed[i][1][a:z]
+        else:
+            chunk = array("q", sorted(set(chain.from_iterable(keyed[i][1][a:z] for _, i, a, z in runs))))
+        graphs.append((g, len(gkeys), len(gkeys) + len(chunk)))
+        gkeys.extend(chunk)
+    return graphs, gkeys
 
 
 def _bounds(keys: array, bound: int, least: int) -> list[tuple[int, int]]:
