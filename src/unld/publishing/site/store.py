@@ -20,7 +20,6 @@ texts, so that values, languages and datatypes are exactly what the dumps say.
 from __future__ import annotations
 
 import bisect
-import multiprocessing
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -134,7 +133,7 @@ class Store(Sequence[ox.Quad]):
         from unld.publishing.site import workers
 
         path = Path(path)
-        jobs = workers.cores(jobs) if "fork" in multiprocessing.get_all_start_methods() else 1
+        jobs = workers.forked(jobs)
         try:
             if jobs > 1 and path.stat().st_size >= PARALLEL_MIN_BYTES:
                 try:

@@ -35,12 +35,17 @@ def cores(jobs: int | None) -> int:
         return os.cpu_count() or 1
 
 
-def jobs_for(jobs: int | None, pages: int) -> int:
-    """How many processes to use: ``jobs`` (default: the cores this process may use), at
-    most one per 64 pages, and one where processes cannot be forked."""
+def forked(jobs: int | None) -> int:
+    """How many forked processes may share a job: ``jobs`` (default: the cores this process
+    may use), and one where processes cannot be forked."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return max(1, min(cores(jobs), pages // 64 or 1))
+    return cores(jobs)
+
+
+def jobs_for(jobs: int | None, pages: int) -> int:
+    """How many processes write ``pages`` pages: :func:`forked`, at most one per 64 pages."""
+    return max(1, min(forked(jobs), pages // 64 or 1))
 
 
 def run(work: Callable[[T], R], tasks: list[T], jobs: int) -> list[R]:
